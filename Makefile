@@ -1,0 +1,63 @@
+# padstride: `make lab` to learn, `make test` to check everything.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.padstride-installed
+NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
+# Quiet TensorFlow's C++ start-up logging in every process we start.
+export TF_CPP_MIN_LOG_LEVEL := 3
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+
+.PHONY: help setup lab test unit nbtest notebooks lint format data clean
+
+help:
+	@echo "make lab        set up .venv and open JupyterLab on notebooks/"
+	@echo "make test       set up .venv and run the unit tests, then every notebook under nbval"
+	@echo "make notebooks  re-execute every notebook in place from a fresh kernel"
+	@echo "make lint       ruff check and ruff format --check"
+
+setup: $(STAMP)
+
+# Re-created when missing or stale (a Python that no longer runs, e.g. a moved folder),
+# re-installed when pyproject.toml or constraints.txt change; otherwise nothing to do.
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "padstride needs Python 3.10 or newer; this is " + sys.version.split()[0] + " (set PYTHON=...)")'
+	@if ! $(BIN)/python -c 'import sys' >/dev/null 2>&1; then \
+		echo "creating $(VENV)"; rm -rf $(VENV); $(PYTHON) -m venv $(VENV); fi
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+test: unit nbtest
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q tests padstride
+
+nbtest: $(STAMP)
+ifeq ($(NOTEBOOKS),)
+	@echo "no notebooks in notebooks/ yet: nothing for nbval to check"
+else
+	$(BIN)/python -m pytest -q -p no:randomly --nbval --nbval-current-env \
+		--nbval-sanitize-with notebooks/sanitize.cfg $(NOTEBOOKS)
+endif
+
+notebooks: $(STAMP)
+ifneq ($(NOTEBOOKS),)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.timeout=900 --ExecutePreprocessor.kernel_name=python3 $(NOTEBOOKS)
+endif
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info

@@ -1,0 +1,71 @@
+"""padstride: padding and stride in convolutional layers, computed exactly as TensorFlow does.
+
+The arithmetic imports no TensorFlow; model, filter and explain functions import it on
+first use.
+
+>>> from padstride import conv_output_size, same_padding
+>>> conv_output_size(28, 3, stride=2, padding="same"), same_padding(28, 3, stride=2)
+(14, (0, 1))
+"""
+
+from importlib import import_module
+from typing import Any
+
+from .arithmetic import (
+    AxisArithmetic,
+    conv_arithmetic,
+    conv_arithmetic_2d,
+    conv_output_size,
+    describe_conv,
+    effective_kernel_size,
+    pool_arithmetic,
+    pool_output_size,
+    same_padding,
+)
+
+__version__ = "0.1.0"
+
+# Names whose modules need NumPy or TensorFlow are loaded on first use.
+_LAZY = {
+    "explain": "explain",
+    "Explanation": "explain",
+    "LayerTrace": "explain",
+    "conv_model": "models",
+    "mnist_model": "models",
+    "mnist_variant": "models",
+    "summary_text": "models",
+    "MNIST_VARIANTS": "models",
+    "VERTICAL_LINE_DETECTOR": "filters",
+    "line_image": "filters",
+    "line_kernel": "filters",
+    "apply_filter": "filters",
+    "one_filter_conv": "filters",
+    "reference_conv2d": "filters",
+    "patches": "filters",
+    "Patch": "filters",
+}
+
+__all__ = [
+    "AxisArithmetic",
+    "conv_arithmetic",
+    "conv_arithmetic_2d",
+    "conv_output_size",
+    "describe_conv",
+    "effective_kernel_size",
+    "pool_arithmetic",
+    "pool_output_size",
+    "same_padding",
+    *_LAZY,
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'padstride' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,170 @@
+"""Explain a Keras model layer by layer: shapes, the arithmetic with its numbers, and
+parameter counts, computed here from each layer's settings (the tests hold them
+against Keras' own numbers).
+
+>>> from padstride.models import mnist_model
+>>> explain(mnist_model("same", strides=2))[0].arithmetic.split(";")[0]
+'same, stride 2: ceil(28/2) = 14, padding 0 top/left, 1 bottom/right'
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from .arithmetic import conv_arithmetic_2d, describe_axes, pool_arithmetic
+
+SUPPORTED_LAYERS = (
+    "Conv2D",
+    "MaxPooling2D",
+    "AveragePooling2D",
+    "ZeroPadding2D",
+    "Flatten",
+    "Dense",
+)
+
+
+@dataclass(frozen=True)
+class LayerTrace:
+    """One row of an explanation."""
+
+    name: str
+    kind: str
+    input_shape: tuple[int, ...]
+    arithmetic: str
+    output_shape: tuple[int, ...]
+    params: int
+
+
+class Explanation(list):
+    """A list of LayerTrace rows that prints as a plain-text table."""
+
+    def table(self) -> str:
+        headers = ("layer", "input", "output", "params", "arithmetic")
+        rows = [
+            (
+                f"{t.name} ({t.kind})",
+                _shape(t.input_shape),
+                _shape(t.output_shape),
+                f"{t.params:,}",
+                t.arithmetic,
+            )
+            for t in self
+        ]
+        total = sum(t.params for t in self)
+        widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
+
+        def line(cells):
+            padded = [c.rjust(w) if i == 3 else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))]
+            return "  ".join(padded).rstrip()
+
+        rule = "-" * (sum(widths) + 2 * (len(widths) - 1))
+        return "\n".join([line(headers), rule, *map(line, rows), rule, f"total params: {total:,}"])
+
+    def __str__(self) -> str:
+        return self.table()
+
+    def _repr_pretty_(self, printer, cycle) -> None:  # IPython shows the table
+        printer.text(self.table())
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    return "×".join(str(d) for d in shape)
+
+
+def _config_pair(value: Any) -> tuple[int, int]:
+    return (value, value) if isinstance(value, int) else tuple(value)
+
+
+def explain(model: Any) -> Explanation:
+    """Trace a Keras model built from Conv2D, MaxPooling2D, AveragePooling2D,
+    ZeroPadding2D, Flatten and Dense layers (channels last).
+
+    Each row holds the input shape, the arithmetic written out, the output shape and
+    the parameter count, without the batch axis.
+    """
+    shape = tuple(int(d) for d in model.inputs[0].shape[1:])
+    trace = Explanation()
+    for layer in model.layers:
+        kind = type(layer).__name__
+        if kind == "InputLayer":
+            continue
+        step = _STEPS.get(kind)
+        if step is None:
+            raise ValueError(
+                f"layer {layer.name!r} is a {kind}, which explain() does not support; "
+                f"supported: {', '.join(SUPPORTED_LAYERS)}"
+            )
+        config = layer.get_config()
+        if config.get("data_format", "channels_last") != "channels_last":
+            raise ValueError(
+                f"layer {layer.name!r} uses data_format={config['data_format']!r}; "
+                "explain() supports 'channels_last' only"
+            )
+        arithmetic, out_shape, params = step(shape, config)
+        trace.append(LayerTrace(layer.name, kind, shape, arithmetic, out_shape, params))
+        shape = out_shape
+    return trace
+
+
+def _conv(shape, config):
+    (h, w, channels) = shape
+    kh, kw = _config_pair(config["kernel_size"])
+    filters = config["filters"]
+    ah, aw = conv_arithmetic_2d(
+        (h, w),
+        (kh, kw),
+        _config_pair(config["strides"]),
+        config["padding"],
+        _config_pair(config["dilation_rate"]),
+    )
+    groups = config.get("groups", 1)
+    weights = kh * kw * (channels // groups) * filters
+    bias = filters if config.get("use_bias", True) else 0
+    text = f"{describe_axes(ah, aw)}; params {kh}·{kw}·{channels // groups}·{filters}"
+    text += f" + {bias}" if bias else ""
+    return text, (ah.output, aw.output, filters), weights + bias
+
+
+def _pool(shape, config):
+    (h, w, channels) = shape
+    ph, pw = _config_pair(config["pool_size"])
+    strides = config["strides"]
+    sh, sw = (ph, pw) if strides is None else _config_pair(strides)
+    ah = pool_arithmetic(h, ph, sh, config["padding"])
+    aw = pool_arithmetic(w, pw, sw, config["padding"])
+    text = f"pool {ph}×{pw}, {describe_axes(ah, aw)}"
+    return text, (ah.output, aw.output, channels), 0
+
+
+def _zero_padding(shape, config):
+    (h, w, channels) = shape
+    (top, bottom), (left, right) = config["padding"]
+    out = (h + top + bottom, w + left + right, channels)
+    text = f"{h} + {top} + {bottom} = {out[0]} rows, {w} + {left} + {right} = {out[1]} columns"
+    return text, out, 0
+
+
+def _flatten(shape, config):
+    size = math.prod(shape)
+    return " × ".join(str(d) for d in shape) + f" = {size}", (size,), 0
+
+
+def _dense(shape, config):
+    if len(shape) != 1:
+        raise ValueError(f"explain() supports Dense on flat input only, got a {_shape(shape)} input")
+    units = config["units"]
+    bias = units if config.get("use_bias", True) else 0
+    text = f"params {shape[0]}·{units}" + (f" + {bias}" if bias else "")
+    return text, (units,), shape[0] * units + bias
+
+
+_STEPS = {
+    "Conv2D": _conv,
+    "MaxPooling2D": _pool,
+    "AveragePooling2D": _pool,
+    "ZeroPadding2D": _zero_padding,
+    "Flatten": _flatten,
+    "Dense": _dense,
+}

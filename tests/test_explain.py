@@ -1,0 +1,60 @@
+import pytest
+
+from padstride.explain import explain
+from padstride.models import conv_model, mnist_variant
+
+
+def keras_shapes(model):
+    return [tuple(layer.output.shape[1:]) for layer in model.layers]
+
+
+def models(keras):
+    layers = keras.layers
+    yield from (mnist_variant(v) for v in ("valid", "same", "stride"))
+    yield conv_model(padding=((0, 1), (2, 0)), strides=(2, 1), kernel_size=(3, 4))
+    yield keras.Sequential(
+        [
+            keras.Input((17, 9, 3)),
+            layers.MaxPooling2D(2, padding="same"),
+            layers.AveragePooling2D(3, strides=(2, 1)),
+            layers.Conv2D(4, (2, 3), padding="same", use_bias=False, dilation_rate=(1, 2)),
+            layers.ZeroPadding2D(((1, 0), (0, 2))),
+            layers.Flatten(),
+            layers.Dense(5, use_bias=False),
+        ]
+    )
+
+
+def test_shapes_and_params_equal_keras(keras):
+    for model in models(keras):
+        trace = explain(model)
+        assert [row.output_shape for row in trace] == keras_shapes(model)
+        assert [row.params for row in trace] == [layer.count_params() for layer in model.layers]
+        assert trace[0].input_shape == tuple(model.inputs[0].shape[1:])
+
+
+def test_the_strided_seed_model_written_out():
+    trace = explain(mnist_variant("stride"))
+    assert trace[0].arithmetic == (
+        "same, stride 2: ceil(28/2) = 14, padding 0 top/left, 1 bottom/right; params 3·3·1·32 + 32"
+    )
+    assert trace[2].arithmetic.startswith("same, stride 2: ceil(7/2) = 4, padding 1 top/left, 1 bottom/right")
+    table = str(trace)
+    assert table.splitlines()[0].split() == ["layer", "input", "output", "params", "arithmetic"]
+    assert "conv_1 (Conv2D)    28×28×1   14×14×32     320" in table
+    assert table.endswith("total params: 85,770")
+
+
+def test_unsupported_layers_are_named(keras):
+    model = keras.Sequential(
+        [keras.Input((8, 8, 1)), keras.layers.Conv2D(2, 3), keras.layers.Dropout(0.5, name="drop")]
+    )
+    with pytest.raises(
+        ValueError, match="layer 'drop' is a Dropout, which explain\\(\\) does not support; supported: Conv2D"
+    ):
+        explain(model)
+    first = keras.Sequential(
+        [keras.Input((1, 8, 8)), keras.layers.Conv2D(2, 3, data_format="channels_first")]
+    )
+    with pytest.raises(ValueError, match="supports 'channels_last' only"):
+        explain(first)

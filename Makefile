@@ -10,11 +10,13 @@ export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
 .PHONY: help setup lab test unit nbtest notebooks lint format data clean
+DATA := data/mnist.npz
 
 help:
 	@echo "make lab        set up .venv and open JupyterLab on notebooks/"
 	@echo "make test       set up .venv and run the unit tests, then every notebook under nbval"
 	@echo "make notebooks  re-execute every notebook in place from a fresh kernel"
+	@echo "make data       fetch MNIST into data/mnist.npz and verify it"
 	@echo "make lint       ruff check and ruff format --check"
 
 setup: $(STAMP)
@@ -29,15 +31,19 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
-lab: $(STAMP)
+# Fetched and verified once; the loader re-checks the digests on every load.
+data $(DATA): $(STAMP)
+	$(BIN)/padstride data
+
+lab: $(STAMP) $(DATA)
 	$(BIN)/jupyter lab notebooks/
 
 test: unit nbtest
 
-unit: $(STAMP)
+unit: $(STAMP) $(DATA)
 	$(BIN)/python -m pytest -q tests padstride
 
-nbtest: $(STAMP)
+nbtest: $(STAMP) $(DATA)
 ifeq ($(NOTEBOOKS),)
 	@echo "no notebooks in notebooks/ yet: nothing for nbval to check"
 else
@@ -45,7 +51,7 @@ else
 		--nbval-sanitize-with notebooks/sanitize.cfg $(NOTEBOOKS)
 endif
 
-notebooks: $(STAMP)
+notebooks: $(STAMP) $(DATA)
 ifneq ($(NOTEBOOKS),)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=900 --ExecutePreprocessor.kernel_name=python3 $(NOTEBOOKS)

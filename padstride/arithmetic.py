@@ -379,3 +379,61 @@ def describe_axes(h: AxisArithmetic, w: AxisArithmetic) -> str:
         f", padding {h.pad_before} top / {h.pad_after} bottom, {w.pad_before} left / {w.pad_after} right"
     )
     return text
+
+
+@dataclass(frozen=True)
+class WindowGrid:
+    """Where every window of a convolution sits, for one (height, width) input.
+
+    ``rows`` and ``cols`` are the first input row / column each window covers, counted on
+    the unpadded input (negative inside the top / left padding); ``taps_*`` are the
+    offsets of the kernel taps from that corner (multiples of the dilation).
+
+    >>> g = window_positions(8, 3, stride=2, padding="same")
+    >>> g.rows, g.pad_top, g.pad_bottom
+    ((0, 2, 4, 6), 0, 1)
+    """
+
+    height: int
+    width: int
+    rows: tuple[int, ...]
+    cols: tuple[int, ...]
+    taps_rows: tuple[int, ...]
+    taps_cols: tuple[int, ...]
+    pad_top: int
+    pad_bottom: int
+    pad_left: int
+    pad_right: int
+    axes: tuple[AxisArithmetic, AxisArithmetic]
+
+    @property
+    def output_shape(self) -> tuple[int, int]:
+        return (len(self.rows), len(self.cols))
+
+    def cells(self, row: int, col: int) -> list[tuple[int, int]]:
+        """Input cells (unpadded coordinates) under the kernel taps of output cell (row, col)."""
+        return [(self.rows[row] + i, self.cols[col] + j) for i in self.taps_rows for j in self.taps_cols]
+
+
+def window_positions(
+    size: IntOrPair,
+    kernel_size: IntOrPair,
+    stride: IntOrPair = 1,
+    padding: Padding = "valid",
+    dilation: IntOrPair = 1,
+) -> WindowGrid:
+    """The geometry of a convolution, from the same arithmetic as conv_output_size."""
+    h, w = conv_arithmetic_2d(size, kernel_size, stride, padding, dilation)
+    return WindowGrid(
+        height=h.size,
+        width=w.size,
+        rows=tuple(i * h.stride - h.pad_before for i in range(h.output)),
+        cols=tuple(j * w.stride - w.pad_before for j in range(w.output)),
+        taps_rows=tuple(i * h.dilation for i in range(h.kernel_size)),
+        taps_cols=tuple(j * w.dilation for j in range(w.kernel_size)),
+        pad_top=h.pad_before,
+        pad_bottom=h.pad_after,
+        pad_left=w.pad_before,
+        pad_right=w.pad_after,
+        axes=(h, w),
+    )

@@ -86,7 +86,24 @@ def _build_parser() -> _Parser:
         default=3,
         help="kernel size: 3 is the line detector, other sizes use a centre column of ones (default 3)",
     )
+    data = commands.add_parser("data", help="fetch MNIST and verify it (data/mnist.npz)")
+    data.add_argument(
+        "--path", help="an .npz to use or to write (default: data/mnist.npz or $PADSTRIDE_DATA)"
+    )
     return parser
+
+
+def _run_data(args: argparse.Namespace) -> str:
+    from .data import MnistUnavailable, load_mnist
+
+    def progress(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    try:
+        (x_train, _), (x_test, _) = load_mnist(args.path, progress=progress)
+    except MnistUnavailable as error:
+        raise RuntimeError(str(error)) from None
+    return f"MNIST ready: {len(x_train)} training and {len(x_test)} test images, digests verified"
 
 
 def _run_size(args: argparse.Namespace) -> str:
@@ -116,7 +133,8 @@ def _run_demo(args: argparse.Namespace) -> str:
     return f"8×8 line image, {kernel.shape[0]}×{kernel.shape[1]} kernel → {shape} feature map\n{rows}"
 
 
-_RUNNERS = {"size": _run_size, "explain": _run_explain, "demo": _run_demo}
+_RUNNERS = {"size": _run_size, "explain": _run_explain, "demo": _run_demo, "data": _run_data}
+EXIT_FAILURE = 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -128,6 +146,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, ValueError) as error:
         print(f"padstride: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except RuntimeError as error:  # something outside the input failed, e.g. no MNIST anywhere
+        print(f"padstride: error: {error}", file=sys.stderr)
+        return EXIT_FAILURE
     return 0
 
 

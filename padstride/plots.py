@@ -1,0 +1,429 @@
+"""Pictures of padding and stride: grids, windows, feature maps, an animation, an explorer.
+
+Every function returns its matplotlib Figure (or Animation), so it can be shown, saved
+or inspected. The geometry comes from ``window_positions``, the same arithmetic the
+numbers use, so a picture cannot disagree with them. Patches carry a ``gid``: "input",
+"pad", "window", "output" or "output-filled", which the tests read.
+
+>>> fig = draw_windows(8, 3, stride=2, padding="same")
+>>> fig.axes[0].get_title().splitlines()[0]
+'input 8×8, kernel 3×3, stride 2, padding "same"'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .arithmetic import IntOrPair, Padding, WindowGrid, describe_axes, window_positions
+
+# Okabe–Ito colours: distinguishable with the common forms of colour blindness.
+COLORS = {
+    "input": "#FFFFFF",
+    "pad": "#E69F00",  # orange
+    "window": "#0072B2",  # blue
+    "output": "#F0F0F0",
+    "filled": "#56B4E9",  # sky blue
+    "edge": "#555555",
+    "text": "#000000",
+}
+HEATMAP = "cividis"
+MAX_LABELLED = 16  # write values in the cells up to this many rows and columns
+
+
+def _pyplot():
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _padding_text(padding: Padding) -> str:
+    return f'"{padding.lower()}"' if isinstance(padding, str) else str(padding)
+
+
+def _pair_text(value: IntOrPair) -> str:
+    if isinstance(value, (tuple, list)):
+        return str(value[0]) if value[0] == value[1] else f"{value[0]}×{value[1]}"
+    return str(value)
+
+
+def _cell(ax, row: float, col: float, color: str, gid: str, **kwargs: Any):
+    from matplotlib.patches import Rectangle
+
+    patch = Rectangle((col, row), 1, 1, facecolor=color, edgecolor=COLORS["edge"], linewidth=0.6, **kwargs)
+    patch.set_gid(gid)
+    ax.add_patch(patch)
+    return patch
+
+
+def _grid_axes(ax, top: float, left: float, height: float, width: float, title: str) -> None:
+    ax.set_xlim(left - 0.1, left + width + 0.1)
+    ax.set_ylim(top + height + 0.1, top - 0.1)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_title(title, fontsize=10)
+
+
+def _draw_input(ax, grid: WindowGrid, values: np.ndarray | None = None) -> None:
+    """The input with its padding cells, in unpadded coordinates (padding at negative indices)."""
+    label = values is not None and max(grid.height, grid.width) <= MAX_LABELLED
+    for r in range(-grid.pad_top, grid.height + grid.pad_bottom):
+        for c in range(-grid.pad_left, grid.width + grid.pad_right):
+            inside = 0 <= r < grid.height and 0 <= c < grid.width
+            _cell(ax, r, c, COLORS["input"] if inside else COLORS["pad"], "input" if inside else "pad")
+            if label:
+                value = values[r, c] if inside else 0
+                ax.text(
+                    c + 0.5, r + 0.5, f"{value:g}", ha="center", va="center", fontsize=7, color=COLORS["text"]
+                )
+
+
+def _window(ax, grid: WindowGrid, row: int, col: int, alpha: float = 0.35):
+    """Outline the taps of the window for output cell (row, col)."""
+    patches = []
+    for r, c in grid.cells(row, col):
+        patch = _cell(ax, r, c, COLORS["window"], "window", alpha=alpha)
+        patches.append(patch)
+    return patches
+
+
+def draw_padding(image: np.ndarray, padding: Padding, title: str | None = None):
+    """The image as a grid with its zero padding in orange; values written when small.
+
+    ``padding`` is an int, (before, after), ((top, bottom), (left, right)), or "same"
+    with a 3×3 kernel in mind. Returns the Figure.
+    """
+    image = np.asarray(image, dtype=float)
+    if image.ndim != 2:
+        raise ValueError(f"image has shape {image.shape}: a 2-D array is needed")
+    kernel = 3 if isinstance(padding, str) else 1
+    grid = window_positions(image.shape, kernel, 1, padding)
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(4.2, 4.2))
+    _draw_input(ax, grid, image)
+    rows = grid.height + grid.pad_top + grid.pad_bottom
+    cols = grid.width + grid.pad_left + grid.pad_right
+    text = title or (
+        f"{grid.height}×{grid.width} image padded to {rows}×{cols}\n"
+        f"top {grid.pad_top}, bottom {grid.pad_bottom}, left {grid.pad_left}, right {grid.pad_right}"
+    )
+    _grid_axes(ax, -grid.pad_top, -grid.pad_left, rows, cols, text)
+    return fig
+
+
+def draw_windows(
+    size: IntOrPair,
+    kernel_size: IntOrPair,
+    stride: IntOrPair = 1,
+    padding: Padding = "valid",
+    dilation: IntOrPair = 1,
+    show: str = "corners",
+):
+    """Input grid with padding, the windows the filter visits, and the output grid.
+
+    ``show`` picks the windows outlined: "corners" (first, last and the other two
+    corners), "first-row" or "all". The title carries the formula with its numbers.
+    """
+    if show not in ("corners", "first-row", "all"):
+        raise ValueError(f"show={show!r} is not allowed: use 'corners', 'first-row' or 'all'")
+    grid = window_positions(size, kernel_size, stride, padding, dilation)
+    out_h, out_w = grid.output_shape
+    if show == "all":
+        chosen = [(r, c) for r in range(out_h) for c in range(out_w)]
+    elif show == "first-row":
+        chosen = [(0, c) for c in range(out_w)]
+    else:
+        chosen = sorted({(0, 0), (0, out_w - 1), (out_h - 1, 0), (out_h - 1, out_w - 1)})
+    plt = _pyplot()
+    rows = grid.height + grid.pad_top + grid.pad_bottom
+    cols = grid.width + grid.pad_left + grid.pad_right
+    fig, (ax_in, ax_out) = plt.subplots(
+        1, 2, figsize=(8.5, 4.6), gridspec_kw={"width_ratios": [max(cols, 1), max(out_w, 1) + 1]}
+    )
+    _draw_input(ax_in, grid)
+    from matplotlib.patches import Rectangle
+
+    for r, c in chosen:
+        top, left = grid.rows[r], grid.cols[c]
+        span_h = grid.taps_rows[-1] + 1
+        span_w = grid.taps_cols[-1] + 1
+        frame = Rectangle((left, top), span_w, span_h, fill=False, edgecolor=COLORS["window"], linewidth=2.2)
+        frame.set_gid("window-frame")
+        ax_in.add_patch(frame)
+        _window(ax_in, grid, r, c, alpha=0.25)
+    h, w = grid.axes
+    kernel = f"{h.kernel_size}×{w.kernel_size}"
+    head = (
+        f"input {grid.height}×{grid.width}, kernel {kernel}, stride {_pair_text(stride)}, "
+        f"padding {_padding_text(padding)}"
+    )
+    if max(h.dilation, w.dilation) > 1:
+        head += f", dilation {_pair_text(dilation)}"
+    _grid_axes(ax_in, -grid.pad_top, -grid.pad_left, rows, cols, head + "\n" + _wrap(describe_axes(h, w)))
+    for r in range(out_h):
+        for c in range(out_w):
+            color, gid = (
+                (COLORS["filled"], "output-filled") if (r, c) in chosen else (COLORS["output"], "output")
+            )
+            _cell(ax_out, r, c, color, gid)
+    _grid_axes(ax_out, 0, 0, out_h, out_w, f"output {out_h}×{out_w}")
+    fig.legend(
+        handles=_legend_handles(),
+        loc="lower center",
+        ncol=3,
+        frameon=False,
+        fontsize=9,
+    )
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    return fig
+
+
+def _wrap(text: str, width: int = 60) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width))
+
+
+def _legend_handles():
+    from matplotlib.patches import Patch
+
+    return [
+        Patch(facecolor=COLORS["input"], edgecolor=COLORS["edge"], label="input"),
+        Patch(facecolor=COLORS["pad"], edgecolor=COLORS["edge"], label="zero padding"),
+        Patch(facecolor=COLORS["window"], edgecolor=COLORS["edge"], alpha=0.4, label="window (kernel taps)"),
+    ]
+
+
+def draw_feature_map(array: np.ndarray, title: str = "feature map", ax=None):
+    """Heat map with the values written in the cells (when at most 16×16)."""
+    array = np.asarray(array, dtype=float)
+    if array.ndim != 2:
+        raise ValueError(f"array has shape {array.shape}: a 2-D array is needed")
+    plt = _pyplot()
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(3.6, 3.6))
+    else:
+        fig = ax.figure
+    image = ax.imshow(array, cmap=HEATMAP, interpolation="nearest")
+    image.set_gid("heatmap")
+    if max(array.shape) <= MAX_LABELLED:
+        low, high = float(array.min()), float(array.max())
+        middle = (low + high) / 2
+        for (r, c), value in np.ndenumerate(array):
+            color = "black" if value > middle or low == high else "white"
+            ax.text(c, r, f"{value:g}", ha="center", va="center", fontsize=8, color=color)
+    ax.set_title(f"{title} ({array.shape[0]}×{array.shape[1]})", fontsize=10)
+    ax.set_xlabel("column")
+    ax.set_ylabel("row")
+    ax.set_xticks(range(array.shape[1]) if array.shape[1] <= MAX_LABELLED else [])
+    ax.set_yticks(range(array.shape[0]) if array.shape[0] <= MAX_LABELLED else [])
+    return fig
+
+
+def _dot_text(values: np.ndarray, kernel: np.ndarray) -> str:
+    terms = [f"{v:g}·{k:g}" for v, k in zip(values.ravel(), kernel.ravel()) if k != 0 and v != 0]
+    total = float((values * kernel).sum())
+    return (" + ".join(terms) if terms else "0") + f" = {total:g}"
+
+
+def draw_conv_steps(
+    image: np.ndarray,
+    kernel: np.ndarray,
+    padding: Padding = "valid",
+    strides: IntOrPair = 1,
+    dilation: IntOrPair = 1,
+    steps: int | None = None,
+):
+    """Small multiples: the first window positions of the top row, each with its patch,
+    the filter and the dot product written out."""
+    from .filters import patches
+
+    image = np.asarray(image, dtype=float)
+    kernel = np.asarray(kernel, dtype=float)
+    first_row = [p for p in patches(image, kernel, padding, strides, dilation) if p.row == 0]
+    if steps is not None:
+        first_row = first_row[:steps]
+    grid = window_positions(image.shape, kernel.shape, strides, padding, dilation)
+    plt = _pyplot()
+    n = len(first_row)
+    cols = min(n, 3)
+    rows = -(-n // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 3.8 * rows), squeeze=False)
+    for ax in axes.ravel()[n:]:
+        ax.set_visible(False)
+    for ax, patch in zip(axes.ravel(), first_row):
+        _draw_input(ax, grid, image)
+        _window(ax, grid, patch.row, patch.col, alpha=0.45)
+        step = "start" if patch.col == 0 else f"moved right {patch.col * grid.axes[1].stride}"
+        title = f"{step}: output[0, {patch.col}]\n{_wrap(_dot_text(patch.values, kernel), 40)}"
+        _grid_axes(
+            ax,
+            -grid.pad_top,
+            -grid.pad_left,
+            grid.height + grid.pad_top + grid.pad_bottom,
+            grid.width + grid.pad_left + grid.pad_right,
+            title,
+        )
+    fig.suptitle("the window slides along the first row; each stop is one dot product", fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+def animate_conv(
+    image: np.ndarray,
+    kernel: np.ndarray,
+    stride: IntOrPair = 1,
+    padding: Padding = "valid",
+    dilation: IntOrPair = 1,
+    interval: int = 600,
+):
+    """A matplotlib animation, one frame per output position: the window moves, the dot
+    product is shown, the output cell fills in. Save with ``anim.save("conv.gif",
+    writer="pillow")``; show inline with ``HTML(anim.to_jshtml())``."""
+    from matplotlib.animation import FuncAnimation
+
+    from .filters import patches
+
+    image = np.asarray(image, dtype=float)
+    kernel = np.asarray(kernel, dtype=float)
+    grid = window_positions(image.shape, kernel.shape, stride, padding, dilation)
+    positions = list(patches(image, kernel, padding, stride, dilation))
+    out_h, out_w = grid.output_shape
+    plt = _pyplot()
+    fig, (ax_in, ax_out) = plt.subplots(1, 2, figsize=(8.5, 4.4))
+    _draw_input(ax_in, grid, image)
+    _grid_axes(
+        ax_in,
+        -grid.pad_top,
+        -grid.pad_left,
+        grid.height + grid.pad_top + grid.pad_bottom,
+        grid.width + grid.pad_left + grid.pad_right,
+        "input",
+    )
+    out_cells = {}
+    out_text = {}
+    for r in range(out_h):
+        for c in range(out_w):
+            out_cells[r, c] = _cell(ax_out, r, c, COLORS["output"], "output")
+            out_text[r, c] = ax_out.text(c + 0.5, r + 0.5, "", ha="center", va="center", fontsize=8)
+    _grid_axes(ax_out, 0, 0, out_h, out_w, f"output {out_h}×{out_w}")
+    window_patches: list[Any] = []
+    caption = fig.text(0.5, 0.03, "", ha="center", fontsize=9)
+
+    def frame(i: int):
+        for patch in window_patches:
+            patch.remove()
+        window_patches.clear()
+        p = positions[i]
+        window_patches.extend(_window(ax_in, grid, p.row, p.col, alpha=0.45))
+        out_cells[p.row, p.col].set_facecolor(COLORS["filled"])
+        out_cells[p.row, p.col].set_gid("output-filled")
+        out_text[p.row, p.col].set_text(f"{p.product:g}")
+        caption.set_text(f"output[{p.row}, {p.col}] = {_dot_text(p.values, kernel)}")
+        return [*window_patches, out_cells[p.row, p.col], out_text[p.row, p.col], caption]
+
+    anim = FuncAnimation(fig, frame, frames=len(positions), interval=interval, blit=False, repeat=True)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    return anim
+
+
+def draw_pipeline(digit: np.ndarray):
+    """The seed pipeline as three panels: the 28×28 digit, padded to 30×30, and the 14×14
+    feature map of a 3×3, stride-2 convolution (the vertical-line detector)."""
+    from .training import pipeline_trace
+
+    trace = pipeline_trace(np.asarray(digit, dtype="float32"))
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, 3, figsize=(10, 3.8))
+    titles = [
+        "1. input digit",
+        "2. ZeroPadding2D(1)",
+        "3. Conv2D 3×3, stride 2",
+    ]
+    for ax, key, title in zip(axes, ("input", "padded", "feature_map"), titles):
+        array = trace[key]
+        image = ax.imshow(array, cmap="gray" if key != "feature_map" else HEATMAP, interpolation="nearest")
+        image.set_gid(key)
+        ax.set_title(f"{title}\n{array.shape[0]}×{array.shape[1]}×1", fontsize=10)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    axes[1].add_patch(_frame_rectangle(30))
+    fig.suptitle("28×28 → pad 1 → 30×30 → 3×3 kernel, stride 2: floor((30 − 3)/2) + 1 = 14", fontsize=11)
+    fig.tight_layout(rect=(0, 0, 1, 0.9))
+    return fig
+
+
+def _frame_rectangle(size: int):
+    """The one-pixel padding ring of a padded image, outlined in the padding colour."""
+    from matplotlib.patches import Rectangle
+
+    frame = Rectangle((-0.5, -0.5), size, size, fill=False, edgecolor=COLORS["pad"], linewidth=4)
+    frame.set_gid("pad")
+    return frame
+
+
+def explore(size: int = 8, kernel_size: int = 3, stride: int = 1, dilation: int = 1, padding: str = "same"):
+    """Sliders for input size, kernel, stride, dilation and padding that redraw the window
+    picture with the formula; bad combinations show the package's message instead.
+
+    Returns the widget box (or, without ipywidgets, a static Figure after saying so).
+    """
+    try:
+        import ipywidgets as widgets
+        from IPython.display import display
+    except ImportError:
+        print("ipywidgets is not installed: showing a static picture instead of the explorer")
+        return draw_windows(size, kernel_size, stride, padding, dilation)
+    controls = {
+        "size": widgets.IntSlider(value=size, min=1, max=16, description="input"),
+        "kernel_size": widgets.IntSlider(value=kernel_size, min=1, max=7, description="kernel"),
+        "stride": widgets.IntSlider(value=stride, min=1, max=4, description="stride"),
+        "dilation": widgets.IntSlider(value=dilation, min=1, max=3, description="dilation"),
+        "padding": widgets.Dropdown(
+            options=["valid", "same", "0", "1", "2", "(0, 1)", "(1, 0)"], value=padding, description="padding"
+        ),
+    }
+    message = widgets.HTML()
+    output = widgets.Output()
+    box = widgets.VBox(
+        [
+            widgets.HBox(list(controls.values())[:3]),
+            widgets.HBox(list(controls.values())[3:]),
+            message,
+            output,
+        ]
+    )
+    box.controls = controls
+    box.message = message
+    box.output = output
+
+    def redraw(_change: Any = None) -> None:
+        values = {name: control.value for name, control in controls.items()}
+        pad = values.pop("padding")
+        if pad not in ("valid", "same"):
+            pad = int(pad) if pad.isdigit() else tuple(int(v) for v in pad.strip("()").split(","))
+        plt = _pyplot()
+        output.clear_output(wait=True)
+        try:
+            fig = draw_windows(
+                values["size"], values["kernel_size"], values["stride"], pad, values["dilation"]
+            )
+        except ValueError as error:
+            message.value = f"<b>Not possible:</b> {error}"
+            box.figure = None
+            return
+        message.value = ""
+        box.figure = fig
+        with output:
+            display(fig)
+        plt.close(fig)
+
+    for control in controls.values():
+        control.observe(redraw, names="value")
+    box.redraw = redraw
+    redraw()
+    return box

@@ -13,6 +13,7 @@ from typing import Any
 
 from .arithmetic import (
     AxisArithmetic,
+    WindowGrid,
     conv_arithmetic,
     conv_arithmetic_2d,
     conv_output_size,
@@ -21,6 +22,7 @@ from .arithmetic import (
     pool_arithmetic,
     pool_output_size,
     same_padding,
+    window_positions,
 )
 
 __version__ = "0.1.0"
@@ -43,6 +45,20 @@ _LAZY = {
     "reference_conv2d": "filters",
     "patches": "filters",
     "Patch": "filters",
+    "load_mnist": "data",
+    "MnistUnavailable": "data",
+    "train": "training",
+    "compare": "training",
+    "evaluate": "training",
+    "pipeline_trace": "training",
+    "History": "training",
+    "draw_padding": "plots",
+    "draw_windows": "plots",
+    "draw_feature_map": "plots",
+    "draw_conv_steps": "plots",
+    "animate_conv": "plots",
+    "draw_pipeline": "plots",
+    "explore": "plots",
 }
 
 __all__ = [
@@ -55,6 +71,8 @@ __all__ = [
     "pool_arithmetic",
     "pool_output_size",
     "same_padding",
+    "window_positions",
+    "WindowGrid",
     *_LAZY,
 ]
 

@@ -12,6 +12,9 @@ numbers use, so a picture cannot disagree with them. Patches carry a ``gid``: "i
 
 from __future__ import annotations
 
+import base64
+import html
+import io
 from typing import Any
 
 import numpy as np
@@ -366,18 +369,38 @@ def _frame_rectangle(size: int):
     return frame
 
 
+def _png(fig) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=80)
+    return buffer.getvalue()
+
+
 def explore(size: int = 8, kernel_size: int = 3, stride: int = 1, dilation: int = 1, padding: str = "same"):
     """Sliders for input size, kernel, stride, dilation and padding that redraw the window
     picture with the formula; bad combinations show the package's message instead.
 
-    Returns the widget box (or, without ipywidgets, a static Figure after saying so).
+    Returns the widget box. Where no widget front-end renders it (a static notebook
+    viewer, nbval), the same output carries a static picture and a line saying so. Without
+    ipywidgets installed, returns a static Figure after saying so.
     """
     try:
         import ipywidgets as widgets
-        from IPython.display import display
     except ImportError:
-        print("ipywidgets is not installed: showing a static picture instead of the explorer")
+        print("ipywidgets is not installed: a static picture instead of the explorer")
         return draw_windows(size, kernel_size, stride, padding, dilation)
+
+    class Explorer(widgets.VBox):
+        def _repr_mimebundle_(self, **kwargs):
+            bundle = super()._repr_mimebundle_(**kwargs)
+            data = bundle[0] if isinstance(bundle, tuple) else bundle
+            if self.figure is not None:
+                data["image/png"] = base64.b64encode(_png(self.figure)).decode()
+            data["text/plain"] = (
+                "padstride explorer: sliders need a widget front-end (JupyterLab 4, Notebook 7); "
+                f"static picture of the current setting. {self.message.value}"
+            ).strip()
+            return bundle
+
     controls = {
         "size": widgets.IntSlider(value=size, min=1, max=16, description="input"),
         "kernel_size": widgets.IntSlider(value=kernel_size, min=1, max=7, description="kernel"),
@@ -388,39 +411,27 @@ def explore(size: int = 8, kernel_size: int = 3, stride: int = 1, dilation: int 
         ),
     }
     message = widgets.HTML()
-    output = widgets.Output()
-    box = widgets.VBox(
-        [
-            widgets.HBox(list(controls.values())[:3]),
-            widgets.HBox(list(controls.values())[3:]),
-            message,
-            output,
-        ]
-    )
-    box.controls = controls
-    box.message = message
-    box.output = output
+    picture = widgets.Image(format="png")
+    rows = [widgets.HBox(list(controls.values())[:3]), widgets.HBox(list(controls.values())[3:])]
+    box = Explorer([*rows, message, picture])
+    box.controls, box.message, box.picture, box.figure = controls, message, picture, None
 
     def redraw(_change: Any = None) -> None:
         values = {name: control.value for name, control in controls.items()}
         pad = values.pop("padding")
         if pad not in ("valid", "same"):
             pad = int(pad) if pad.isdigit() else tuple(int(v) for v in pad.strip("()").split(","))
-        plt = _pyplot()
-        output.clear_output(wait=True)
         try:
-            fig = draw_windows(
-                values["size"], values["kernel_size"], values["stride"], pad, values["dilation"]
-            )
+            fig = draw_windows(values["size"], values["kernel_size"], values["stride"], pad, values["dilation"])
         except ValueError as error:
-            message.value = f"<b>Not possible:</b> {error}"
+            message.value = f"<b>Not possible:</b> {html.escape(str(error))}"
             box.figure = None
+            picture.value = b""
             return
+        _pyplot().close(fig)  # shown through the Image widget, not by pyplot
         message.value = ""
         box.figure = fig
-        with output:
-            display(fig)
-        plt.close(fig)
+        picture.value = _png(fig)
 
     for control in controls.values():
         control.observe(redraw, names="value")

@@ -11,6 +11,7 @@ first use.
 from importlib import import_module
 from typing import Any
 
+from ._keras import quiet_tensorflow
 from .arithmetic import (
     AxisArithmetic,
     WindowGrid,
@@ -59,10 +60,13 @@ _LAZY = {
     "animate_conv": "plots",
     "draw_pipeline": "plots",
     "explore": "plots",
+    "plot_history": "plots",
+    "plot_tradeoff": "plots",
 }
 
 __all__ = [
     "AxisArithmetic",
+    "quiet_tensorflow",
     "conv_arithmetic",
     "conv_arithmetic_2d",
     "conv_output_size",

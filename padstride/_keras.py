@@ -15,10 +15,9 @@ from types import ModuleType
 
 @contextlib.contextmanager
 def _silenced_stderr():
-    try:
-        fd = sys.stderr.fileno()
-    except (AttributeError, OSError, ValueError):  # e.g. a notebook's captured stream
-        fd = 2
+    # TensorFlow's C++ code writes to descriptor 2 whatever sys.stderr is (in a notebook
+    # kernel, descriptor 2 is a pipe to the cell's output).
+    fd = 2
     sys.stderr.flush()
     saved = os.dup(fd)
     try:
@@ -28,6 +27,15 @@ def _silenced_stderr():
     finally:
         os.dup2(saved, fd)
         os.close(saved)
+
+
+def quiet_tensorflow() -> None:
+    """Import TensorFlow and Keras with their C++ start-up lines hidden; later
+    ``import keras`` statements then print nothing.
+
+    >>> quiet_tensorflow()  # doctest: +SKIP
+    """
+    keras()
 
 
 def keras() -> ModuleType:

@@ -297,7 +297,7 @@ def animate_conv(
     positions = list(patches(image, kernel, padding, stride, dilation))
     out_h, out_w = grid.output_shape
     plt = _pyplot()
-    fig, (ax_in, ax_out) = plt.subplots(1, 2, figsize=(8.5, 4.4))
+    fig, (ax_in, ax_out) = plt.subplots(1, 2, figsize=(8.5, 4.4), dpi=60)
     _draw_input(ax_in, grid, image)
     _grid_axes(
         ax_in,
@@ -438,3 +438,48 @@ def explore(size: int = 8, kernel_size: int = 3, stride: int = 1, dilation: int 
     box.redraw = redraw
     redraw()
     return box
+
+
+def plot_history(*histories):
+    """Loss and accuracy per epoch for one or more training runs (training solid, test dashed)."""
+    if not histories:
+        raise ValueError("plot_history() needs at least one History")
+    plt = _pyplot()
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(9, 3.6))
+    palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00"]
+    for color, history in zip(palette * 2, histories):
+        epochs = [row.epoch for row in history.rows]
+        ax_loss.plot(epochs, history.column("loss"), "-o", color=color, label=f"{history.model_name} train")
+        ax_loss.plot(epochs, history.column("val_loss"), "--s", color=color, label=f"{history.model_name} test")
+        ax_acc.plot(epochs, history.column("accuracy"), "-o", color=color, label=f"{history.model_name} train")
+        ax_acc.plot(epochs, history.column("val_accuracy"), "--s", color=color, label=f"{history.model_name} test")
+    for ax, name in ((ax_loss, "loss"), (ax_acc, "accuracy")):
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(name)
+        ax.set_title(f"{name} per epoch", fontsize=10)
+        ax.grid(alpha=0.3)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    ax_acc.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_tradeoff(table):
+    """Test accuracy against parameters and against seconds per epoch, one point per model."""
+    plt = _pyplot()
+    fig, (ax_params, ax_time) = plt.subplots(1, 2, figsize=(9, 3.6))
+    markers = ["o", "s", "^", "D", "v"]
+    palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00"]
+    for marker, color, row in zip(markers, palette, table):
+        ax_params.scatter(row.params, row.test_accuracy, marker=marker, color=color, s=60, label=row.name)
+        ax_time.scatter(row.seconds_per_epoch, row.test_accuracy, marker=marker, color=color, s=60, label=row.name)
+    ax_params.set_xscale("log")
+    ax_params.set_xlabel("parameters (log scale)")
+    ax_time.set_xlabel("seconds per epoch")
+    for ax, title in ((ax_params, "accuracy against size"), (ax_time, "accuracy against time")):
+        ax.set_ylabel("test accuracy")
+        ax.set_title(title, fontsize=10)
+        ax.grid(alpha=0.3)
+    ax_time.legend(fontsize=8)
+    fig.tight_layout()
+    return fig

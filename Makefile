@@ -7,7 +7,6 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 # Quiet TensorFlow's C++ start-up logging in every process we start.
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
 
 .PHONY: help setup lab test unit nbtest notebooks lint format data clean
 DATA := data/mnist.npz
@@ -41,7 +40,7 @@ lab: $(STAMP) $(DATA)
 test: unit nbtest
 
 unit: $(STAMP) $(DATA)
-	$(BIN)/python -m pytest -q tests padstride
+	MPLBACKEND=Agg $(BIN)/python -m pytest -q tests padstride
 
 nbtest: $(STAMP) $(DATA)
 ifeq ($(NOTEBOOKS),)

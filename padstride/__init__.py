@@ -30,9 +30,9 @@ __version__ = "0.1.0"
 
 # Names whose modules need NumPy or TensorFlow are loaded on first use.
 _LAZY = {
-    "explain": "explain",
-    "Explanation": "explain",
-    "LayerTrace": "explain",
+    "explain": "tracing",
+    "Explanation": "tracing",
+    "LayerTrace": "tracing",
     "conv_model": "models",
     "mnist_model": "models",
     "mnist_variant": "models",

@@ -115,8 +115,8 @@ def _run_size(args: argparse.Namespace) -> str:
 
 
 def _run_explain(args: argparse.Namespace) -> str:
-    from .explain import explain
     from .models import mnist_variant
+    from .tracing import explain
 
     return str(explain(mnist_variant(args.model)))
 

@@ -7,8 +7,9 @@
 from __future__ import annotations
 
 import io
+import os
 import re
-from contextlib import redirect_stdout
+from contextlib import contextmanager, redirect_stdout
 from typing import Any
 
 from ._keras import keras
@@ -125,8 +126,28 @@ def summary_text(model: Any, width: int = SUMMARY_WIDTH) -> str:
         lines.append(text)
 
     buffer = io.StringIO()
-    with redirect_stdout(buffer):
+    with _plain_rich_console(width), redirect_stdout(buffer):
         model.summary(line_length=width, print_fn=collect)
     text = "\n".join(lines) + buffer.getvalue()
     text = _ANSI.sub("", text)
     return "\n".join(line.rstrip() for line in text.strip("\n").splitlines())
+
+
+@contextmanager
+def _plain_rich_console(width: int):
+    """Keras draws its summary with rich, which in a notebook also emits an (empty) HTML
+    display and takes its width from the terminal; pin both for the length of the call."""
+    import rich.console
+
+    saved_is_jupyter = rich.console._is_jupyter
+    saved_columns = os.environ.get("COLUMNS")
+    rich.console._is_jupyter = lambda: False
+    os.environ["COLUMNS"] = str(width)
+    try:
+        yield
+    finally:
+        rich.console._is_jupyter = saved_is_jupyter
+        if saved_columns is None:
+            os.environ.pop("COLUMNS", None)
+        else:
+            os.environ["COLUMNS"] = saved_columns

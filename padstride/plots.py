@@ -422,7 +422,9 @@ def explore(size: int = 8, kernel_size: int = 3, stride: int = 1, dilation: int 
         if pad not in ("valid", "same"):
             pad = int(pad) if pad.isdigit() else tuple(int(v) for v in pad.strip("()").split(","))
         try:
-            fig = draw_windows(values["size"], values["kernel_size"], values["stride"], pad, values["dilation"])
+            fig = draw_windows(
+                values["size"], values["kernel_size"], values["stride"], pad, values["dilation"]
+            )
         except ValueError as error:
             message.value = f"<b>Not possible:</b> {html.escape(str(error))}"
             box.figure = None
@@ -450,9 +452,15 @@ def plot_history(*histories):
     for color, history in zip(palette * 2, histories):
         epochs = [row.epoch for row in history.rows]
         ax_loss.plot(epochs, history.column("loss"), "-o", color=color, label=f"{history.model_name} train")
-        ax_loss.plot(epochs, history.column("val_loss"), "--s", color=color, label=f"{history.model_name} test")
-        ax_acc.plot(epochs, history.column("accuracy"), "-o", color=color, label=f"{history.model_name} train")
-        ax_acc.plot(epochs, history.column("val_accuracy"), "--s", color=color, label=f"{history.model_name} test")
+        ax_loss.plot(
+            epochs, history.column("val_loss"), "--s", color=color, label=f"{history.model_name} test"
+        )
+        ax_acc.plot(
+            epochs, history.column("accuracy"), "-o", color=color, label=f"{history.model_name} train"
+        )
+        ax_acc.plot(
+            epochs, history.column("val_accuracy"), "--s", color=color, label=f"{history.model_name} test"
+        )
     for ax, name in ((ax_loss, "loss"), (ax_acc, "accuracy")):
         ax.set_xlabel("epoch")
         ax.set_ylabel(name)
@@ -472,7 +480,9 @@ def plot_tradeoff(table):
     palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00"]
     for marker, color, row in zip(markers, palette, table):
         ax_params.scatter(row.params, row.test_accuracy, marker=marker, color=color, s=60, label=row.name)
-        ax_time.scatter(row.seconds_per_epoch, row.test_accuracy, marker=marker, color=color, s=60, label=row.name)
+        ax_time.scatter(
+            row.seconds_per_epoch, row.test_accuracy, marker=marker, color=color, s=60, label=row.name
+        )
     ax_params.set_xscale("log")
     ax_params.set_xlabel("parameters (log scale)")
     ax_time.set_xlabel("seconds per epoch")

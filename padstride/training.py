@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from ._keras import keras
-from .explain import explain
+from .tracing import explain
 
 # The settings that reached ≥ 98.5 % test accuracy fastest on a 2-core CPU (benchmarks/README.md).
 FAST = {

@@ -85,3 +85,9 @@ def test_summary_is_the_same_in_a_fresh_process():
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout == summary_text(mnist_variant("valid"))
+
+
+def test_summary_width_does_not_follow_the_terminal(monkeypatch):
+    wide = summary_text(mnist_variant("same"))
+    monkeypatch.setenv("COLUMNS", "40")
+    assert summary_text(mnist_variant("same")) == wide

@@ -1,7 +1,7 @@
 import pytest
 
-from padstride.explain import explain
 from padstride.models import conv_model, mnist_variant
+from padstride.tracing import explain
 
 
 def keras_shapes(model):

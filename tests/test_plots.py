@@ -18,6 +18,8 @@ from padstride.plots import (
     draw_pipeline,
     draw_windows,
     explore,
+    plot_history,
+    plot_tradeoff,
 )
 from tests.keras_oracle import conv_map
 
@@ -188,3 +190,22 @@ def test_explore_redraws_valid_and_invalid_settings():
     box.controls["padding"].value = "(0, 1)"
     assert box.figure is not None and box.message.value == ""
     assert box.figure.axes[0].get_title().startswith("input 10×10, kernel 7×7, stride 2, padding (0, 1)")
+
+
+def test_training_plots():
+    from padstride.training import Comparison, EpochRow, History
+
+    history = History("demo", [EpochRow(1, 0.5, 0.8, 0.4, 0.85, 1.0), EpochRow(2, 0.3, 0.9, 0.35, 0.9, 1.0)])
+    fig = plot_history(history)
+    loss_ax, acc_ax = fig.axes
+    assert [line.get_label() for line in acc_ax.lines] == ["demo train", "demo test"]
+    assert list(loss_ax.lines[1].get_ydata()) == [0.4, 0.35]
+    rows = [
+        Comparison("a", 100, 10, 2.0, 50.0, 0.9, history),
+        Comparison("b", 1000, 20, 4.0, 25.0, 0.95, history),
+    ]
+    fig = plot_tradeoff(rows)
+    assert [ax.get_title() for ax in fig.axes] == ["accuracy against size", "accuracy against time"]
+    assert fig.axes[0].collections[1].get_offsets().tolist() == [[1000.0, 0.95]]
+    with pytest.raises(ValueError, match="needs at least one History"):
+        plot_history()

@@ -8,7 +8,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 
-.PHONY: help setup lab test unit nbtest notebooks lint format data clean
+.PHONY: help setup lab test unit nbtest notebooks lint format data gallery clean
 DATA := data/mnist.npz
 
 help:
@@ -16,6 +16,7 @@ help:
 	@echo "make test       set up .venv and run the unit tests, then every notebook under nbval"
 	@echo "make notebooks  re-execute every notebook in place from a fresh kernel"
 	@echo "make data       fetch MNIST into data/mnist.npz and verify it"
+	@echo "make gallery    write the README's pictures to docs/images/"
 	@echo "make lint       ruff check and ruff format --check"
 
 setup: $(STAMP)
@@ -55,6 +56,9 @@ ifneq ($(NOTEBOOKS),)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=900 --ExecutePreprocessor.kernel_name=python3 $(NOTEBOOKS)
 endif
+
+gallery: $(STAMP)
+	MPLBACKEND=Agg $(BIN)/python -c 'from padstride.plots import gallery; print(*gallery("docs/images"), sep="\n")'
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -9,6 +9,8 @@ For each model it prints, in one run:
   clock, compilation and the per-epoch evaluation included), images per second, achieved
   GFLOP/s, and that as a fraction of a float32 matrix-multiply peak measured in the same run.
 
+Each measurement runs in a fresh Python process, so one cannot slow the next (a fast run
+right after a naive one in the same process was seen to lose some 13 s outside its epochs).
 Training FLOPs per image are taken as 3 × the forward FLOPs from explain() (the backward
 pass costs about twice the forward one). Numbers vary from run to run by a few per cent;
 they are a measurement, not a test.
@@ -17,8 +19,11 @@ they are a measurement, not a test.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
+import subprocess
+import sys
 import time
 
 TARGET = 0.985
@@ -82,33 +87,60 @@ def fast_run(variant: str, data, max_epochs: int = 5):
     }
 
 
+def _measure(kind: str, variant: str) -> dict:
+    """Run one measurement in a fresh process and return what it printed as JSON."""
+    run = subprocess.run(
+        [sys.executable, __file__, "--measure", kind, variant], capture_output=True, text=True, check=True
+    )
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def _measure_here(kind: str, variant: str) -> None:
+    from padstride import load_mnist
+    from padstride._keras import keras
+
+    k = keras()
+    data = load_mnist()
+    if kind == "peak":
+        print(json.dumps({"peak": matmul_peak_gflops(k)}))
+    elif kind == "naive":
+        seconds, accuracy = naive_epoch(variant, data)
+        print(json.dumps({"seconds": seconds, "accuracy": accuracy}))
+    else:
+        run = fast_run(variant, data)
+        history = run.pop("history")
+        print(json.dumps({**run, "table": history.table()}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--models", nargs="+", default=["stride", "valid"], choices=["valid", "same", "stride"]
     )
     parser.add_argument("--skip-naive", action="store_true", help="leave out the naive baseline")
+    parser.add_argument("--measure", nargs=2, metavar=("KIND", "MODEL"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.measure:
+        _measure_here(*args.measure)
+        return
 
-    from padstride import load_mnist
     from padstride._keras import keras
 
     k = keras()
     import tensorflow as tf
 
-    data = load_mnist()
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}")
     print(f"versions: Python {platform.python_version()}, TensorFlow {tf.__version__}, Keras {k.__version__}")
-    peak = matmul_peak_gflops(k)
+    peak = _measure("peak", "-")["peak"]
     print(f"float32 matmul peak (2048×2048, best of 10): {peak:.1f} GFLOP/s\n")
     for variant in args.models:
         if not args.skip_naive:
-            seconds, accuracy = naive_epoch(variant, data)
+            naive = _measure("naive", variant)
             print(
-                f"{variant:<7} naive: one epoch {seconds:.1f} s ({60000 / seconds:,.0f} images/s), "
-                f"test accuracy {accuracy:.4f}"
+                f"{variant:<7} naive: one epoch {naive['seconds']:.1f} s ({60000 / naive['seconds']:,.0f} images/s), "
+                f"test accuracy {naive['accuracy']:.4f}"
             )
-        run = fast_run(variant, data)
+        run = _measure("fast", variant)
         state = (
             f"reached {TARGET:.1%} after {run['epochs']} epoch(s)"
             if run["reached"]
@@ -119,7 +151,7 @@ def main() -> None:
             f"{run['images_per_second']:,.0f} images/s, {run['gflops']:.1f} GFLOP/s "
             f"= {run['gflops'] / peak:.0%} of the matmul peak"
         )
-        print(run["history"].table())
+        print(run["table"])
         print()
 
 

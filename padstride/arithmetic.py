@@ -410,6 +410,11 @@ class WindowGrid:
     def output_shape(self) -> tuple[int, int]:
         return (len(self.rows), len(self.cols))
 
+    @property
+    def padded_shape(self) -> tuple[int, int]:
+        """(rows, columns) of the input with its padding."""
+        return (self.height + self.pad_top + self.pad_bottom, self.width + self.pad_left + self.pad_right)
+
     def cells(self, row: int, col: int) -> list[tuple[int, int]]:
         """Input cells (unpadded coordinates) under the kernel taps of output cell (row, col)."""
         return [(self.rows[row] + i, self.cols[col] + j) for i in self.taps_rows for j in self.taps_cols]

@@ -71,6 +71,11 @@ def _grid_axes(ax, top: float, left: float, height: float, width: float, title: 
     ax.set_title(title, fontsize=10)
 
 
+def _frame_input(ax, grid: WindowGrid, title: str) -> None:
+    """Axes limits and title for an input drawn with its padding."""
+    _grid_axes(ax, -grid.pad_top, -grid.pad_left, *grid.padded_shape, title)
+
+
 def _draw_input(ax, grid: WindowGrid, values: np.ndarray | None = None) -> None:
     """The input with its padding cells, in unpadded coordinates (padding at negative indices)."""
     label = values is not None and max(grid.height, grid.width) <= MAX_LABELLED
@@ -108,13 +113,12 @@ def draw_padding(image: np.ndarray, padding: Padding, title: str | None = None):
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(4.2, 4.2))
     _draw_input(ax, grid, image)
-    rows = grid.height + grid.pad_top + grid.pad_bottom
-    cols = grid.width + grid.pad_left + grid.pad_right
+    rows, cols = grid.padded_shape
     text = title or (
         f"{grid.height}×{grid.width} image padded to {rows}×{cols}\n"
         f"top {grid.pad_top}, bottom {grid.pad_bottom}, left {grid.pad_left}, right {grid.pad_right}"
     )
-    _grid_axes(ax, -grid.pad_top, -grid.pad_left, rows, cols, text)
+    _frame_input(ax, grid, text)
     return fig
 
 
@@ -142,8 +146,7 @@ def draw_windows(
     else:
         chosen = sorted({(0, 0), (0, out_w - 1), (out_h - 1, 0), (out_h - 1, out_w - 1)})
     plt = _pyplot()
-    rows = grid.height + grid.pad_top + grid.pad_bottom
-    cols = grid.width + grid.pad_left + grid.pad_right
+    cols = grid.padded_shape[1]
     fig, (ax_in, ax_out) = plt.subplots(
         1, 2, figsize=(8.5, 4.6), gridspec_kw={"width_ratios": [max(cols, 1), max(out_w, 1) + 1]}
     )
@@ -166,7 +169,7 @@ def draw_windows(
     )
     if max(h.dilation, w.dilation) > 1:
         head += f", dilation {_pair_text(dilation)}"
-    _grid_axes(ax_in, -grid.pad_top, -grid.pad_left, rows, cols, head + "\n" + _wrap(describe_axes(h, w)))
+    _frame_input(ax_in, grid, head + "\n" + _wrap(describe_axes(h, w)))
     for r in range(out_h):
         for c in range(out_w):
             color, gid = (
@@ -263,14 +266,7 @@ def draw_conv_steps(
         _window(ax, grid, patch.row, patch.col, alpha=0.45)
         step = "start" if patch.col == 0 else f"moved right {patch.col * grid.axes[1].stride}"
         title = f"{step}: output[0, {patch.col}]\n{_wrap(_dot_text(patch.values, kernel), 40)}"
-        _grid_axes(
-            ax,
-            -grid.pad_top,
-            -grid.pad_left,
-            grid.height + grid.pad_top + grid.pad_bottom,
-            grid.width + grid.pad_left + grid.pad_right,
-            title,
-        )
+        _frame_input(ax, grid, title)
     fig.suptitle("the window slides along the first row; each stop is one dot product", fontsize=11)
     fig.tight_layout()
     return fig
@@ -299,14 +295,7 @@ def animate_conv(
     plt = _pyplot()
     fig, (ax_in, ax_out) = plt.subplots(1, 2, figsize=(8.5, 4.4), dpi=60)
     _draw_input(ax_in, grid, image)
-    _grid_axes(
-        ax_in,
-        -grid.pad_top,
-        -grid.pad_left,
-        grid.height + grid.pad_top + grid.pad_bottom,
-        grid.width + grid.pad_left + grid.pad_right,
-        "input",
-    )
+    _frame_input(ax_in, grid, "input")
     out_cells = {}
     out_text = {}
     for r in range(out_h):
@@ -493,3 +482,27 @@ def plot_tradeoff(table):
     ax_time.legend(fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def gallery(folder: str = "docs/images") -> list[str]:
+    """Write a few PNGs (used by the README) to ``folder``; returns their paths."""
+    from pathlib import Path
+
+    from .filters import VERTICAL_LINE_DETECTOR, line_image
+
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    pictures = {
+        "same_stride2_windows.png": lambda: draw_windows(8, 3, stride=2, padding="same"),
+        "valid_stride2_windows.png": lambda: draw_windows(8, 3, stride=2, show="first-row"),
+        "conv_steps.png": lambda: draw_conv_steps(line_image(), VERTICAL_LINE_DETECTOR),
+        "padding_ring.png": lambda: draw_padding(line_image(), 1),
+    }
+    written = []
+    plt = _pyplot()
+    for name, draw in pictures.items():
+        fig = draw()
+        fig.savefig(out / name, dpi=90)
+        plt.close(fig)
+        written.append(str(out / name))
+    return written

@@ -54,7 +54,9 @@ endif
 notebooks: $(STAMP) $(DATA)
 ifneq ($(NOTEBOOKS),)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-		--ExecutePreprocessor.timeout=900 --ExecutePreprocessor.kernel_name=python3 $(NOTEBOOKS)
+		--ExecutePreprocessor.timeout=900 --ExecutePreprocessor.kernel_name=python3 \
+		--ExecutePreprocessor.record_timing=False --ClearMetadataPreprocessor.enabled=True \
+		--ClearMetadataPreprocessor.clear_notebook_metadata=False $(NOTEBOOKS)
 endif
 
 gallery: $(STAMP)

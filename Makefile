@@ -35,8 +35,11 @@ $(STAMP): pyproject.toml constraints.txt
 data $(DATA): $(STAMP)
 	$(BIN)/padstride data
 
+# Jupyter refuses to run as root unless told; containers often are root.
+LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(STAMP) $(DATA)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(LAB_ARGS) notebooks/
 
 test: unit nbtest
 

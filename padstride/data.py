@@ -85,9 +85,10 @@ def verify(arrays: Arrays) -> MNIST:
     return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
 
 
-def _read_npz(path: Path) -> Arrays:
+def _read_npz(source: Path | io.BytesIO) -> Arrays:
+    """The arrays of an .npz file (a path or an in-memory file); never unpickles."""
     try:
-        with np.load(path, allow_pickle=False) as npz:
+        with np.load(source, allow_pickle=False) as npz:
             return {name: npz[name] for name in npz.files}
     except FileNotFoundError:
         raise
@@ -142,12 +143,7 @@ def _download_keras(progress: Progress) -> Arrays:
     progress(f"downloading {KERAS_URL}")
     with urllib.request.urlopen(KERAS_URL, timeout=NETWORK_TIMEOUT) as response:
         data = response.read()
-    return _read_npz_bytes(data)
-
-
-def _read_npz_bytes(data: bytes) -> Arrays:
-    with np.load(io.BytesIO(data), allow_pickle=False) as npz:
-        return {name: npz[name] for name in npz.files}
+    return _read_npz(io.BytesIO(data))
 
 
 class _NumpyOnlyUnpickler(pickle.Unpickler):

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._keras import keras
-from .arithmetic import IntOrPair, Padding, conv_arithmetic_2d
+from .arithmetic import IntOrPair, Padding, conv_arithmetic_2d, window_positions
+from .models import _padding_layer
 
 VERTICAL_LINE_DETECTOR = np.array(
     [
@@ -62,15 +63,6 @@ def _as_image(image: np.ndarray, name: str = "image") -> np.ndarray:
     return array
 
 
-def _padded_input(image, kernel, padding, strides, dilation):
-    """The image with TensorFlow's zeros around it, and the arithmetic of both axes."""
-    image = _as_image(image)
-    kernel = _as_image(kernel, "kernel")
-    h, w = conv_arithmetic_2d(image.shape, kernel.shape, strides, padding, dilation)
-    padded = np.pad(image, ((h.pad_before, h.pad_after), (w.pad_before, w.pad_after)))
-    return image, kernel, padded, h, w
-
-
 @dataclass(frozen=True)
 class Patch:
     """One position of the window: output cell (row, col), the top-left corner of the
@@ -97,18 +89,20 @@ def patches(
     >>> [p.product for p in patches(line_image(), VERTICAL_LINE_DETECTOR)][:6]
     [0.0, 0.0, 3.0, 3.0, 0.0, 0.0]
     """
-    image, kernel, padded, h, w = _padded_input(image, kernel, padding, strides, dilation)
-    kh, kw = kernel.shape
-    for row in range(h.output):
-        for col in range(w.output):
-            top, left = row * h.stride, col * w.stride
+    image = _as_image(image)
+    kernel = _as_image(kernel, "kernel")
+    grid = window_positions(image.shape, kernel.shape, strides, padding, dilation)
+    padded = np.pad(image, ((grid.pad_top, grid.pad_bottom), (grid.pad_left, grid.pad_right)))
+    for row, first_row in enumerate(grid.rows):
+        for col, first_col in enumerate(grid.cols):
+            top, left = first_row + grid.pad_top, first_col + grid.pad_left  # on the padded input
             values = np.empty_like(kernel)
-            for i in range(kh):
-                for j in range(kw):
-                    values[i, j] = padded[top + i * h.dilation, left + j * w.dilation]
+            for i, tap_row in enumerate(grid.taps_rows):
+                for j, tap_col in enumerate(grid.taps_cols):
+                    values[i, j] = padded[top + tap_row, left + tap_col]
             product = 0.0
-            for i in range(kh):
-                for j in range(kw):
+            for i in range(kernel.shape[0]):
+                for j in range(kernel.shape[1]):
                     product += values[i, j] * kernel[i, j]
             yield Patch(row, col, top, left, values, float(product))
 
@@ -128,8 +122,9 @@ def reference_conv2d(
            [0., 3., 0.],
            [0., 3., 0.]])
     """
-    _, _, _, h, w = _padded_input(image, kernel, padding, strides, dilation)
-    out = np.zeros((h.output, w.output))
+    image = _as_image(image)
+    kernel = _as_image(kernel, "kernel")
+    out = np.zeros(window_positions(image.shape, kernel.shape, strides, padding, dilation).output_shape)
     for patch in patches(image, kernel, padding, strides, dilation):
         out[patch.row, patch.col] = patch.product
     return out
@@ -147,8 +142,6 @@ def one_filter_conv(
 
     Numeric padding is a ZeroPadding2D layer in front of a "valid" Conv2D.
     """
-    from .models import _padding_layer
-
     kernel = _as_image(kernel, "kernel")
     # Validate with the arithmetic first, so bad input gets the package's message.
     conv_arithmetic_2d(tuple(input_shape), kernel.shape, strides, padding, dilation)

@@ -54,9 +54,13 @@ def conv_model(
     >>> conv_model(padding="same", strides=2).output_shape
     (None, 10)
     """
-    for value, label in ((filters, "filters"), (conv_layers, "conv_layers"), (dense_units, "dense_units")):
+    for value, label in (
+        (filters, "filters"),
+        (conv_layers, "conv_layers"),
+        (dense_units, "dense_units"),
+        (classes, "classes"),
+    ):
         _check_positive_int(value, label)
-    _check_positive_int(classes, "classes")
     k = keras()
     layers = [k.Input(shape=tuple(input_shape), name="image")]
     for i in range(1, conv_layers + 1):

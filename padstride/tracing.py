@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from .arithmetic import conv_arithmetic_2d, describe_axes, pool_arithmetic
+from .arithmetic import _as_pair, conv_arithmetic_2d, describe_axes, pool_arithmetic
 
 SUPPORTED_LAYERS = (
     "Conv2D",
@@ -84,10 +84,6 @@ def _shape(shape: tuple[int, ...]) -> str:
     return "×".join(str(d) for d in shape)
 
 
-def _config_pair(value: Any) -> tuple[int, int]:
-    return (value, value) if isinstance(value, int) else tuple(value)
-
-
 def explain(model: Any) -> Explanation:
     """Trace a Keras model built from Conv2D, MaxPooling2D, AveragePooling2D,
     ZeroPadding2D, Flatten and Dense layers (channels last).
@@ -122,14 +118,14 @@ def explain(model: Any) -> Explanation:
 
 def _conv(shape, config):
     (h, w, channels) = shape
-    kh, kw = _config_pair(config["kernel_size"])
+    kh, kw = _as_pair(config["kernel_size"], "kernel_size")
     filters = config["filters"]
     ah, aw = conv_arithmetic_2d(
         (h, w),
         (kh, kw),
-        _config_pair(config["strides"]),
+        _as_pair(config["strides"], "strides"),
         config["padding"],
-        _config_pair(config["dilation_rate"]),
+        _as_pair(config["dilation_rate"], "dilation_rate"),
     )
     groups = config.get("groups", 1)
     weights = kh * kw * (channels // groups) * filters
@@ -141,9 +137,9 @@ def _conv(shape, config):
 
 def _pool(shape, config):
     (h, w, channels) = shape
-    ph, pw = _config_pair(config["pool_size"])
+    ph, pw = _as_pair(config["pool_size"], "pool_size")
     strides = config["strides"]
-    sh, sw = (ph, pw) if strides is None else _config_pair(strides)
+    sh, sw = (ph, pw) if strides is None else _as_pair(strides, "strides")
     ah = pool_arithmetic(h, ph, sh, config["padding"])
     aw = pool_arithmetic(w, pw, sw, config["padding"])
     text = f"pool {ph}×{pw}, {describe_axes(ah, aw)}"
@@ -174,7 +170,7 @@ def _dense(shape, config):
 
 def _flops(kind: str, shape, out_shape, config) -> int:
     if kind == "Conv2D":
-        kh, kw = _config_pair(config["kernel_size"])
+        kh, kw = _as_pair(config["kernel_size"], "kernel_size")
         per_output = kh * kw * (shape[-1] // config.get("groups", 1))
         return 2 * per_output * math.prod(out_shape)
     if kind == "Dense":

@@ -25,6 +25,7 @@ from .arithmetic import (
     same_padding,
     window_positions,
 )
+from .transpose import conv_input_sizes, conv_transpose_output_size, output_padding_for
 
 __version__ = "0.1.0"
 
@@ -62,6 +63,17 @@ _LAZY = {
     "explore": "plots",
     "plot_history": "plots",
     "plot_tradeoff": "plots",
+    "receptive_field": "receptive",
+    "ReceptiveField": "receptive",
+    "trace_layers": "tracing",
+    "pad": "padding",
+    "PAD_MODES": "padding",
+    "keras_same_padding": "probes",
+    "keras_influence": "probes",
+    "QUESTIONS": "quiz",
+    "ask": "quiz",
+    "check": "quiz",
+    "answer_key": "quiz",
 }
 
 __all__ = [
@@ -69,7 +81,10 @@ __all__ = [
     "quiet_tensorflow",
     "conv_arithmetic",
     "conv_arithmetic_2d",
+    "conv_input_sizes",
     "conv_output_size",
+    "conv_transpose_output_size",
+    "output_padding_for",
     "describe_conv",
     "effective_kernel_size",
     "pool_arithmetic",

@@ -13,7 +13,14 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from .arithmetic import _as_pair, conv_arithmetic_2d, describe_axes, pool_arithmetic
+from .arithmetic import (
+    AxisArithmetic,
+    _as_pair,
+    conv_arithmetic,
+    conv_arithmetic_2d,
+    describe_axes,
+    pool_arithmetic,
+)
 
 SUPPORTED_LAYERS = (
     "Conv2D",
@@ -36,6 +43,7 @@ class LayerTrace:
     output_shape: tuple[int, ...]
     params: int
     flops: int = 0  # forward multiply-adds × 2 for one image (bias, activation and pooling not counted)
+    axes: tuple[AxisArithmetic, AxisArithmetic] | None = None  # (height, width) of a spatial layer
 
 
 class Explanation(list):
@@ -91,9 +99,14 @@ def explain(model: Any) -> Explanation:
     Each row holds the input shape, the arithmetic written out, the output shape and
     the parameter count, without the batch axis.
     """
-    shape = tuple(int(d) for d in model.inputs[0].shape[1:])
+    return trace_layers(model.layers, tuple(int(d) for d in model.inputs[0].shape[1:]))
+
+
+def trace_layers(layers: Any, shape: tuple[int, ...]) -> Explanation:
+    """explain() for a sequence of layers (built or not) on an input of the given shape
+    (height, width, channels)."""
     trace = Explanation()
-    for layer in model.layers:
+    for layer in layers:
         kind = type(layer).__name__
         if kind == "InputLayer":
             continue
@@ -109,9 +122,9 @@ def explain(model: Any) -> Explanation:
                 f"layer {layer.name!r} uses data_format={config['data_format']!r}; "
                 "explain() supports 'channels_last' only"
             )
-        arithmetic, out_shape, params = step(shape, config)
+        arithmetic, out_shape, params, axes = step(shape, config)
         flops = _flops(kind, shape, out_shape, config)
-        trace.append(LayerTrace(layer.name, kind, shape, arithmetic, out_shape, params, flops))
+        trace.append(LayerTrace(layer.name, kind, shape, arithmetic, out_shape, params, flops, axes))
         shape = out_shape
     return trace
 
@@ -132,7 +145,7 @@ def _conv(shape, config):
     bias = filters if config.get("use_bias", True) else 0
     text = f"{describe_axes(ah, aw)}; params {kh}·{kw}·{channels // groups}·{filters}"
     text += f" + {bias}" if bias else ""
-    return text, (ah.output, aw.output, filters), weights + bias
+    return text, (ah.output, aw.output, filters), weights + bias, (ah, aw)
 
 
 def _pool(shape, config):
@@ -143,7 +156,7 @@ def _pool(shape, config):
     ah = pool_arithmetic(h, ph, sh, config["padding"])
     aw = pool_arithmetic(w, pw, sw, config["padding"])
     text = f"pool {ph}×{pw}, {describe_axes(ah, aw)}"
-    return text, (ah.output, aw.output, channels), 0
+    return text, (ah.output, aw.output, channels), 0, (ah, aw)
 
 
 def _zero_padding(shape, config):
@@ -151,12 +164,14 @@ def _zero_padding(shape, config):
     (top, bottom), (left, right) = config["padding"]
     out = (h + top + bottom, w + left + right, channels)
     text = f"{h} + {top} + {bottom} = {out[0]} rows, {w} + {left} + {right} = {out[1]} columns"
-    return text, out, 0
+    # A 1×1 identity window with explicit padding: the same arithmetic as a convolution.
+    axes = (conv_arithmetic(h, 1, 1, (top, bottom)), conv_arithmetic(w, 1, 1, (left, right)))
+    return text, out, 0, axes
 
 
 def _flatten(shape, config):
     size = math.prod(shape)
-    return " × ".join(str(d) for d in shape) + f" = {size}", (size,), 0
+    return " × ".join(str(d) for d in shape) + f" = {size}", (size,), 0, None
 
 
 def _dense(shape, config):
@@ -165,7 +180,7 @@ def _dense(shape, config):
     units = config["units"]
     bias = units if config.get("use_bias", True) else 0
     text = f"params {shape[0]}·{units}" + (f" + {bias}" if bias else "")
-    return text, (units,), shape[0] * units + bias
+    return text, (units,), shape[0] * units + bias, None
 
 
 def _flops(kind: str, shape, out_shape, config) -> int:

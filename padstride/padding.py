@@ -1,0 +1,70 @@
+"""Padding that is not only zeros: what goes into the border, in NumPy.
+
+Modes, with TensorFlow's name where ``tf.pad`` has one:
+
+- "zeros"      0 in every added pixel (``CONSTANT``; what Conv2D's "same" does)
+- "reflect"    mirror without repeating the edge pixel: 3 2 | 1 2 3 | 2 1 (``REFLECT``)
+- "symmetric"  mirror repeating the edge pixel: 2 1 | 1 2 3 | 3 2 (``SYMMETRIC``)
+- "replicate"  repeat the edge pixel: 1 1 | 1 2 3 | 3 3 (no ``tf.pad`` mode; NumPy's "edge")
+
+>>> pad(np.array([[1, 2, 3]]), ((0, 0), (2, 2)), "reflect")
+array([[3, 2, 1, 2, 3, 2, 1]])
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .arithmetic import Padding, _parse_axis_padding, _split_2d_padding
+
+PAD_MODES = ("zeros", "reflect", "symmetric", "replicate")
+_NUMPY_MODE = {"zeros": "constant", "reflect": "reflect", "symmetric": "symmetric", "replicate": "edge"}
+
+
+def pad(image: Any, padding: Padding, mode: str = "zeros") -> np.ndarray:
+    """Pad an (height, width) or (height, width, channels) image; channels are not padded.
+
+    ``padding`` is an int p (p on every side), a (before, after) pair for both axes, or
+    ((top, bottom), (left, right)). "reflect" can add at most size − 1 pixels on a side,
+    "symmetric" at most size, as ``tf.pad`` requires; the others any number.
+
+    >>> pad(np.array([[1, 2], [3, 4]]), 1, "replicate")
+    array([[1, 1, 2, 2],
+           [1, 1, 2, 2],
+           [3, 3, 4, 4],
+           [3, 3, 4, 4]])
+    """
+    if mode not in PAD_MODES:
+        raise ValueError(f"mode={mode!r} is not allowed: use one of {', '.join(map(repr, PAD_MODES))}")
+    array = np.asarray(image)
+    if array.ndim not in (2, 3) or 0 in array.shape:
+        raise ValueError(
+            f"an image of shape {array.shape} is not allowed: give a non-empty (height, width) "
+            "or (height, width, channels) array"
+        )
+    axes = []
+    for axis_padding, size, name in zip(_split_2d_padding(padding), array.shape, ("height", "width")):
+        amounts = _parse_axis_padding(axis_padding)
+        if isinstance(amounts, str):
+            raise ValueError(
+                f"padding={padding!r} is not allowed: pad() takes pixel counts (an int, a (before, after) "
+                "pair or ((top, bottom), (left, right))), not 'valid' or 'same'"
+            )
+        _check_fits(amounts, size, name, mode)
+        axes.append(amounts)
+    if array.ndim == 3:
+        axes.append((0, 0))
+    return np.pad(array, axes, mode=_NUMPY_MODE[mode])
+
+
+def _check_fits(amounts: tuple[int, int], size: int, axis: str, mode: str) -> None:
+    most = {"reflect": size - 1, "symmetric": size}.get(mode)
+    if most is None or max(amounts) <= most:
+        return
+    why = "mirrors without repeating the edge pixel" if mode == "reflect" else "mirrors the whole axis once"
+    raise ValueError(
+        f"{mode} padding of {max(amounts)} is not allowed on a {axis} of {size} pixels: {mode} {why}, "
+        f"so it can add at most {most}; use a smaller padding or mode 'replicate' or 'zeros'"
+    )

@@ -378,7 +378,6 @@ def describe_axes(h: AxisArithmetic, w: AxisArithmetic) -> str:
     return text + (
         f", padding {h.pad_before} top / {h.pad_after} bottom, {w.pad_before} left / {w.pad_after} right"
     )
-    return text
 
 
 @dataclass(frozen=True)

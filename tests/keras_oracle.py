@@ -40,3 +40,37 @@ def conv_map(image, kernel, padding="valid", strides=1, dilation=1) -> np.ndarra
 def zero_pad(image, padding) -> np.ndarray:
     """Keras' ZeroPadding2D on a 2-D image, padding ((top, bottom), (left, right))."""
     return run_layer(keras().layers.ZeroPadding2D(padding), image)[:, :, 0]
+
+
+def transpose_shape(size, kernel, stride, padding, output_padding, dilation) -> tuple[int, int] | None:
+    """Keras Conv2DTranspose's output (height, width) on a real input, or None when Keras
+    (at construction) or TensorFlow (when run) refuses."""
+    layers = keras().layers
+    try:
+        layer = layers.Conv2DTranspose(
+            1, kernel, strides=stride, padding=padding, output_padding=output_padding, dilation_rate=dilation
+        )
+        out = run_layer(layer, np.zeros(size))
+    except Exception as error:  # ValueError from Keras, or a tf.errors.OpError from the kernel
+        if isinstance(error, ValueError) or type(error).__module__.startswith("tensorflow"):
+            return None
+        raise
+    return out.shape[:2]
+
+
+def jacobian_pattern(layers, size: tuple[int, int], seed: int = 0) -> np.ndarray:
+    """Which input pixels reach which output pixels, from the gradients of a stack with
+    random weights: bool [out_row, out_col, in_row, in_col]. Linear layers only (a max
+    pool passes gradient to one pixel of its window)."""
+    import tensorflow as tf
+
+    rng = np.random.default_rng(seed)
+    x = tf.constant(rng.normal(size=(1, *size, 1)).astype("float32"))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = x
+        for layer in layers:
+            y = layer(y)
+        y = tf.reduce_sum(y, axis=-1)[0]
+    jacobian = tape.jacobian(y, x)  # (out_h, out_w, 1, in_h, in_w, 1)
+    return np.abs(np.asarray(jacobian)[:, :, 0, :, :, 0]) > 1e-7

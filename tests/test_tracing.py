@@ -71,3 +71,14 @@ def test_flops_by_hand(keras):
     # the strided seed model: 14·14·32·9·1 + 7·7·32·9·32 + 4·4·32·9·32 + 512·128 + 128·10 multiply-adds
     macs = 14 * 14 * 32 * 9 + 7 * 7 * 32 * 288 + 4 * 4 * 32 * 288 + 512 * 128 + 128 * 10
     assert explain(mnist_variant("stride")).flops == 2 * macs
+
+
+def test_trace_layers_needs_no_built_model(keras):
+    from padstride.tracing import trace_layers
+
+    model = mnist_variant("stride")
+    fresh = [keras.layers.Conv2D(32, 3, strides=2, padding="same") for _ in range(3)]
+    rows = trace_layers(fresh, (28, 28, 1))
+    assert [r.output_shape for r in rows] == [r.output_shape for r in explain(model)[:3]]
+    assert [(a.pad_before, a.pad_after) for a in rows[0].axes] == [(0, 1), (0, 1)]
+    assert not any(layer.built for layer in fresh)

@@ -1,0 +1,111 @@
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from padstride.arithmetic import conv_output_size
+from padstride.transpose import conv_input_sizes, conv_transpose_output_size, output_padding_for
+from tests.keras_oracle import conv_shape, keras, run_layer, transpose_shape
+
+sizes = st.integers(1, 12)
+kernels = st.integers(1, 5)
+strides = st.integers(1, 3)
+dilations = st.integers(1, 3)
+words = st.sampled_from(["valid", "same"])
+output_paddings = st.one_of(st.none(), st.integers(0, 3))
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "expected"),
+    [
+        ((14, 3), {"stride": 2, "padding": "same"}, 28),
+        ((14, 3), {"stride": 2, "padding": "same", "output_padding": 0}, 27),
+        ((13, 3), {"stride": 2}, 27),
+        ((13, 3), {"stride": 2, "output_padding": 1}, 28),
+        ((5, 2), {"stride": 3}, 15),  # kernel shorter than stride: the default fills the gap
+        ((5, 3), {"dilation": 2}, 9),
+        ((5, 4), {"stride": 2, "padding": "same", "output_padding": 1}, 9),
+        ((7, 3), {"padding": "SAME"}, 7),
+    ],
+)
+def test_conv_transpose_output_size_exact(args, kwargs, expected):
+    assert conv_transpose_output_size(*args, **kwargs) == expected
+
+
+def test_pairs_mean_height_and_width():
+    assert conv_transpose_output_size((7, 5), (2, 3), stride=(2, 1)) == (14, 7)
+    assert conv_transpose_output_size(7, 3, stride=2, padding="same", output_padding=(0, 1)) == (13, 14)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"output_padding": 2, "stride": 2}, "output_padding=2 is not allowed with stride 2"),
+        ({"padding": 1}, "padding=1 is not allowed: Conv2DTranspose takes 'valid' or 'same'"),
+        ({"padding": "full"}, "padding='full' is not allowed"),
+        ({"stride": 2, "dilation": 2}, "stride=2 with dilation=2 is not allowed"),
+        ({"kernel_size": 0}, "kernel_size=0 is not allowed"),
+        ({"output_padding": -1, "stride": 2}, "output_padding=-1 is not allowed"),
+        ({"kernel_size": 4, "stride": 2, "padding": "same", "output_padding": 0}, "TensorFlow refuses it"),
+    ],
+)
+def test_bad_input_is_named(kwargs, message):
+    args = {"size": 5, "kernel_size": 3, **kwargs}
+    with pytest.raises(ValueError) as info:
+        conv_transpose_output_size(**args)
+    assert message in str(info.value)
+
+
+@given(sizes, kernels, strides, words, output_paddings, dilations)
+def test_matches_keras_conv2d_transpose(n, k, s, padding, op, d):
+    try:
+        ours = conv_transpose_output_size(n, k, s, padding, op, d)
+    except ValueError:
+        ours = None
+    keras_shape = transpose_shape((n, n), k, s, padding, op, d)
+    assert ours == (None if keras_shape is None else keras_shape[0])
+
+
+@given(sizes, kernels, strides, words, output_paddings, dilations)
+def test_a_transposed_size_always_convolves_back(m, k, s, padding, op, d):
+    """Transposed, then convolved with the same settings: the size always comes back."""
+    try:
+        n = conv_transpose_output_size(m, k, s, padding, op, d)
+    except ValueError:
+        assume(False)
+    assert conv_shape((n, n), k, s, padding, d)[0] == m
+
+
+@settings(max_examples=30)
+@given(sizes, kernels, strides, st.sampled_from(["valid", "same", 0, 1, (0, 2)]), dilations)
+def test_conv_input_sizes_are_every_size_with_that_output(m, k, s, padding, d):
+    assume(s == 1 or d == 1)
+    expected = conv_input_sizes(m, k, s, padding, d)
+    largest = m * s + (k - 1) * d + 2
+    found = [n for n in range(1, largest + 1) if _conv_width(n, k, s, padding, d) == m]
+    assert list(expected) == found
+    if expected.start > 1:
+        assert len(expected) == s  # several sizes share one output: only stride 1 is one-to-one
+
+
+def _conv_width(n, k, s, padding, d):
+    if isinstance(padding, str):
+        shape = conv_shape((n, n), k, s, padding, d)
+        return None if shape is None else shape[0]
+    before, after = (padding, padding) if isinstance(padding, int) else padding
+    layers = keras().layers
+    padded = run_layer(layers.ZeroPadding2D(((before, after), (0, 0))), np.zeros((n, 1)))
+    try:
+        return run_layer(layers.Conv2D(1, (k, 1), strides=s, dilation_rate=(d, 1)), padded).shape[0]
+    except ValueError:
+        return None
+
+
+@given(sizes, kernels, strides, words, dilations)
+def test_output_padding_for_leads_back_through_keras(n, k, s, padding, d):
+    assume(s == 1 or d == 1)
+    forward = conv_shape((n, n), k, s, padding, d)
+    assume(forward is not None)
+    op = output_padding_for(n, k, s, padding, d)
+    assert transpose_shape(forward, k, s, padding, op, d)[0] == n
+    assert conv_output_size(n, k, s, padding, d) == forward[0]

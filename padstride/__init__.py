@@ -63,6 +63,8 @@ _LAZY = {
     "explore": "plots",
     "plot_history": "plots",
     "plot_tradeoff": "plots",
+    "draw_pad_modes": "plots",
+    "draw_receptive_field": "plots",
     "receptive_field": "receptive",
     "ReceptiveField": "receptive",
     "trace_layers": "tracing",

@@ -349,6 +349,125 @@ def draw_pipeline(digit: np.ndarray):
     return fig
 
 
+def draw_pad_modes(image: np.ndarray, padding: Padding = 1, kernel: np.ndarray | None = None, modes=None):
+    """One panel per padding mode: the padded image with the original framed and, given a
+    kernel, below it the "valid" feature map of the padded image (values written when
+    small), where the border's edge effects show.
+
+    >>> fig = draw_pad_modes(np.eye(4), 2)
+    >>> [ax.get_title() for ax in fig.axes]
+    ['zeros', 'reflect', 'symmetric', 'replicate']
+    """
+    from .filters import reference_conv2d
+    from .padding import PAD_MODES, pad
+
+    image = np.asarray(image, dtype=float)
+    modes = tuple(PAD_MODES if modes is None else modes)
+    padded = {mode: pad(image, padding, mode) for mode in modes}  # raises on a bad mode or size
+    plt = _pyplot()
+    rows = 1 if kernel is None else 2
+    fig, axes = plt.subplots(rows, len(modes), figsize=(2.8 * len(modes), 2.9 * rows), squeeze=False)
+    low, high = min(p.min() for p in padded.values()), max(p.max() for p in padded.values())
+    for ax, mode in zip(axes[0], modes):
+        shown = ax.imshow(padded[mode], cmap="gray", vmin=low, vmax=high, interpolation="nearest")
+        shown.set_gid(f"padded-{mode}")
+        (top, _), (left, _) = _sides(padding)
+        _outline(ax, top, left, image.shape)
+        ax.set_title(mode, fontsize=10)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    if kernel is not None:
+        for ax, mode in zip(axes[1], modes):
+            draw_feature_map(reference_conv2d(padded[mode], kernel), title=f"{mode}: feature map", ax=ax)
+    fig.tight_layout()
+    return fig
+
+
+def _sides(padding: Padding) -> tuple[tuple[int, int], tuple[int, int]]:
+    """((top, bottom), (left, right)) of a pixel padding, as pad() reads it."""
+    from .arithmetic import _parse_axis_padding, _split_2d_padding
+
+    return tuple(_parse_axis_padding(p) for p in _split_2d_padding(padding))
+
+
+def _outline(ax, top: int, left: int, shape: tuple[int, int], color: str | None = None, gid: str = "input"):
+    from matplotlib.patches import Rectangle
+
+    frame = Rectangle(
+        (left - 0.5, top - 0.5),
+        shape[1],
+        shape[0],
+        fill=False,
+        edgecolor=color or COLORS["pad"],
+        linewidth=2.5,
+    )
+    frame.set_gid(gid)
+    ax.add_patch(frame)
+    return frame
+
+
+def _nearest_pixel(row: Any, axis: int, target: float) -> int:
+    """The output index (along one axis) whose receptive field is centred nearest ``target``."""
+
+    def distance(p: int) -> float:
+        return abs(row.start[axis] + p * row.jump[axis] + (row.size[axis] - 1) / 2 - target)
+
+    return min(range(row.output_shape[axis]), key=distance)
+
+
+def draw_receptive_field(model_or_layers: Any, input_shape: tuple[int, ...] | None = None):
+    """The input grid with the receptive field of one output pixel of each spatial layer
+    outlined, nested around the centre: each square is (k − 1)·jump wider than the last.
+
+    >>> from padstride.models import mnist_variant
+    >>> fig = draw_receptive_field(mnist_variant("stride"))
+    >>> [p.get_gid() for p in fig.axes[0].patches]
+    ['field-conv_1', 'field-conv_2', 'field-conv_3']
+    """
+    from .receptive import receptive_field
+
+    rows = receptive_field(model_or_layers, input_shape)
+    if not rows:
+        raise ValueError("the model has no spatial layers (Conv2D, pooling, ZeroPadding2D) before Flatten")
+    if hasattr(model_or_layers, "inputs"):
+        height, width = (int(d) for d in model_or_layers.inputs[0].shape[1:3])
+    else:
+        height, width = (
+            (input_shape[0], input_shape[1]) if isinstance(input_shape, (tuple, list)) else (input_shape,) * 2
+        )
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(5, 5))
+    ax.imshow(np.zeros((height, width)), cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+    palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
+    # From the last layer back: each layer's pixel is the one whose field is centred
+    # nearest the centre of the field drawn after it, so the squares nest.
+    centre = ((height - 1) / 2, (width - 1) / 2)
+    spans = {}
+    for row in reversed(rows):
+        picked = [_nearest_pixel(row, axis, centre[axis]) for axis in (0, 1)]
+        spans[row.name] = row.span(*picked)
+        centre = tuple((span.start + span.stop - 1) / 2 for span in spans[row.name])
+    labels = []
+    for index, row in enumerate(rows):
+        span_rows, span_cols = spans[row.name]
+        color = palette[index % len(palette)]
+        _outline(
+            ax, span_rows.start, span_cols.start, (len(span_rows), len(span_cols)), color, f"field-{row.name}"
+        )
+        labels.append((color, f"{row.name}: {row.size[0]}×{row.size[1]}, jump {row.jump[0]}"))
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], color=color, linewidth=2.5, label=text) for color, text in labels]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), fontsize=9, frameon=False)
+    ax.set_xlim(-0.5, width - 0.5)
+    ax.set_ylim(height - 0.5, -0.5)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(f"receptive fields on the {height}×{width} input", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
 def _frame_rectangle(size: int):
     """The one-pixel padding ring of a padded image, outlined in the padding colour."""
     from matplotlib.patches import Rectangle

@@ -10,17 +10,22 @@ from hypothesis import strategies as st
 
 from padstride.arithmetic import conv_output_size, window_positions
 from padstride.filters import VERTICAL_LINE_DETECTOR, line_image, reference_conv2d
+from padstride.models import mnist_variant
+from padstride.padding import PAD_MODES, pad
 from padstride.plots import (
     animate_conv,
     draw_conv_steps,
     draw_feature_map,
+    draw_pad_modes,
     draw_padding,
     draw_pipeline,
+    draw_receptive_field,
     draw_windows,
     explore,
     plot_history,
     plot_tradeoff,
 )
+from padstride.receptive import receptive_field
 from tests.keras_oracle import conv_map
 
 
@@ -209,3 +214,36 @@ def test_training_plots():
     assert fig.axes[0].collections[1].get_offsets().tolist() == [[1000.0, 0.95]]
     with pytest.raises(ValueError, match="needs at least one History"):
         plot_history()
+
+
+def test_pad_modes_show_what_pad_returns_and_keras_computes(keras):
+    image = line_image()
+    fig = draw_pad_modes(image, 1, VERTICAL_LINE_DETECTOR)
+    assert len(fig.axes) == 2 * len(PAD_MODES)
+    for ax, mode in zip(fig.axes, PAD_MODES):
+        (shown,) = ax.get_images()
+        assert shown.get_gid() == f"padded-{mode}"
+        np.testing.assert_array_equal(shown.get_array(), pad(image, 1, mode))
+        (frame,) = [p for p in ax.patches if p.get_gid() == "input"]
+        assert (frame.get_x(), frame.get_width()) == (0.5, 8)
+    maps = [ax.get_images()[0].get_array() for ax in fig.axes[len(PAD_MODES) :]]
+    np.testing.assert_array_equal(maps[0], conv_map(image, VERTICAL_LINE_DETECTOR, padding="same"))
+    for mode, shown in zip(PAD_MODES, maps):
+        np.testing.assert_array_equal(shown, conv_map(pad(image, 1, mode), VERTICAL_LINE_DETECTOR))
+    assert maps[0][0, 3] == 2 and maps[3][0, 3] == 3  # zeros above the line weaken the top row
+    plt.close(fig)
+    with pytest.raises(ValueError, match="mode='wrap' is not allowed"):
+        draw_pad_modes(image, 1, modes=["wrap"])
+
+
+def test_receptive_field_squares_nest_and_have_the_right_sizes():
+    model = mnist_variant("stride")
+    fig = draw_receptive_field(model)
+    squares = [p for p in fig.axes[0].patches if p.get_gid().startswith("field-")]
+    assert [(p.get_width(), p.get_height()) for p in squares] == [row.size for row in receptive_field(model)]
+    for inner, outer in zip(squares, squares[1:]):
+        assert (
+            outer.get_x() <= inner.get_x()
+            and inner.get_x() + inner.get_width() <= outer.get_x() + outer.get_width()
+        )
+    plt.close(fig)

@@ -56,12 +56,13 @@ def _transpose_axis(n: int, k: int, s: int, padding: str, output_padding: int | 
         return n * s
     out = (n - 1) * s + eff % 2 + op
     if -(-out // s) != n:
+        allowed = {1: "", 2: "1 or "}.get(s, f"1 to {s - 1} or ")
         # Keras computes this size, but TensorFlow refuses to run it: a "same"
         # convolution of `out` pixels would not give back n.
         raise ValueError(
             f"output_padding={op} is not allowed with an even kernel span ({eff}) and "
             f'padding="same": the output would be {out}, and a "same" convolution of {out} at '
-            f"stride {s} gives {-(-out // s)}, not {n}, so TensorFlow refuses it; use 1 to {s - 1} or None"
+            f"stride {s} gives {-(-out // s)}, not {n}, so TensorFlow refuses it; use {allowed}None"
         )
     return out
 

@@ -129,13 +129,22 @@ def conv_arithmetic(
     >>> conv_arithmetic(5, 3, stride=2, padding=1).formula
     'floor((5 + 1 + 1 − 3)/2) + 1 = 3'
     """
-    n = _check_positive_int(size, "size")
+    n, k, s, d = _checked_axis(size, kernel_size, stride, dilation)
+    pad = _parse_axis_padding(padding)
+    return _axis(n, k, s, pad, d)
+
+
+def _checked_axis(
+    size: object, kernel_size: object, stride: object, dilation: object, size_name: str = "size"
+) -> tuple[int, int, int, int]:
+    """(size, kernel, stride, dilation) of one axis, each a positive int, and not a stride
+    together with a dilation."""
+    n = _check_positive_int(size, size_name)
     k = _check_positive_int(kernel_size, "kernel_size")
     s = _check_positive_int(stride, "stride")
     d = _check_positive_int(dilation, "dilation")
     _check_stride_dilation((s,), (d,))
-    pad = _parse_axis_padding(padding)
-    return _axis(n, k, s, pad, d)
+    return n, k, s, d
 
 
 def _axis(n: int, k: int, s: int, pad: str | tuple[int, int], d: int) -> AxisArithmetic:

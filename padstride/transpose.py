@@ -21,6 +21,7 @@ from .arithmetic import (
     _check_pad_amount,
     _check_positive_int,
     _check_stride_dilation,
+    _checked_axis,
     _parse_axis_padding,
     _wants_2d,
     conv_arithmetic,
@@ -36,11 +37,7 @@ def _transpose_padding(padding: object) -> str:
 
 
 def _transpose_axis(n: int, k: int, s: int, padding: str, output_padding: int | None, d: int) -> int:
-    n = _check_positive_int(n, "size")
-    k = _check_positive_int(k, "kernel_size")
-    s = _check_positive_int(s, "stride")
-    d = _check_positive_int(d, "dilation")
-    _check_stride_dilation((s,), (d,))
+    n, k, s, d = _checked_axis(n, k, s, d)
     word = _transpose_padding(padding)
     eff = (k - 1) * d + 1
     if output_padding is not None:
@@ -116,11 +113,7 @@ def conv_input_sizes(
     >>> conv_input_sizes(28, 3, padding="same")
     range(28, 29)
     """
-    m = _check_positive_int(output, "output")
-    k = _check_positive_int(kernel_size, "kernel_size")
-    s = _check_positive_int(stride, "stride")
-    d = _check_positive_int(dilation, "dilation")
-    _check_stride_dilation((s,), (d,))
+    m, k, s, d = _checked_axis(output, kernel_size, stride, dilation, size_name="output")
     pad = _parse_axis_padding(padding)
     if pad == "same":
         return range((m - 1) * s + 1, m * s + 1)

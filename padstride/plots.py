@@ -368,10 +368,10 @@ def draw_pad_modes(image: np.ndarray, padding: Padding = 1, kernel: np.ndarray |
     rows = 1 if kernel is None else 2
     fig, axes = plt.subplots(rows, len(modes), figsize=(2.8 * len(modes), 2.9 * rows), squeeze=False)
     low, high = min(p.min() for p in padded.values()), max(p.max() for p in padded.values())
+    (top, _), (left, _) = _sides(padding)
     for ax, mode in zip(axes[0], modes):
         shown = ax.imshow(padded[mode], cmap="gray", vmin=low, vmax=high, interpolation="nearest")
         shown.set_gid(f"padded-{mode}")
-        (top, _), (left, _) = _sides(padding)
         _outline(ax, top, left, image.shape)
         ax.set_title(mode, fontsize=10)
         ax.set_xticks([])
@@ -429,12 +429,7 @@ def draw_receptive_field(model_or_layers: Any, input_shape: tuple[int, ...] | No
     rows = receptive_field(model_or_layers, input_shape)
     if not rows:
         raise ValueError("the model has no spatial layers (Conv2D, pooling, ZeroPadding2D) before Flatten")
-    if hasattr(model_or_layers, "inputs"):
-        height, width = (int(d) for d in model_or_layers.inputs[0].shape[1:3])
-    else:
-        height, width = (
-            (input_shape[0], input_shape[1]) if isinstance(input_shape, (tuple, list)) else (input_shape,) * 2
-        )
+    height, width = rows.input_shape[:2]
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(5, 5))
     ax.imshow(np.zeros((height, width)), cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")

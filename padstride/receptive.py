@@ -44,7 +44,8 @@ class FieldRow:
 
 
 class ReceptiveField(list):
-    """FieldRow per spatial layer; prints as a table.
+    """FieldRow per spatial layer, and the ``input_shape`` (height, width, channels)
+    they refer to; prints as a table.
 
     >>> from keras import layers
     >>> three = [layers.Conv2D(8, 3, strides=2) for _ in range(3)]
@@ -109,6 +110,7 @@ def receptive_field(model_or_layers: Any, input_shape: tuple[int, ...] | None = 
         layers = list(model_or_layers)
         shape = _input_shape(input_shape)
     rows = ReceptiveField()
+    rows.input_shape = shape
     fields = [(1, 1, 0), (1, 1, 0)]  # (r, jump, start) for height and width
     for trace in trace_layers(layers, shape):
         if trace.axes is None:

@@ -36,6 +36,7 @@ def test_rows_stop_at_flatten_and_dilation_counts(keras):
     layers = keras.layers
     stack = [layers.Conv2D(2, 3, dilation_rate=2), layers.ZeroPadding2D(1), layers.Flatten(), layers.Dense(3)]
     rows = receptive_field(stack, input_shape=(12, 12, 3))
+    assert rows.input_shape == (12, 12, 3)
     assert [row.kind for row in rows] == ["Conv2D", "ZeroPadding2D"]
     assert rows[0].size == (5, 5) and rows[1].start == (-1, -1)
     assert "conv2d" in rows.table().splitlines()[2]

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ._keras import keras
+from .tracing import layers_and_shape
 
 SPATIAL_LAYERS = ("Conv2D", "MaxPooling2D", "AveragePooling2D", "ZeroPadding2D")
 
@@ -67,14 +68,7 @@ def keras_influence(model_or_layers: Any, input_shape: tuple[int, int] | None = 
     ((3, 3, 5, 5), 9)
     """
     k = keras()
-    if hasattr(model_or_layers, "inputs") and hasattr(model_or_layers, "layers"):
-        layers = model_or_layers.layers
-        input_shape = tuple(int(d) for d in model_or_layers.inputs[0].shape[1:3])
-    else:
-        layers = list(model_or_layers)
-        if input_shape is None:
-            raise ValueError("input_shape=None is not allowed with a list of layers: give (height, width)")
-    height, width = input_shape
+    layers, (height, width, _) = layers_and_shape(model_or_layers, input_shape)
     rebuilt = [k.Input((height, width, 1))]
     for layer in layers:
         kind = type(layer).__name__

@@ -22,8 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .arithmetic import _MINUS, _TIMES, AxisArithmetic, _as_pair, _check_positive_int
-from .tracing import trace_layers
+from .arithmetic import _MINUS, _TIMES, AxisArithmetic
+from .tracing import layers_and_shape, trace_layers
 
 
 @dataclass(frozen=True)
@@ -101,14 +101,7 @@ def receptive_field(model_or_layers: Any, input_shape: tuple[int, ...] | None = 
     AveragePooling2D and ZeroPadding2D count; the rows stop at the first Flatten or
     Dense layer, whose outputs see the whole input.
     """
-    if hasattr(model_or_layers, "inputs") and hasattr(model_or_layers, "layers"):
-        if input_shape is not None:
-            raise ValueError("input_shape is not allowed with a model: the model's own input shape is used")
-        layers = model_or_layers.layers
-        shape = tuple(int(d) for d in model_or_layers.inputs[0].shape[1:])
-    else:
-        layers = list(model_or_layers)
-        shape = _input_shape(input_shape)
+    layers, shape = layers_and_shape(model_or_layers, input_shape)
     rows = ReceptiveField()
     rows.input_shape = shape
     fields = [(1, 1, 0), (1, 1, 0)]  # (r, jump, start) for height and width
@@ -119,16 +112,3 @@ def receptive_field(model_or_layers: Any, input_shape: tuple[int, ...] | None = 
         (r_h, j_h, s_h), (r_w, j_w, s_w) = fields
         rows.append(FieldRow(trace.name, trace.kind, trace.output_shape, (r_h, r_w), (j_h, j_w), (s_h, s_w)))
     return rows
-
-
-def _input_shape(input_shape: Any) -> tuple[int, int, int]:
-    if input_shape is None:
-        raise ValueError(
-            "input_shape=None is not allowed with a list of layers: give (height, width) or "
-            "(height, width, channels), since 'same' padding depends on the size"
-        )
-    if isinstance(input_shape, (tuple, list)) and len(input_shape) == 3:
-        h, w, c = input_shape
-        return tuple(_check_positive_int(v, "input_shape") for v in (h, w, c))
-    h, w = _as_pair(input_shape, "input_shape")
-    return (_check_positive_int(h, "input_shape"), _check_positive_int(w, "input_shape"), 1)

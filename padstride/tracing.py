@@ -16,6 +16,7 @@ from typing import Any
 from .arithmetic import (
     AxisArithmetic,
     _as_pair,
+    _check_positive_int,
     conv_arithmetic,
     conv_arithmetic_2d,
     describe_axes,
@@ -100,6 +101,26 @@ def explain(model: Any) -> Explanation:
     the parameter count, without the batch axis.
     """
     return trace_layers(model.layers, tuple(int(d) for d in model.inputs[0].shape[1:]))
+
+
+def layers_and_shape(model_or_layers: Any, input_shape: Any = None) -> tuple[list, tuple[int, int, int]]:
+    """The layers to trace and the input (height, width, channels) they read: a Keras
+    model's own, or a sequence of layers with ``input_shape`` ((height, width) or
+    (height, width, channels); one channel unless said)."""
+    if hasattr(model_or_layers, "inputs") and hasattr(model_or_layers, "layers"):
+        if input_shape is not None:
+            raise ValueError("input_shape is not allowed with a model: the model's own input shape is used")
+        return list(model_or_layers.layers), tuple(int(d) for d in model_or_layers.inputs[0].shape[1:])
+    if input_shape is None:
+        raise ValueError(
+            "input_shape=None is not allowed with a list of layers: give (height, width) or "
+            "(height, width, channels), since 'same' padding depends on the size"
+        )
+    if isinstance(input_shape, (tuple, list)) and len(input_shape) == 3:
+        shape = tuple(input_shape)
+    else:
+        shape = (*_as_pair(input_shape, "input_shape"), 1)
+    return list(model_or_layers), tuple(_check_positive_int(v, "input_shape") for v in shape)
 
 
 def trace_layers(layers: Any, shape: tuple[int, ...]) -> Explanation:

@@ -1,0 +1,247 @@
+"""Argument checks shared by every public function: one place, public names.
+
+Each check returns the value normalised (plain ints, tuples) or raises a ValueError that
+names the argument, the value given and what is allowed. Pure Python at import time;
+``image_2d`` imports NumPy when called.
+
+>>> positive_int(3, "kernel_size")
+3
+>>> positive_pair((2, 1), "strides")
+(2, 1)
+>>> axis_padding(1), axis_padding("SAME")
+((1, 1), 'same')
+>>> positive_int(0, "strides")
+Traceback (most recent call last):
+...
+ValueError: strides=0 is not allowed: strides must be a positive integer (1 or more)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from numbers import Integral
+from typing import Any
+
+PADDING_WORDS = ("valid", "same")
+
+AxisPadding = str | tuple[int, int]  # "valid", "same" or (before, after)
+
+
+def is_int(value: object) -> bool:
+    """True for whole numbers (Python or NumPy integers), False for bool, float and str."""
+    return isinstance(value, Integral) and not isinstance(value, bool)
+
+
+def positive_int(value: object, name: str) -> int:
+    """``value`` as an int of 1 or more.
+
+    >>> positive_int(28, "size")
+    28
+    """
+    if not is_int(value):
+        raise ValueError(f"{name}={value!r} is not allowed: {name} must be a positive integer")
+    if value < 1:
+        raise ValueError(f"{name}={value!r} is not allowed: {name} must be a positive integer (1 or more)")
+    return int(value)
+
+
+def pixel_count(value: object, name: str = "padding") -> int:
+    """A number of padding pixels: an int of 0 or more.
+
+    >>> pixel_count(0)
+    0
+    """
+    if not is_int(value):
+        raise ValueError(f"{name}={value!r} is not allowed: padding must be whole numbers of pixels")
+    if value < 0:
+        raise ValueError(f"{name}={value!r} is not allowed: padding cannot be negative")
+    return int(value)
+
+
+def is_pair(value: object) -> bool:
+    """True for a tuple or list (a (height, width) or (before, after) pair, if of length 2)."""
+    return isinstance(value, (tuple, list))
+
+
+def pair(value: object, name: str) -> tuple[Any, Any]:
+    """One value for both axes, or a (height, width) pair; the items are not checked.
+
+    >>> pair(3, "kernel_size"), pair((3, 5), "kernel_size")
+    ((3, 3), (3, 5))
+    """
+    if is_pair(value):
+        if len(value) != 2:
+            raise ValueError(f"{name}={value!r} is not allowed: give one number or a (height, width) pair")
+        return (value[0], value[1])
+    return (value, value)
+
+
+def positive_pair(value: object, name: str) -> tuple[int, int]:
+    """One positive int or a (height, width) pair of them, as a pair.
+
+    >>> positive_pair(2, "strides")
+    (2, 2)
+    """
+    first, second = pair(value, name)
+    if not (is_int(first) and is_int(second)):
+        raise ValueError(
+            f"{name}={value!r} is not allowed: {name} must be a positive integer or a (height, width) pair of them"
+        )
+    return (positive_int(first, name), positive_int(second, name))
+
+
+def padding_word(value: object, *, exact_case: bool = False, name: str = "padding") -> str:
+    """ "valid" or "same"; Conv2D takes any case, Keras' pooling layers lower case only.
+
+    >>> padding_word("Same")
+    'same'
+    """
+    word = value if exact_case or not isinstance(value, str) else value.lower()
+    if word not in PADDING_WORDS:
+        allowed = "'valid' or 'same'" + (" (lower case)" if exact_case else " (any case)")
+        raise ValueError(f"{name}={value!r} is not allowed: use {allowed}")
+    return word
+
+
+def axis_padding(value: object) -> AxisPadding:
+    """One axis' padding: "valid" or "same" (any case), p zeros on each side, or (before, after).
+
+    >>> axis_padding((0, 1))
+    (0, 1)
+    """
+    if isinstance(value, str):
+        try:
+            return padding_word(value)
+        except ValueError:
+            pass
+    elif is_int(value):
+        p = pixel_count(value)
+        return (p, p)
+    elif is_pair(value) and len(value) == 2 and all(is_int(v) for v in value):
+        return (pixel_count(value[0]), pixel_count(value[1]))
+    raise ValueError(
+        f"padding={value!r} is not allowed: use 'valid', 'same', an int, a (before, after) pair "
+        "or ((top, bottom), (left, right))"
+    )
+
+
+def padding_2d(value: object) -> tuple[AxisPadding, AxisPadding]:
+    """Padding for (height, width): a word, an int or a (before, after) pair applies to both
+    axes; ((top, bottom), (left, right)) sets each.
+
+    >>> padding_2d(((0, 1), (2, 3)))
+    ((0, 1), (2, 3))
+    >>> padding_2d("same")
+    ('same', 'same')
+    """
+    if is_pair(value) and len(value) == 2 and all(is_pair(p) for p in value):
+        return (axis_padding(tuple(value[0])), axis_padding(tuple(value[1])))
+    if is_pair(value) and any(is_pair(p) for p in value):
+        raise ValueError(
+            f"padding={value!r} is not allowed: use ((top, bottom), (left, right)) with two pairs"
+        )
+    one = axis_padding(value)
+    return (one, one)
+
+
+def is_nested_padding(value: object) -> bool:
+    """True for padding given per axis, ((top, bottom), (left, right))."""
+    return is_pair(value) and any(is_pair(p) for p in value)
+
+
+def pixel_padding_2d(value: object) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Padding in pixels only (no "valid"/"same"), as ((top, bottom), (left, right)).
+
+    >>> pixel_padding_2d(2)
+    ((2, 2), (2, 2))
+    """
+    axes = padding_2d(value) if not isinstance(value, str) else None
+    if axes is None or any(isinstance(a, str) for a in axes):
+        raise ValueError(
+            f"padding={value!r} is not allowed: give pixel counts (an int, a (before, after) pair or "
+            "((top, bottom), (left, right))), not 'valid' or 'same'"
+        )
+    return axes  # type: ignore[return-value]
+
+
+def no_strides_with_dilation(strides: Sequence[int], dilation_rate: Sequence[int]) -> None:
+    """Keras' Conv2D refuses a stride above 1 together with a dilation above 1."""
+    if max(strides) > 1 and max(dilation_rate) > 1:
+        raise ValueError(
+            f"strides={_show(strides)} with dilation_rate={_show(dilation_rate)} is not allowed: "
+            "Keras' Conv2D refuses a stride above 1 together with a dilation rate above 1"
+        )
+
+
+def _show(values: Sequence[int]) -> str:
+    return str(values[0]) if len(set(values)) == 1 else str(tuple(values))
+
+
+def input_shape_hwc(value: object, name: str = "input_shape") -> tuple[int, int, int]:
+    """(height, width) or (height, width, channels), as (height, width, channels); one
+    channel unless said.
+
+    >>> input_shape_hwc((28, 28))
+    (28, 28, 1)
+    """
+    if not is_pair(value) or len(value) not in (2, 3):
+        raise ValueError(
+            f"{name}={value!r} is not allowed: give (height, width) or (height, width, channels)"
+        )
+    shape = tuple(value) if len(value) == 3 else (*value, 1)
+    return tuple(positive_int(v, name) for v in shape)  # type: ignore[return-value]
+
+
+def image_2d(value: object, name: str = "image") -> Any:
+    """A real-valued 2-D array (rows, columns), as float64.
+
+    >>> image_2d([[1, 2], [3, 4]]).shape
+    (2, 2)
+    """
+    import numpy as np
+
+    try:
+        array = np.asarray(value)
+    except ValueError:  # ragged nested lists
+        raise ValueError(
+            f"{name} is not allowed: its rows differ in length; give a 2-D array (rows, columns)"
+        ) from None
+    if array.dtype == object or not (
+        np.issubdtype(array.dtype, np.number) or np.issubdtype(array.dtype, np.bool_)
+    ):
+        raise ValueError(f"{name} of dtype {array.dtype} is not allowed: give numbers")
+    if np.iscomplexobj(array):
+        raise ValueError(f"{name} is complex ({array.dtype}), which is not allowed: give real numbers")
+    if array.ndim != 2 or 0 in array.shape:
+        raise ValueError(f"{name} has shape {array.shape}: a non-empty 2-D array (rows, columns) is needed")
+    return array.astype(float)
+
+
+def is_keras_model(value: object) -> bool:
+    """True for a Keras model (anything with ``layers`` and ``inputs``), without importing Keras."""
+    return hasattr(value, "layers") and hasattr(value, "inputs") and hasattr(value, "get_config")
+
+
+def is_keras_layer(value: object) -> bool:
+    """True for a Keras layer, without importing Keras."""
+    return hasattr(value, "get_config") and hasattr(value, "name") and hasattr(value, "compute_output_shape")
+
+
+def model_or_layers(value: object, name: str = "model") -> Any:
+    """A Keras model, or a list of Keras layers; anything else is refused by name.
+
+    >>> model_or_layers([])
+    []
+    """
+    if is_keras_model(value):
+        return value
+    if isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            if not is_keras_layer(item):
+                raise ValueError(
+                    f"{name}[{index}]={item!r} is not allowed: a list of layers holds Keras layers only"
+                )
+        return list(value)
+    raise ValueError(
+        f"{name}={value!r} is not allowed: give a Keras model, or a list of Keras layers with input_shape"
+    )

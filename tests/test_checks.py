@@ -1,0 +1,88 @@
+import re
+
+import numpy as np
+import pytest
+
+from padstride import checks
+
+
+@pytest.mark.parametrize("value", [0, -1, 1.0, "3", True, None, (3,)])
+def test_positive_int_refuses_with_the_name_and_value(value):
+    with pytest.raises(ValueError, match="^" + re.escape(f"kernel_size={value!r} is not allowed")):
+        checks.positive_int(value, "kernel_size")
+
+
+def test_positive_int_takes_numpy_integers():
+    assert checks.positive_int(np.int64(5), "size") == 5
+    assert type(checks.positive_int(np.int64(5), "size")) is int
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("valid", ("valid", "valid")),
+        ("SAME", ("same", "same")),
+        (1, ((1, 1), (1, 1))),
+        ((0, 1), ((0, 1), (0, 1))),
+        (((0, 1), (2, 3)), ((0, 1), (2, 3))),
+    ],
+)
+def test_padding_2d(value, expected):
+    assert checks.padding_2d(value) == expected
+
+
+@pytest.mark.parametrize("value", ["full", -1, (1, -1), (1, 2, 3), 1.5, None, ((1, 2), 3)])
+def test_padding_2d_refuses(value):
+    with pytest.raises(ValueError, match="padding="):
+        checks.padding_2d(value)
+
+
+def test_pixel_padding_refuses_words():
+    with pytest.raises(ValueError, match="not 'valid' or 'same'"):
+        checks.pixel_padding_2d("same")
+    assert checks.pixel_padding_2d((0, 1)) == ((0, 1), (0, 1))
+
+
+def test_padding_word_exact_case():
+    assert checks.padding_word("same", exact_case=True) == "same"
+    with pytest.raises(ValueError, match="lower case"):
+        checks.padding_word("SAME", exact_case=True)
+
+
+def test_no_strides_with_dilation():
+    checks.no_strides_with_dilation((2, 2), (1, 1))
+    with pytest.raises(ValueError, match="strides=2 with dilation_rate=2"):
+        checks.no_strides_with_dilation((2, 2), (2, 2))
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ([[1, 2], [3]], "rows differ"),
+        ([[1j, 2]], "complex"),
+        ([1, 2], "2-D"),
+        ([["a"]], "dtype"),
+        (np.zeros((0, 3)), "non-empty"),
+    ],
+)
+def test_image_2d_refuses(value, message):
+    with pytest.raises(ValueError, match=message):
+        checks.image_2d(value)
+
+
+def test_input_shape_hwc():
+    assert checks.input_shape_hwc((5, 7)) == (5, 7, 1)
+    assert checks.input_shape_hwc([5, 7, 3]) == (5, 7, 3)
+    for bad in (28, None, (28, 28, 0), (1, 2, 3, 4)):
+        with pytest.raises(ValueError, match="input_shape="):
+            checks.input_shape_hwc(bad)
+
+
+def test_model_or_layers_refuses_what_is_not_keras(keras):
+    conv = keras.layers.Conv2D(1, 3)
+    assert checks.model_or_layers([conv]) == [conv]
+    for bad in ("abc", 42, {}, None):
+        with pytest.raises(ValueError, match="give a Keras model"):
+            checks.model_or_layers(bad)
+    with pytest.raises(ValueError, match=r"model\[1\]=None"):
+        checks.model_or_layers([conv, None])

@@ -4,7 +4,7 @@ The arithmetic imports no TensorFlow; model, filter and explain functions import
 first use.
 
 >>> from padstride import conv_output_size, same_padding
->>> conv_output_size(28, 3, stride=2, padding="same"), same_padding(28, 3, stride=2)
+>>> conv_output_size(28, 3, strides=2, padding="same"), same_padding(28, 3, strides=2)
 (14, (0, 1))
 """
 

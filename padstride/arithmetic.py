@@ -3,11 +3,11 @@
 Pure Python: nothing here imports TensorFlow or Keras, so it answers at once.
 
 Every function works on one axis when given plain integers, and on (height, width)
-when any of size, kernel, stride or dilation is a pair; the result then is a pair.
+when any of size, kernel_size, strides or dilation_rate is a pair; the result then is a pair.
 
->>> conv_output_size(28, 3, stride=2, padding="same")
+>>> conv_output_size(28, 3, strides=2, padding="same")
 14
->>> same_padding(28, 3, stride=2)
+>>> same_padding(28, 3, strides=2)
 (0, 1)
 >>> conv_output_size((28, 20), 3)
 (26, 18)
@@ -32,7 +32,7 @@ class AxisArithmetic:
     """The arithmetic of one axis: zeros added before and after, the output size, and
     the formula written out with its numbers.
 
-    >>> conv_arithmetic(8, 3, stride=2, padding="same").formula
+    >>> conv_arithmetic(8, 3, strides=2, padding="same").formula
     'ceil(8/2) = 4'
     """
 
@@ -52,15 +52,15 @@ class AxisArithmetic:
         return effective_kernel_size(self.kernel_size, self.dilation)
 
 
-def effective_kernel_size(kernel_size: int, dilation: int = 1) -> int:
+def effective_kernel_size(kernel_size: int, dilation_rate: int = 1) -> int:
     """The number of input pixels one dilated kernel spans.
 
-    >>> effective_kernel_size(3, dilation=2)
+    >>> effective_kernel_size(3, dilation_rate=2)
     5
     """
     _check_positive_int(kernel_size, "kernel_size")
-    _check_positive_int(dilation, "dilation")
-    return (kernel_size - 1) * dilation + 1
+    _check_positive_int(dilation_rate, "dilation_rate")
+    return (kernel_size - 1) * dilation_rate + 1
 
 
 def _check_positive_int(value: object, name: str) -> int:
@@ -105,7 +105,7 @@ def _parse_axis_padding(padding: Padding) -> str | tuple[int, int]:
 def _check_stride_dilation(strides: tuple[int, ...], dilations: tuple[int, ...]) -> None:
     if max(strides) > 1 and max(dilations) > 1:
         raise ValueError(
-            f"stride={_show(strides)} with dilation={_show(dilations)} is not allowed: "
+            f"strides={_show(strides)} with dilation_rate={_show(dilations)} is not allowed: "
             "Keras' Conv2D refuses a stride above 1 together with a dilation above 1"
         )
 
@@ -117,19 +117,19 @@ def _show(values: tuple[int, ...]) -> str:
 def conv_arithmetic(
     size: int,
     kernel_size: int,
-    stride: int = 1,
+    strides: int = 1,
     padding: Padding = "valid",
-    dilation: int = 1,
+    dilation_rate: int = 1,
 ) -> AxisArithmetic:
     """The full arithmetic of one axis of a convolution.
 
-    >>> a = conv_arithmetic(28, 3, stride=2, padding="same")
+    >>> a = conv_arithmetic(28, 3, strides=2, padding="same")
     >>> (a.pad_before, a.pad_after, a.output)
     (0, 1, 14)
-    >>> conv_arithmetic(5, 3, stride=2, padding=1).formula
+    >>> conv_arithmetic(5, 3, strides=2, padding=1).formula
     'floor((5 + 1 + 1 − 3)/2) + 1 = 3'
     """
-    n, k, s, d = _checked_axis(size, kernel_size, stride, dilation)
+    n, k, s, d = _checked_axis(size, kernel_size, strides, dilation_rate)
     pad = _parse_axis_padding(padding)
     return _axis(n, k, s, pad, d)
 
@@ -141,8 +141,8 @@ def _checked_axis(
     together with a dilation."""
     n = _check_positive_int(size, size_name)
     k = _check_positive_int(kernel_size, "kernel_size")
-    s = _check_positive_int(stride, "stride")
-    d = _check_positive_int(dilation, "dilation")
+    s = _check_positive_int(stride, "strides")
+    d = _check_positive_int(dilation, "dilation_rate")
     _check_stride_dilation((s,), (d,))
     return n, k, s, d
 
@@ -206,21 +206,21 @@ def _split_2d_padding(padding: Padding) -> tuple[Padding, Padding]:
 def conv_arithmetic_2d(
     size: IntOrPair,
     kernel_size: IntOrPair,
-    stride: IntOrPair = 1,
+    strides: IntOrPair = 1,
     padding: Padding = "valid",
-    dilation: IntOrPair = 1,
+    dilation_rate: IntOrPair = 1,
 ) -> tuple[AxisArithmetic, AxisArithmetic]:
     """The arithmetic of both axes, (height, width).
 
-    >>> h, w = conv_arithmetic_2d((28, 20), 3, stride=(2, 1), padding="same")
+    >>> h, w = conv_arithmetic_2d((28, 20), 3, strides=(2, 1), padding="same")
     >>> (h.output, w.output)
     (14, 20)
     """
     sizes = _as_pair(size, "size")
     kernels = _as_pair(kernel_size, "kernel_size")
-    strides = _as_pair(stride, "stride")
-    dilations = _as_pair(dilation, "dilation")
-    names = ("size", "kernel_size", "stride", "dilation")
+    strides = _as_pair(strides, "strides")
+    dilations = _as_pair(dilation_rate, "dilation_rate")
+    names = ("size", "kernel_size", "strides", "dilation_rate")
     checked = [
         tuple(_check_positive_int(v, name) for v in values)
         for values, name in zip((sizes, kernels, strides, dilations), names)
@@ -251,53 +251,53 @@ def _wants_2d(*values: object, padding: Padding = "valid") -> bool:
 def conv_output_size(
     size: IntOrPair,
     kernel_size: IntOrPair,
-    stride: IntOrPair = 1,
+    strides: IntOrPair = 1,
     padding: Padding = "valid",
-    dilation: IntOrPair = 1,
+    dilation_rate: IntOrPair = 1,
 ) -> int | tuple[int, int]:
     """Output size of a convolution, as Keras' Conv2D computes it.
 
     ``padding`` is "valid", "same" (any case), an int p (p zeros on each side) or a
-    (before, after) pair. Pairs for size, kernel, stride or dilation mean (height, width).
+    (before, after) pair. Pairs for size, kernel_size, strides or dilation_rate mean (height, width).
 
     >>> conv_output_size(8, 3)
     6
-    >>> conv_output_size(5, 3, stride=2, padding=1)
+    >>> conv_output_size(5, 3, strides=2, padding=1)
     3
-    >>> conv_output_size((8, 8), (3, 3), stride=(2, 2), padding="same")
+    >>> conv_output_size((8, 8), (3, 3), strides=(2, 2), padding="same")
     (4, 4)
     """
-    if _wants_2d(size, kernel_size, stride, dilation, padding=padding):
-        h, w = conv_arithmetic_2d(size, kernel_size, stride, padding, dilation)
+    if _wants_2d(size, kernel_size, strides, dilation_rate, padding=padding):
+        h, w = conv_arithmetic_2d(size, kernel_size, strides, padding, dilation_rate)
         return (h.output, w.output)
-    return conv_arithmetic(size, kernel_size, stride, padding, dilation).output
+    return conv_arithmetic(size, kernel_size, strides, padding, dilation_rate).output
 
 
 def same_padding(
     size: IntOrPair,
     kernel_size: IntOrPair,
-    stride: IntOrPair = 1,
-    dilation: IntOrPair = 1,
+    strides: IntOrPair = 1,
+    dilation_rate: IntOrPair = 1,
 ) -> tuple[int, int] | tuple[tuple[int, int], tuple[int, int]]:
     """Zeros TensorFlow adds for padding="same": (before, after), the odd one after.
 
     The total is max((out − 1)·s + eff − n, 0) with out = ceil(n/s); before = total // 2.
     On (height, width) input the answer is ((top, bottom), (left, right)).
 
-    >>> same_padding(8, 3, stride=2)
+    >>> same_padding(8, 3, strides=2)
     (0, 1)
     >>> same_padding(28, 4)
     (1, 2)
     """
-    if _wants_2d(size, kernel_size, stride, dilation):
-        h, w = conv_arithmetic_2d(size, kernel_size, stride, "same", dilation)
+    if _wants_2d(size, kernel_size, strides, dilation_rate):
+        h, w = conv_arithmetic_2d(size, kernel_size, strides, "same", dilation_rate)
         return ((h.pad_before, h.pad_after), (w.pad_before, w.pad_after))
-    a = conv_arithmetic(size, kernel_size, stride, "same", dilation)
+    a = conv_arithmetic(size, kernel_size, strides, "same", dilation_rate)
     return (a.pad_before, a.pad_after)
 
 
 def pool_arithmetic(
-    size: int, pool_size: int, stride: int | None = None, padding: str = "valid"
+    size: int, pool_size: int, strides: int | None = None, padding: str = "valid"
 ) -> AxisArithmetic:
     """The arithmetic of one axis of MaxPooling2D / AveragePooling2D.
 
@@ -306,7 +306,7 @@ def pool_arithmetic(
     """
     n = _check_positive_int(size, "size")
     k = _check_positive_int(pool_size, "pool_size")
-    s = k if stride is None else _check_positive_int(stride, "strides")
+    s = k if strides is None else _check_positive_int(strides, "strides")
     if not isinstance(padding, str):
         raise ValueError(f"padding={padding!r} is not allowed: pooling takes 'valid' or 'same'")
     word = _pool_padding_word(padding)
@@ -355,18 +355,18 @@ def pool_output_size(
 def describe_conv(
     size: IntOrPair,
     kernel_size: IntOrPair,
-    stride: IntOrPair = 1,
+    strides: IntOrPair = 1,
     padding: Padding = "valid",
-    dilation: IntOrPair = 1,
+    dilation_rate: IntOrPair = 1,
 ) -> str:
     """One line of arithmetic with the numbers filled in, for both axes when they differ.
 
-    >>> describe_conv(28, 3, stride=2, padding="same")
+    >>> describe_conv(28, 3, strides=2, padding="same")
     'same, stride 2: ceil(28/2) = 14, padding 0 top/left, 1 bottom/right'
     >>> describe_conv(28, 3)
     'valid, stride 1: floor((28 − 3)/1) + 1 = 26'
     """
-    h, w = conv_arithmetic_2d(size, kernel_size, stride, padding, dilation)
+    h, w = conv_arithmetic_2d(size, kernel_size, strides, padding, dilation_rate)
     return describe_axes(h, w)
 
 
@@ -397,7 +397,7 @@ class WindowGrid:
     the unpadded input (negative inside the top / left padding); ``taps_*`` are the
     offsets of the kernel taps from that corner (multiples of the dilation).
 
-    >>> g = window_positions(8, 3, stride=2, padding="same")
+    >>> g = window_positions(8, 3, strides=2, padding="same")
     >>> g.rows, g.pad_top, g.pad_bottom
     ((0, 2, 4, 6), 0, 1)
     """
@@ -431,12 +431,12 @@ class WindowGrid:
 def window_positions(
     size: IntOrPair,
     kernel_size: IntOrPair,
-    stride: IntOrPair = 1,
+    strides: IntOrPair = 1,
     padding: Padding = "valid",
-    dilation: IntOrPair = 1,
+    dilation_rate: IntOrPair = 1,
 ) -> WindowGrid:
     """The geometry of a convolution, from the same arithmetic as conv_output_size."""
-    h, w = conv_arithmetic_2d(size, kernel_size, stride, padding, dilation)
+    h, w = conv_arithmetic_2d(size, kernel_size, strides, padding, dilation_rate)
     return WindowGrid(
         height=h.size,
         width=w.size,

@@ -127,7 +127,7 @@ def _run_demo(args: argparse.Namespace) -> str:
     from .filters import apply_filter, line_image, line_kernel
 
     kernel = line_kernel(args.kernel)
-    feature_map = apply_filter(line_image(), kernel, padding=args.padding, strides=args.stride)
+    feature_map = apply_filter(line_image(), kernel, strides=args.stride, padding=args.padding)
     rows = "\n".join(" ".join(f"{v:g}" for v in row) for row in np.asarray(feature_map))
     shape = "×".join(str(d) for d in feature_map.shape)
     return f"8×8 line image, {kernel.shape[0]}×{kernel.shape[1]} kernel → {shape} feature map\n{rows}"

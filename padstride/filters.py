@@ -80,9 +80,9 @@ class Patch:
 def patches(
     image: np.ndarray,
     kernel: np.ndarray,
-    padding: Padding = "valid",
     strides: IntOrPair = 1,
-    dilation: IntOrPair = 1,
+    padding: Padding = "valid",
+    dilation_rate: IntOrPair = 1,
 ) -> Iterator[Patch]:
     """Every window position in reading order, with its patch and dot product.
 
@@ -91,7 +91,7 @@ def patches(
     """
     image = _as_image(image)
     kernel = _as_image(kernel, "kernel")
-    grid = window_positions(image.shape, kernel.shape, strides, padding, dilation)
+    grid = window_positions(image.shape, kernel.shape, strides, padding, dilation_rate)
     padded = np.pad(image, ((grid.pad_top, grid.pad_bottom), (grid.pad_left, grid.pad_right)))
     for row, first_row in enumerate(grid.rows):
         for col, first_col in enumerate(grid.cols):
@@ -110,9 +110,9 @@ def patches(
 def reference_conv2d(
     image: np.ndarray,
     kernel: np.ndarray,
-    padding: Padding = "valid",
     strides: IntOrPair = 1,
-    dilation: IntOrPair = 1,
+    padding: Padding = "valid",
+    dilation_rate: IntOrPair = 1,
 ) -> np.ndarray:
     """Convolution (cross-correlation, as Keras does it) in plain NumPy loops, with
     TensorFlow's padding rules, the asymmetric "same" split included.
@@ -124,8 +124,8 @@ def reference_conv2d(
     """
     image = _as_image(image)
     kernel = _as_image(kernel, "kernel")
-    out = np.zeros(window_positions(image.shape, kernel.shape, strides, padding, dilation).output_shape)
-    for patch in patches(image, kernel, padding, strides, dilation):
+    out = np.zeros(window_positions(image.shape, kernel.shape, strides, padding, dilation_rate).output_shape)
+    for patch in patches(image, kernel, strides, padding, dilation_rate):
         out[patch.row, patch.col] = patch.product
     return out
 
@@ -133,9 +133,9 @@ def reference_conv2d(
 def one_filter_conv(
     input_shape: tuple[int, int],
     kernel: np.ndarray,
-    padding: Padding = "valid",
     strides: IntOrPair = 1,
-    dilation: IntOrPair = 1,
+    padding: Padding = "valid",
+    dilation_rate: IntOrPair = 1,
     bias: float = 0.0,
 ):
     """A Keras model with one Conv2D of one filter whose weights are ``kernel`` and ``bias``.
@@ -144,14 +144,14 @@ def one_filter_conv(
     """
     kernel = _as_image(kernel, "kernel")
     # Validate with the arithmetic first, so bad input gets the package's message.
-    conv_arithmetic_2d(tuple(input_shape), kernel.shape, strides, padding, dilation)
+    conv_arithmetic_2d(tuple(input_shape), kernel.shape, strides, padding, dilation_rate)
     k = keras()
     layers = [k.Input(shape=(*input_shape, 1), name="image")]
     pad_layer, word = _padding_layer(padding, name="pad")
     if pad_layer is not None:
         layers.append(pad_layer)
     conv = k.layers.Conv2D(
-        1, kernel.shape, strides=strides, padding=word, dilation_rate=dilation, name="conv"
+        1, kernel.shape, strides=strides, padding=word, dilation_rate=dilation_rate, name="conv"
     )
     layers.append(conv)
     model = k.Sequential(layers, name="one_filter")
@@ -162,9 +162,9 @@ def one_filter_conv(
 def apply_filter(
     image: np.ndarray,
     kernel: np.ndarray,
-    padding: Padding = "valid",
     strides: IntOrPair = 1,
-    dilation: IntOrPair = 1,
+    padding: Padding = "valid",
+    dilation_rate: IntOrPair = 1,
     bias: float = 0.0,
 ) -> np.ndarray:
     """Run ``kernel`` over ``image`` with a real Keras Conv2D and return the 2-D feature map.
@@ -173,6 +173,6 @@ def apply_filter(
     (6, 6)
     """
     image = _as_image(image)
-    model = one_filter_conv(image.shape, kernel, padding, strides, dilation, bias)
+    model = one_filter_conv(image.shape, kernel, strides, padding, dilation_rate, bias)
     batch = image.reshape(1, *image.shape, 1).astype("float32")
     return np.asarray(model(batch, training=False))[0, :, :, 0].astype(float)

@@ -5,7 +5,7 @@ or inspected. The geometry comes from ``window_positions``, the same arithmetic 
 numbers use, so a picture cannot disagree with them. Patches carry a ``gid``: "input",
 "pad", "window", "output" or "output-filled", which the tests read.
 
->>> fig = draw_windows(8, 3, stride=2, padding="same")
+>>> fig = draw_windows(8, 3, strides=2, padding="same")
 >>> fig.axes[0].get_title().splitlines()[0]
 'input 8×8, kernel 3×3, stride 2, padding "same"'
 """
@@ -125,9 +125,9 @@ def draw_padding(image: np.ndarray, padding: Padding, title: str | None = None):
 def draw_windows(
     size: IntOrPair,
     kernel_size: IntOrPair,
-    stride: IntOrPair = 1,
+    strides: IntOrPair = 1,
     padding: Padding = "valid",
-    dilation: IntOrPair = 1,
+    dilation_rate: IntOrPair = 1,
     show: str = "corners",
 ):
     """Input grid with padding, the windows the filter visits, and the output grid.
@@ -137,7 +137,7 @@ def draw_windows(
     """
     if show not in ("corners", "first-row", "all"):
         raise ValueError(f"show={show!r} is not allowed: use 'corners', 'first-row' or 'all'")
-    grid = window_positions(size, kernel_size, stride, padding, dilation)
+    grid = window_positions(size, kernel_size, strides, padding, dilation_rate)
     out_h, out_w = grid.output_shape
     if show == "all":
         chosen = [(r, c) for r in range(out_h) for c in range(out_w)]
@@ -164,11 +164,11 @@ def draw_windows(
     h, w = grid.axes
     kernel = f"{h.kernel_size}×{w.kernel_size}"
     head = (
-        f"input {grid.height}×{grid.width}, kernel {kernel}, stride {_pair_text(stride)}, "
+        f"input {grid.height}×{grid.width}, kernel {kernel}, stride {_pair_text(strides)}, "
         f"padding {_padding_text(padding)}"
     )
     if max(h.dilation, w.dilation) > 1:
-        head += f", dilation {_pair_text(dilation)}"
+        head += f", dilation {_pair_text(dilation_rate)}"
     _frame_input(ax_in, grid, head + "\n" + _wrap(describe_axes(h, w)))
     for r in range(out_h):
         for c in range(out_w):
@@ -239,9 +239,9 @@ def _dot_text(values: np.ndarray, kernel: np.ndarray) -> str:
 def draw_conv_steps(
     image: np.ndarray,
     kernel: np.ndarray,
-    padding: Padding = "valid",
     strides: IntOrPair = 1,
-    dilation: IntOrPair = 1,
+    padding: Padding = "valid",
+    dilation_rate: IntOrPair = 1,
     steps: int | None = None,
 ):
     """Small multiples: the first window positions of the top row, each with its patch,
@@ -250,10 +250,10 @@ def draw_conv_steps(
 
     image = np.asarray(image, dtype=float)
     kernel = np.asarray(kernel, dtype=float)
-    first_row = [p for p in patches(image, kernel, padding, strides, dilation) if p.row == 0]
+    first_row = [p for p in patches(image, kernel, strides, padding, dilation_rate) if p.row == 0]
     if steps is not None:
         first_row = first_row[:steps]
-    grid = window_positions(image.shape, kernel.shape, strides, padding, dilation)
+    grid = window_positions(image.shape, kernel.shape, strides, padding, dilation_rate)
     plt = _pyplot()
     n = len(first_row)
     cols = min(n, 3)
@@ -275,9 +275,9 @@ def draw_conv_steps(
 def animate_conv(
     image: np.ndarray,
     kernel: np.ndarray,
-    stride: IntOrPair = 1,
+    strides: IntOrPair = 1,
     padding: Padding = "valid",
-    dilation: IntOrPair = 1,
+    dilation_rate: IntOrPair = 1,
     interval: int = 600,
 ):
     """A matplotlib animation, one frame per output position: the window moves, the dot
@@ -289,8 +289,8 @@ def animate_conv(
 
     image = np.asarray(image, dtype=float)
     kernel = np.asarray(kernel, dtype=float)
-    grid = window_positions(image.shape, kernel.shape, stride, padding, dilation)
-    positions = list(patches(image, kernel, padding, stride, dilation))
+    grid = window_positions(image.shape, kernel.shape, strides, padding, dilation_rate)
+    positions = list(patches(image, kernel, strides, padding, dilation_rate))
     out_h, out_w = grid.output_shape
     plt = _pyplot()
     fig, (ax_in, ax_out) = plt.subplots(1, 2, figsize=(8.5, 4.4), dpi=60)
@@ -478,7 +478,9 @@ def _png(fig) -> bytes:
     return buffer.getvalue()
 
 
-def explore(size: int = 8, kernel_size: int = 3, stride: int = 1, dilation: int = 1, padding: str = "same"):
+def explore(
+    size: int = 8, kernel_size: int = 3, strides: int = 1, padding: str = "same", dilation_rate: int = 1
+):
     """Sliders for input size, kernel, stride, dilation and padding that redraw the window
     picture with the formula; bad combinations show the package's message instead.
 
@@ -490,7 +492,7 @@ def explore(size: int = 8, kernel_size: int = 3, stride: int = 1, dilation: int 
         import ipywidgets as widgets
     except ImportError:
         print("ipywidgets is not installed: a static picture instead of the explorer")
-        return draw_windows(size, kernel_size, stride, padding, dilation)
+        return draw_windows(size, kernel_size, strides, padding, dilation_rate)
 
     class Explorer(widgets.VBox):
         def _repr_mimebundle_(self, **kwargs):
@@ -507,8 +509,8 @@ def explore(size: int = 8, kernel_size: int = 3, stride: int = 1, dilation: int 
     controls = {
         "size": widgets.IntSlider(value=size, min=1, max=16, description="input"),
         "kernel_size": widgets.IntSlider(value=kernel_size, min=1, max=7, description="kernel"),
-        "stride": widgets.IntSlider(value=stride, min=1, max=4, description="stride"),
-        "dilation": widgets.IntSlider(value=dilation, min=1, max=3, description="dilation"),
+        "strides": widgets.IntSlider(value=strides, min=1, max=4, description="strides"),
+        "dilation_rate": widgets.IntSlider(value=dilation_rate, min=1, max=3, description="dilation_rate"),
         "padding": widgets.Dropdown(
             options=["valid", "same", "0", "1", "2", "(0, 1)", "(1, 0)"], value=padding, description="padding"
         ),
@@ -526,7 +528,7 @@ def explore(size: int = 8, kernel_size: int = 3, stride: int = 1, dilation: int 
             pad = int(pad) if pad.isdigit() else tuple(int(v) for v in pad.strip("()").split(","))
         try:
             fig = draw_windows(
-                values["size"], values["kernel_size"], values["stride"], pad, values["dilation"]
+                values["size"], values["kernel_size"], values["strides"], pad, values["dilation_rate"]
             )
         except ValueError as error:
             message.value = f"<b>Not possible:</b> {html.escape(str(error))}"
@@ -607,8 +609,8 @@ def gallery(folder: str = "docs/images") -> list[str]:
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     pictures = {
-        "same_stride2_windows.png": lambda: draw_windows(8, 3, stride=2, padding="same"),
-        "valid_stride2_windows.png": lambda: draw_windows(8, 3, stride=2, show="first-row"),
+        "same_stride2_windows.png": lambda: draw_windows(8, 3, strides=2, padding="same"),
+        "valid_stride2_windows.png": lambda: draw_windows(8, 3, strides=2, show="first-row"),
         "conv_steps.png": lambda: draw_conv_steps(line_image(), VERTICAL_LINE_DETECTOR),
         "padding_ring.png": lambda: draw_padding(line_image(), 1),
     }

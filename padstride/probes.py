@@ -4,7 +4,7 @@ The quiz proves its answer keys with these, and the tests hold the arithmetic ag
 them: the padding split is found by trying explicit zeros until the output matches, and
 receptive fields by sending one lit pixel at a time through the layers.
 
->>> keras_same_padding(28, 3, stride=2)
+>>> keras_same_padding(28, 3, strides=2)
 (0, 1)
 """
 
@@ -20,7 +20,9 @@ from .tracing import layers_and_shape
 SPATIAL_LAYERS = ("Conv2D", "MaxPooling2D", "AveragePooling2D", "ZeroPadding2D")
 
 
-def keras_same_padding(size: int, kernel_size: int, stride: int = 1, dilation: int = 1) -> tuple[int, int]:
+def keras_same_padding(
+    size: int, kernel_size: int, strides: int = 1, dilation_rate: int = 1
+) -> tuple[int, int]:
     """The fewest (before, after) zeros with which ZeroPadding + a "valid" Conv2D give
     exactly the output of Keras' padding="same" Conv2D, on a row of ``size`` pixels."""
     layers = keras().layers
@@ -32,9 +34,9 @@ def keras_same_padding(size: int, kernel_size: int, stride: int = 1, dilation: i
         layer = layers.Conv2D(
             1,
             (1, kernel_size),
-            strides=(1, stride),
+            strides=(1, strides),
             padding=padding,
-            dilation_rate=(1, dilation),
+            dilation_rate=(1, dilation_rate),
             use_bias=False,
         )
         layer.build(x.shape)
@@ -42,8 +44,8 @@ def keras_same_padding(size: int, kernel_size: int, stride: int = 1, dilation: i
         return np.asarray(layer(x))
 
     same = conv("same", row)
-    span = (kernel_size - 1) * dilation + 1
-    for total in range(span + stride):
+    span = (kernel_size - 1) * dilation_rate + 1
+    for total in range(span + strides):
         for before in range(total + 1):
             padded = np.pad(row, ((0, 0), (0, 0), (before, total - before), (0, 0)))
             if padded.shape[2] < span:

@@ -165,7 +165,7 @@ def _solve_five_by_five() -> str:
 def _split(size: int, kernel: int, stride: int, sides: tuple[str, str]) -> str:
     from .probes import keras_same_padding
 
-    before, after = keras_same_padding(size, kernel, stride)
+    before, after = keras_same_padding(size, kernel, strides=stride)
     return f"{before} {sides[0]}, {after} {sides[1]}"
 
 

@@ -4,11 +4,11 @@ Pure Python, like ``arithmetic``. A strided convolution maps several input sizes
 output size (28 and 27 both give 14 at stride 2), so no rule can always lead back:
 Conv2DTranspose gives one of them, and ``output_padding`` chooses which.
 
->>> conv_transpose_output_size(14, 3, stride=2, padding="same")
+>>> conv_transpose_output_size(14, 3, strides=2, padding="same")
 28
->>> conv_input_sizes(14, 3, stride=2, padding="same")
+>>> conv_input_sizes(14, 3, strides=2, padding="same")
 range(27, 29)
->>> output_padding_for(27, 3, stride=2, padding="same")
+>>> output_padding_for(27, 3, strides=2, padding="same")
 0
 """
 
@@ -67,10 +67,10 @@ def _transpose_axis(n: int, k: int, s: int, padding: str, output_padding: int | 
 def conv_transpose_output_size(
     size: IntOrPair,
     kernel_size: IntOrPair,
-    stride: IntOrPair = 1,
+    strides: IntOrPair = 1,
     padding: str = "valid",
     output_padding: IntOrPair | None = None,
-    dilation: IntOrPair = 1,
+    dilation_rate: IntOrPair = 1,
 ) -> int | tuple[int, int]:
     """Output size of Keras' Conv2DTranspose.
 
@@ -78,42 +78,42 @@ def conv_transpose_output_size(
     max(k_eff, s) − k_eff; same: n·s, or (n − 1)·s + (k_eff mod 2) + output_padding.
     Pairs mean (height, width).
 
-    >>> conv_transpose_output_size(5, 3, stride=2)
+    >>> conv_transpose_output_size(5, 3, strides=2)
     11
-    >>> conv_transpose_output_size(5, 3, stride=2, padding="same", output_padding=1)
+    >>> conv_transpose_output_size(5, 3, strides=2, padding="same", output_padding=1)
     10
-    >>> conv_transpose_output_size((7, 7), 2, stride=2)
+    >>> conv_transpose_output_size((7, 7), 2, strides=2)
     (14, 14)
     """
-    if _wants_2d(size, kernel_size, stride, dilation, output_padding):
-        names = ("size", "kernel_size", "stride", "output_padding", "dilation")
-        values = (size, kernel_size, stride, output_padding, dilation)
+    if _wants_2d(size, kernel_size, strides, dilation_rate, output_padding):
+        names = ("size", "kernel_size", "strides", "output_padding", "dilation_rate")
+        values = (size, kernel_size, strides, output_padding, dilation_rate)
         sizes, kernels, strides, pads, dilations = (_as_pair(v, name) for v, name in zip(values, names))
         _check_stride_dilation(
-            tuple(_check_positive_int(v, "stride") for v in strides),
-            tuple(_check_positive_int(v, "dilation") for v in dilations),
+            tuple(_check_positive_int(v, "strides") for v in strides),
+            tuple(_check_positive_int(v, "dilation_rate") for v in dilations),
         )
         return tuple(
             _transpose_axis(n, k, s, padding, op, d)
             for n, k, s, op, d in zip(sizes, kernels, strides, pads, dilations)
         )
-    return _transpose_axis(size, kernel_size, stride, padding, output_padding, dilation)
+    return _transpose_axis(size, kernel_size, strides, padding, output_padding, dilation_rate)
 
 
 def conv_input_sizes(
-    output: int, kernel_size: int, stride: int = 1, padding: Padding = "valid", dilation: int = 1
+    output: int, kernel_size: int, strides: int = 1, padding: Padding = "valid", dilation_rate: int = 1
 ) -> range:
     """Every input size that a convolution turns into ``output`` (one axis).
 
-    There are ``stride`` of them (fewer only where sizes would drop below 1): a
+    There are ``strides`` of them (fewer only where sizes would drop below 1): a
     convolution is undone exactly only at stride 1.
 
-    >>> conv_input_sizes(13, 3, stride=2)
+    >>> conv_input_sizes(13, 3, strides=2)
     range(27, 29)
     >>> conv_input_sizes(28, 3, padding="same")
     range(28, 29)
     """
-    m, k, s, d = _checked_axis(output, kernel_size, stride, dilation, size_name="output")
+    m, k, s, d = _checked_axis(output, kernel_size, strides, dilation_rate, size_name="output")
     pad = _parse_axis_padding(padding)
     if pad == "same":
         return range((m - 1) * s + 1, m * s + 1)
@@ -123,24 +123,24 @@ def conv_input_sizes(
 
 
 def output_padding_for(
-    size: int, kernel_size: int, stride: int = 1, padding: str = "valid", dilation: int = 1
+    size: int, kernel_size: int, strides: int = 1, padding: str = "valid", dilation_rate: int = 1
 ) -> int | None:
     """The ``output_padding`` with which Conv2DTranspose gives back ``size`` after a
     Conv2D of the same settings shrank it; None where Keras' default already does.
 
-    >>> output_padding_for(28, 3, stride=2)  # 28 → 13 → 27 by default, 28 with 1
+    >>> output_padding_for(28, 3, strides=2)  # 28 → 13 → 27 by default, 28 with 1
     1
-    >>> output_padding_for(28, 3, stride=2, padding="same") is None  # 28 → 14 → 28
+    >>> output_padding_for(28, 3, strides=2, padding="same") is None  # 28 → 14 → 28
     True
     """
     n = _check_positive_int(size, "size")
     word = _transpose_padding(padding)
-    m = conv_arithmetic(n, kernel_size, stride, word, dilation).output
-    if conv_transpose_output_size(m, kernel_size, stride, word, None, dilation) == n:
+    m = conv_arithmetic(n, kernel_size, strides, word, dilation_rate).output
+    if conv_transpose_output_size(m, kernel_size, strides, word, None, dilation_rate) == n:
         return None
-    for op in range(stride):
+    for op in range(strides):
         try:
-            if conv_transpose_output_size(m, kernel_size, stride, word, op, dilation) == n:
+            if conv_transpose_output_size(m, kernel_size, strides, word, op, dilation_rate) == n:
                 return op
         except ValueError:
             continue

@@ -28,17 +28,17 @@ from tests.keras_oracle import conv_map, conv_shape, run_layer, zero_pad
         ((8, 1), {}, 8),
         ((8, 8), {}, 1),
         ((8, 3), {"padding": "same"}, 8),
-        ((8, 3), {"stride": 2}, 3),
-        ((8, 3), {"stride": 2, "padding": "same"}, 4),
+        ((8, 3), {"strides": 2}, 3),
+        ((8, 3), {"strides": 2, "padding": "same"}, 4),
         ((5, 3), {"padding": 1}, 5),  # the metrics page: 5×5 input, 3×3 filter, padding 1
-        ((5, 3), {"padding": 1, "stride": 2}, 3),
+        ((5, 3), {"padding": 1, "strides": 2}, 3),
         ((28, 3), {}, 26),
-        ((28, 3), {"padding": "same", "stride": 2}, 14),
-        ((14, 3), {"padding": "same", "stride": 2}, 7),
-        ((7, 3), {"padding": "same", "stride": 2}, 4),
-        ((28, 3), {"padding": 1, "stride": 2}, 14),  # the pipeline trace: 30×30 → 14×14
-        ((28, 3), {"padding": (0, 1), "stride": 2}, 14),
-        ((8, 3), {"dilation": 2}, 4),
+        ((28, 3), {"padding": "same", "strides": 2}, 14),
+        ((14, 3), {"padding": "same", "strides": 2}, 7),
+        ((7, 3), {"padding": "same", "strides": 2}, 4),
+        ((28, 3), {"padding": 1, "strides": 2}, 14),  # the pipeline trace: 30×30 → 14×14
+        ((28, 3), {"padding": (0, 1), "strides": 2}, 14),
+        ((8, 3), {"dilation_rate": 2}, 4),
         ((3, 5), {"padding": "same"}, 3),
         ((28, 3), {"padding": "SAME"}, 28),
         ((28, 3), {"padding": "Valid"}, 26),
@@ -51,9 +51,9 @@ def test_conv_output_size_exact(args, kwargs, expected):
 def test_rectangular_forms():
     assert conv_output_size((28, 20), 3) == (26, 18)
     assert conv_output_size(28, (3, 5)) == (26, 24)
-    assert conv_output_size((28, 20), 3, stride=(2, 1), padding="same") == (14, 20)
+    assert conv_output_size((28, 20), 3, strides=(2, 1), padding="same") == (14, 20)
     assert conv_output_size((8, 8), 3, padding=((0, 1), (2, 3))) == (7, 11)
-    assert same_padding((28, 20), 3, stride=2) == ((0, 1), (0, 1))
+    assert same_padding((28, 20), 3, strides=2) == ((0, 1), (0, 1))
     assert same_padding((8, 7), (3, 4)) == ((1, 1), (1, 2))
     assert pool_output_size((7, 9), 3, strides=2) == (3, 4)
 
@@ -61,15 +61,15 @@ def test_rectangular_forms():
 @pytest.mark.parametrize(
     ("args", "kwargs", "expected"),
     [
-        ((28, 3), {"stride": 2}, (0, 1)),  # the seed notebook's first strided layer
-        ((14, 3), {"stride": 2}, (0, 1)),
-        ((7, 3), {"stride": 2}, (1, 1)),
-        ((8, 3), {"stride": 2}, (0, 1)),
+        ((28, 3), {"strides": 2}, (0, 1)),  # the seed notebook's first strided layer
+        ((14, 3), {"strides": 2}, (0, 1)),
+        ((7, 3), {"strides": 2}, (1, 1)),
+        ((8, 3), {"strides": 2}, (0, 1)),
         ((8, 3), {}, (1, 1)),
         ((8, 4), {}, (1, 2)),  # even kernel: the extra zero goes after
-        ((8, 3), {"dilation": 2}, (2, 2)),
+        ((8, 3), {"dilation_rate": 2}, (2, 2)),
         ((3, 7), {}, (3, 3)),
-        ((5, 1), {"stride": 3}, (0, 0)),
+        ((5, 1), {"strides": 3}, (0, 0)),
     ],
 )
 def test_same_padding_exact(args, kwargs, expected):
@@ -87,13 +87,13 @@ def test_pool_output_size_exact():
 def test_effective_kernel_and_formula_text():
     assert effective_kernel_size(3) == 3
     assert effective_kernel_size(3, 2) == 5
-    assert conv_arithmetic(8, 3, stride=2, padding="same").formula == "ceil(8/2) = 4"
-    assert conv_arithmetic(5, 3, stride=2, padding=1).formula == "floor((5 + 1 + 1 − 3)/2) + 1 = 3"
-    assert conv_arithmetic(9, 3, dilation=2).formula == "floor((9 − ((3 − 1)·2 + 1))/1) + 1 = 5"
-    assert describe_conv(28, 3, stride=2, padding="same") == (
+    assert conv_arithmetic(8, 3, strides=2, padding="same").formula == "ceil(8/2) = 4"
+    assert conv_arithmetic(5, 3, strides=2, padding=1).formula == "floor((5 + 1 + 1 − 3)/2) + 1 = 3"
+    assert conv_arithmetic(9, 3, dilation_rate=2).formula == "floor((9 − ((3 − 1)·2 + 1))/1) + 1 = 5"
+    assert describe_conv(28, 3, strides=2, padding="same") == (
         "same, stride 2: ceil(28/2) = 14, padding 0 top/left, 1 bottom/right"
     )
-    assert describe_conv((28, 20), 3, stride=(2, 1), padding="same") == (
+    assert describe_conv((28, 20), 3, strides=(2, 1), padding="same") == (
         "same, stride (2, 1): height ceil(28/2) = 14; width ceil(20/1) = 20, "
         "padding 0 top / 1 bottom, 1 left / 1 right"
     )
@@ -103,9 +103,9 @@ def test_seed_hand_calculation_is_wrong_and_ours_is_right():
     # The seed notebook wrote (28 + 2 * 1 - 3)/2 - 1 = 14.5 = 14; the formula adds 1 and floors.
     seed_value = (28 + 2 * 1 - 3) / 2 - 1
     assert seed_value == 12.5
-    assert (28 + 2 * 1 - 3) // 2 + 1 == 14 == conv_output_size(28, 3, stride=2, padding="same")
+    assert (28 + 2 * 1 - 3) // 2 + 1 == 14 == conv_output_size(28, 3, strides=2, padding="same")
     # and TensorFlow does not pad 1 on each side there: 0 before, 1 after.
-    assert same_padding(28, 3, stride=2) == (0, 1)
+    assert same_padding(28, 3, strides=2) == (0, 1)
 
 
 # --- errors -------------------------------------------------------------------------------
@@ -123,7 +123,7 @@ def test_seed_hand_calculation_is_wrong_and_ours_is_right():
             'a kernel of 5 does not fit an input of 3 with padding="valid": floor((3 − 5)/1) + 1 = −1',
         ),
         (
-            lambda: conv_output_size(4, 3, dilation=2),
+            lambda: conv_output_size(4, 3, dilation_rate=2),
             "a kernel of 3 dilated by 2 (spanning 5) does not fit an input of 4",
         ),
         (lambda: conv_output_size(2, 6, padding=1), "with padding=1: floor((2 + 1 + 1 − 6)/1) + 1 = −1"),
@@ -140,12 +140,15 @@ def test_seed_hand_calculation_is_wrong_and_ours_is_right():
         (lambda: conv_output_size(8.0, 3), "size=8.0 is not allowed"),
         (lambda: conv_output_size(True, 3), "size=True is not allowed"),
         (lambda: conv_output_size(8, -3), "kernel_size=-3 is not allowed"),
-        (lambda: conv_output_size(8, 3, stride=0), "stride=0 is not allowed"),
-        (lambda: conv_output_size(8, 3, dilation=0), "dilation=0 is not allowed"),
-        (lambda: conv_output_size(8, 3, stride=2, dilation=2), "stride=2 with dilation=2 is not allowed"),
+        (lambda: conv_output_size(8, 3, strides=0), "strides=0 is not allowed"),
+        (lambda: conv_output_size(8, 3, dilation_rate=0), "dilation_rate=0 is not allowed"),
         (
-            lambda: conv_output_size(8, 3, stride=(2, 1), dilation=(1, 2)),
-            "stride=(2, 1) with dilation=(1, 2) is not allowed",
+            lambda: conv_output_size(8, 3, strides=2, dilation_rate=2),
+            "strides=2 with dilation_rate=2 is not allowed",
+        ),
+        (
+            lambda: conv_output_size(8, 3, strides=(2, 1), dilation_rate=(1, 2)),
+            "strides=(2, 1) with dilation_rate=(1, 2) is not allowed",
         ),
         (lambda: conv_output_size((8, 8, 8), 3), "size=(8, 8, 8) is not allowed: give one number or a"),
         (lambda: same_padding(8, "3"), "kernel_size='3' is not allowed"),
@@ -182,18 +185,18 @@ def conv_settings(draw):
     return dict(
         size=(draw(sizes), draw(sizes)),
         kernel=(draw(kernels), draw(kernels)),
-        stride=(draw(strides), draw(strides)),
-        dilation=(draw(dilations), draw(dilations)),
+        strides=(draw(strides), draw(strides)),
+        dilation_rate=(draw(dilations), draw(dilations)),
     )
 
 
 @given(conv_settings(), words)
 def test_conv_output_size_matches_keras_conv2d(s, padding):
     try:
-        ours = conv_output_size(s["size"], s["kernel"], s["stride"], padding, s["dilation"])
+        ours = conv_output_size(s["size"], s["kernel"], s["strides"], padding, s["dilation_rate"])
     except ValueError:
         ours = None
-    assert ours == conv_shape(s["size"], s["kernel"], s["stride"], padding, s["dilation"])
+    assert ours == conv_shape(s["size"], s["kernel"], s["strides"], padding, s["dilation_rate"])
 
 
 @given(sizes, kernels, strides, words)
@@ -216,24 +219,24 @@ pads = st.integers(0, 3)
 def test_explicit_padding_matches_zeropadding2d_then_valid_conv(s, top, bottom, left, right):
     padding = ((top, bottom), (left, right))
     try:
-        ours = conv_output_size(s["size"], s["kernel"], s["stride"], padding, s["dilation"])
+        ours = conv_output_size(s["size"], s["kernel"], s["strides"], padding, s["dilation_rate"])
     except ValueError:
         ours = None
     padded = zero_pad(np.zeros(s["size"]), padding)
     assert padded.shape == (s["size"][0] + top + bottom, s["size"][1] + left + right)
-    assert ours == conv_shape(padded.shape, s["kernel"], s["stride"], "valid", s["dilation"])
+    assert ours == conv_shape(padded.shape, s["kernel"], s["strides"], "valid", s["dilation_rate"])
 
 
 @given(conv_settings(), st.integers(0, 2**32 - 1))
 def test_same_padding_split_is_tensorflows(s, seed):
     """A "same" conv equals a "valid" conv on the input zero-padded with our split."""
-    assume(max(s["stride"]) == 1 or max(s["dilation"]) == 1)
+    assume(max(s["strides"]) == 1 or max(s["dilation_rate"]) == 1)
     rng = np.random.default_rng(seed)
     image = rng.integers(-3, 4, size=s["size"]).astype(float)
     kernel = rng.integers(-3, 4, size=s["kernel"]).astype(float)
-    split = same_padding(s["size"], s["kernel"], s["stride"], s["dilation"])
-    same = conv_map(image, kernel, "same", s["stride"], s["dilation"])
-    by_hand = conv_map(zero_pad(image, split), kernel, "valid", s["stride"], s["dilation"])
+    split = same_padding(s["size"], s["kernel"], s["strides"], s["dilation_rate"])
+    same = conv_map(image, kernel, "same", s["strides"], s["dilation_rate"])
+    by_hand = conv_map(zero_pad(image, split), kernel, "valid", s["strides"], s["dilation_rate"])
     np.testing.assert_array_equal(same, by_hand)
 
 

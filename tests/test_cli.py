@@ -47,7 +47,7 @@ def test_explain_and_demo(capsys):
     [
         (["size", "3", "-k", "5"], 'a 5×5 kernel does not fit a 3×3 input with padding="valid"'),
         (["size", "8", "-p", "causal"], "'causal' is not a padding"),
-        (["size", "8", "-s", "2", "-d", "2"], "stride=2 with dilation=2 is not allowed"),
+        (["size", "8", "-s", "2", "-d", "2"], "strides=2 with dilation_rate=2 is not allowed"),
         (["size", "eight"], "'eight' is not a whole number"),
         (["size", "8", "-k", "0"], "kernel_size=0 is not allowed"),
         (["explain", "big"], "invalid choice: 'big'"),

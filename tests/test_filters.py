@@ -87,8 +87,8 @@ def test_bad_input():
         reference_conv2d(IMAGE, np.ones((9, 9)))
     with pytest.raises(ValueError, match="width=9 is not allowed"):
         line_image(8, 9)
-    with pytest.raises(ValueError, match="stride=2 with dilation=2"):
-        apply_filter(IMAGE, VERTICAL_LINE_DETECTOR, strides=2, dilation=2)
+    with pytest.raises(ValueError, match="strides=2 with dilation_rate=2"):
+        apply_filter(IMAGE, VERTICAL_LINE_DETECTOR, strides=2, dilation_rate=2)
 
 
 @st.composite
@@ -117,7 +117,7 @@ def test_reference_conv2d_matches_keras(case):
     image = rng.integers(-4, 5, size=(h, w)).astype(float)
     kernel = rng.integers(-4, 5, size=(kh, kw)).astype(float)
     try:
-        ours = reference_conv2d(image, kernel, padding, strides, dilation)
+        ours = reference_conv2d(image, kernel, strides, padding, dilation)
     except ValueError:
         ours = None
     try:

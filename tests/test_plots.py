@@ -48,13 +48,13 @@ def corner(patch):
 
 
 def test_window_positions_same_stride_two_is_asymmetric():
-    g = window_positions(8, 3, stride=2, padding="same")
+    g = window_positions(8, 3, strides=2, padding="same")
     assert (g.pad_top, g.pad_bottom, g.pad_left, g.pad_right) == (0, 1, 0, 1)
     assert g.rows == g.cols == (0, 2, 4, 6)
     assert g.cells(3, 3)[-1] == (8, 8)  # the last tap sits in the bottom-right padding
-    valid = window_positions(8, 3, stride=2)
+    valid = window_positions(8, 3, strides=2)
     assert valid.cols == (0, 2, 4)
-    dilated = window_positions(9, 3, dilation=2, padding="same")
+    dilated = window_positions(9, 3, dilation_rate=2, padding="same")
     assert dilated.taps_rows == (0, 2, 4) and dilated.rows[0] == -2
 
 
@@ -95,7 +95,7 @@ def test_window_positions_reproduce_keras_feature_maps(h, w, k, s, d, padding, s
 
 
 def test_draw_windows_same_stride_two():
-    fig = draw_windows(8, 3, stride=2, padding="same")
+    fig = draw_windows(8, 3, strides=2, padding="same")
     ax_in, ax_out = fig.axes[:2]
     pads = gids(ax_in, "pad")
     assert len(gids(ax_in, "input")) == 64
@@ -111,7 +111,7 @@ def test_draw_windows_same_stride_two():
 
 
 def test_draw_windows_first_row_valid_stride_two():
-    fig = draw_windows(8, 3, stride=2, show="first-row")
+    fig = draw_windows(8, 3, strides=2, show="first-row")
     frames = gids(fig.axes[0], "window-frame")
     assert [corner(f)[1] for f in frames] == [0, 2, 4]
     assert gids(fig.axes[0], "pad") == []
@@ -158,7 +158,7 @@ def test_draw_conv_steps_matches_the_first_row():
 
 
 def test_animation_has_one_frame_per_output_position(tmp_path):
-    anim = animate_conv(line_image(), VERTICAL_LINE_DETECTOR, stride=2)
+    anim = animate_conv(line_image(), VERTICAL_LINE_DETECTOR, strides=2)
     assert len(list(anim.new_frame_seq())) == 9
     anim._func(8)  # the last frame fills the bottom-right output cell
     ax_out = anim._fig.axes[1]
@@ -183,10 +183,10 @@ def test_draw_pipeline():
 def test_explore_redraws_valid_and_invalid_settings():
     box = explore()
     assert box.figure is not None and box.message.value == ""
-    box.controls["stride"].value = 2
-    box.controls["dilation"].value = 2
-    assert box.figure is None and "stride=2 with dilation=2 is not allowed" in box.message.value
-    box.controls["dilation"].value = 1
+    box.controls["strides"].value = 2
+    box.controls["dilation_rate"].value = 2
+    assert box.figure is None and "strides=2 with dilation_rate=2 is not allowed" in box.message.value
+    box.controls["dilation_rate"].value = 1
     box.controls["padding"].value = "valid"
     box.controls["kernel_size"].value = 7
     box.controls["size"].value = 3

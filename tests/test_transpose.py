@@ -18,13 +18,13 @@ output_paddings = st.one_of(st.none(), st.integers(0, 3))
 @pytest.mark.parametrize(
     ("args", "kwargs", "expected"),
     [
-        ((14, 3), {"stride": 2, "padding": "same"}, 28),
-        ((14, 3), {"stride": 2, "padding": "same", "output_padding": 0}, 27),
-        ((13, 3), {"stride": 2}, 27),
-        ((13, 3), {"stride": 2, "output_padding": 1}, 28),
-        ((5, 2), {"stride": 3}, 15),  # kernel shorter than stride: the default fills the gap
-        ((5, 3), {"dilation": 2}, 9),
-        ((5, 4), {"stride": 2, "padding": "same", "output_padding": 1}, 9),
+        ((14, 3), {"strides": 2, "padding": "same"}, 28),
+        ((14, 3), {"strides": 2, "padding": "same", "output_padding": 0}, 27),
+        ((13, 3), {"strides": 2}, 27),
+        ((13, 3), {"strides": 2, "output_padding": 1}, 28),
+        ((5, 2), {"strides": 3}, 15),  # kernel shorter than stride: the default fills the gap
+        ((5, 3), {"dilation_rate": 2}, 9),
+        ((5, 4), {"strides": 2, "padding": "same", "output_padding": 1}, 9),
         ((7, 3), {"padding": "SAME"}, 7),
     ],
 )
@@ -33,20 +33,20 @@ def test_conv_transpose_output_size_exact(args, kwargs, expected):
 
 
 def test_pairs_mean_height_and_width():
-    assert conv_transpose_output_size((7, 5), (2, 3), stride=(2, 1)) == (14, 7)
-    assert conv_transpose_output_size(7, 3, stride=2, padding="same", output_padding=(0, 1)) == (13, 14)
+    assert conv_transpose_output_size((7, 5), (2, 3), strides=(2, 1)) == (14, 7)
+    assert conv_transpose_output_size(7, 3, strides=2, padding="same", output_padding=(0, 1)) == (13, 14)
 
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"output_padding": 2, "stride": 2}, "output_padding=2 is not allowed with stride 2"),
+        ({"output_padding": 2, "strides": 2}, "output_padding=2 is not allowed with stride 2"),
         ({"padding": 1}, "padding=1 is not allowed: Conv2DTranspose takes 'valid' or 'same'"),
         ({"padding": "full"}, "padding='full' is not allowed"),
-        ({"stride": 2, "dilation": 2}, "stride=2 with dilation=2 is not allowed"),
+        ({"strides": 2, "dilation_rate": 2}, "strides=2 with dilation_rate=2 is not allowed"),
         ({"kernel_size": 0}, "kernel_size=0 is not allowed"),
-        ({"output_padding": -1, "stride": 2}, "output_padding=-1 is not allowed"),
-        ({"kernel_size": 4, "stride": 2, "padding": "same", "output_padding": 0}, "TensorFlow refuses it"),
+        ({"output_padding": -1, "strides": 2}, "output_padding=-1 is not allowed"),
+        ({"kernel_size": 4, "strides": 2, "padding": "same", "output_padding": 0}, "TensorFlow refuses it"),
     ],
 )
 def test_bad_input_is_named(kwargs, message):

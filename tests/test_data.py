@@ -84,7 +84,9 @@ def writes_are_refused_in(folder):
     return False
 
 
-ROOT_WRITES_ANYWAY = "this process writes into read-only folders (root); the same branch is tested below"
+ROOT_WRITES_ANYWAY = (
+    "running as root, which writes into read-only folders; the other cases take the same branch"
+)
 
 
 def test_facts_about_mnist(mnist_arrays):

@@ -166,7 +166,7 @@ def pipeline_trace(image: np.ndarray) -> dict[str, np.ndarray]:
     """
     image = checks.image_2d(image).astype("float32")
     if image.shape != (28, 28):
-        raise ValueError(f"image has shape {image.shape}, which is not allowed: give a 28×28 digit")
+        raise ValueError(f"image of shape {image.shape} is not allowed: a 28×28 digit is needed")
     k = keras()
     inputs = k.Input((28, 28, 1), name="digit")
     padded = k.layers.ZeroPadding2D(1, name="pad")(inputs)

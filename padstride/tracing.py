@@ -3,7 +3,7 @@ parameter counts, computed here from each layer's settings (the tests hold them
 against Keras' own numbers).
 
 >>> from padstride.models import mnist_model
->>> explain(mnist_model("same", strides=2))[0].arithmetic.split(";")[0]
+>>> explain(mnist_model(strides=2, padding="same"))[0].arithmetic.split(";")[0]
 'same, stride 2: ceil(28/2) = 14, padding 0 top/left, 1 bottom/right'
 """
 

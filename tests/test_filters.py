@@ -135,7 +135,9 @@ def test_pipeline_trace_against_the_numpy_reference():
     np.testing.assert_array_equal(trace["padded"], zero_pad(digit, 1))
     expected = reference_conv2d(digit, VERTICAL_LINE_DETECTOR, strides=2, padding=1)
     np.testing.assert_allclose(trace["feature_map"], expected, rtol=1e-6)
-    with pytest.raises(ValueError, match=re.escape("image of shape (8, 8) is not allowed: a 28×28 digit is needed")):
+    with pytest.raises(
+        ValueError, match=re.escape("image of shape (8, 8) is not allowed: a 28×28 digit is needed")
+    ):
         pipeline_trace(IMAGE)
 
 

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from .arithmetic import conv_arithmetic_2d, describe_axes
+from .model_cli import add_model_commands, run_explain, run_receptive
 
 EXIT_USAGE = 2
 
@@ -70,8 +71,7 @@ def _build_parser() -> _Parser:
     )
     size.add_argument("--dilation", "-d", type=_ints, default=1, help="dilation (default 1)")
 
-    explain = commands.add_parser("explain", help="explain one of the seed's three MNIST models")
-    explain.add_argument("model", choices=["valid", "same", "stride"], help="stride = same padding, stride 2")
+    add_model_commands(commands)  # explain and receptive
 
     demo = commands.add_parser("demo", help="the 8x8 vertical-line demo")
     demo.add_argument("name", choices=["line"], help="the demo to run")
@@ -114,13 +114,6 @@ def _run_size(args: argparse.Namespace) -> str:
     return f"{describe_axes(h, w)}\n{answer}"
 
 
-def _run_explain(args: argparse.Namespace) -> str:
-    from .models import mnist_variant
-    from .tracing import explain
-
-    return str(explain(mnist_variant(args.model)))
-
-
 def _run_demo(args: argparse.Namespace) -> str:
     import numpy as np
 
@@ -133,7 +126,13 @@ def _run_demo(args: argparse.Namespace) -> str:
     return f"8×8 line image, {kernel.shape[0]}×{kernel.shape[1]} kernel → {shape} feature map\n{rows}"
 
 
-_RUNNERS = {"size": _run_size, "explain": _run_explain, "demo": _run_demo, "data": _run_data}
+_RUNNERS = {
+    "size": _run_size,
+    "explain": run_explain,
+    "receptive": run_receptive,
+    "demo": _run_demo,
+    "data": _run_data,
+}
 EXIT_FAILURE = 1
 
 

@@ -79,6 +79,7 @@ _LAZY = {
     "ask": "quiz",
     "check": "quiz",
     "answer_key": "quiz",
+    "show_answer": "quiz",
 }
 
 __all__ = [

@@ -94,15 +94,29 @@ def _build_parser() -> _Parser:
 
 
 def _run_data(args: argparse.Namespace) -> str:
-    from .data import MnistUnavailable, load_mnist
+    import warnings
+
+    from .data import MnistNotSaved, MnistUnavailable, UnusablePath, load_mnist
 
     def progress(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
-    try:
-        (x_train, _), (x_test, _) = load_mnist(args.path, progress=progress)
-    except MnistUnavailable as error:
-        raise RuntimeError(str(error)) from None
+    # This command is there to leave a saved copy, so not saving one fails it (before any fetch
+    # where the target can be seen to be unwritable). Every failure becomes one line.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", MnistNotSaved)
+        try:
+            (x_train, _), (x_test, _) = load_mnist(args.path, progress=progress)
+        except UnusablePath as error:  # the path the user named
+            raise UsageError(str(error)) from None
+        except MnistUnavailable as error:
+            raise RuntimeError(error.one_line()) from None
+        except MnistNotSaved as error:
+            raise RuntimeError(str(error)) from None
+        except Exception as error:  # anything else, still one line
+            raise RuntimeError(" ".join(f"{type(error).__name__}: {error}".split())) from None
+        except KeyboardInterrupt:
+            raise RuntimeError("interrupted; no partly written file was left behind") from None
     return f"MNIST ready: {len(x_train)} training and {len(x_test)} test images, digests verified"
 
 

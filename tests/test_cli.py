@@ -1,3 +1,6 @@
+import dataclasses
+import os
+import stat
 import subprocess
 import sys
 
@@ -72,7 +75,44 @@ def test_help_everywhere(args):
     assert result.returncode == 0 and result.stdout.startswith("usage: padstride")
 
 
-def test_data_verifies_and_reports_failure(tmp_path, monkeypatch, capsys):
+# --- padstride data ---------------------------------------------------------------------------
+# Only these tests concern the data command.
+
+
+@pytest.fixture
+def data_offline(monkeypatch, tmp_path):
+    """`padstride data` with its cache in tmp_path, no Keras cache, and stand-ins for both network
+    steps (through the public data.REPO_CACHE and data.default_sources) that record their calls."""
+    from padstride import data
+
+    calls = []
+    monkeypatch.delenv("PADSTRIDE_DATA", raising=False)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    monkeypatch.setattr(data, "REPO_CACHE", tmp_path / "repo" / "mnist.npz")
+    real = data.default_sources
+
+    def unreachable(source):
+        def fetch(progress):
+            calls.append(source.name)
+            raise ConnectionError("offline (stand-in)")
+
+        return dataclasses.replace(source, fetch=fetch)
+
+    monkeypatch.setattr(
+        data, "default_sources", lambda cache=None: [*real(cache)[:2], *map(unreachable, real(cache)[2:])]
+    )
+    return calls
+
+
+def one_error_line(err):
+    """The single 'padstride: error:' line, which ends standard error; no traceback."""
+    lines = err.splitlines()
+    assert "Traceback" not in err
+    assert [line for line in lines if line.startswith("padstride: error: ")] == lines[-1:]
+    return lines[-1]
+
+
+def test_data_verifies_a_given_copy(tmp_path, capsys):
     from padstride import data
 
     (x_train, y_train), (x_test, y_test) = data.load_mnist()
@@ -81,17 +121,97 @@ def test_data_verifies_and_reports_failure(tmp_path, monkeypatch, capsys):
     assert main(["data", "--path", str(copy)]) == 0
     captured = capsys.readouterr()
     assert captured.out == "MNIST ready: 60000 training and 10000 test images, digests verified\n"
-    assert f"MNIST verified in {copy}" in captured.err
+    assert captured.err == f"MNIST verified in {copy}\n"
 
-    monkeypatch.setattr(data, "REPO_CACHE", tmp_path / "none.npz")
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
 
-    def offline(progress):
-        raise ConnectionError("offline (stand-in)")
-
-    monkeypatch.setattr(data, "_download_keras", offline)
-    monkeypatch.setattr(data, "_from_wheel", offline)
+def test_data_with_no_place_giving_mnist_is_one_line_exit_1(data_offline, tmp_path, capsys):
     assert main(["data", "--path", str(tmp_path / "missing.npz")]) == 1
-    err = capsys.readouterr().err
-    assert "padstride: error: MNIST could not be loaded. Places tried:" in err
-    assert not (tmp_path / "missing.npz").exists()
+    captured = capsys.readouterr()
+    line = one_error_line(captured.err)
+    assert line.startswith("padstride: error: MNIST could not be loaded; places tried: the given path")
+    assert "Keras' download" in line and "the package index wheel" in line and "To supply it by hand" in line
+    assert len(data_offline) == 2 and captured.out == ""
+    assert list(tmp_path.glob("missing.npz*")) == []
+
+
+def run_data(*args, **env):
+    return subprocess.run(
+        [sys.executable, "-m", "padstride.cli", "data", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+    )
+
+
+@pytest.mark.parametrize("how", ["--path", "PADSTRIDE_DATA"])
+@pytest.mark.parametrize("mode", [0o644, 0o000])
+def test_data_never_overwrites_a_file_that_is_not_mnist(how, mode, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n")
+    notes.chmod(mode)
+    result = run_data("--path", str(notes)) if how == "--path" else run_data(PADSTRIDE_DATA=str(notes))
+    assert (result.returncode, result.stdout) == (2, "")
+    line = one_error_line(result.stderr)
+    assert str(notes) in line and "is not a readable copy of MNIST" in line and "left untouched" in line
+    assert len(result.stderr.splitlines()) == 1
+    assert stat.S_IMODE(notes.stat().st_mode) == mode
+    notes.chmod(0o644)
+    assert notes.read_text() == "my notes\n" and [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ("", "path is empty"),
+        ("folder", "is a folder; name a file"),
+        ("file/mnist.npz", "file is not a folder"),
+    ],
+)
+def test_data_refuses_a_path_where_nothing_can_be_written(where, message, tmp_path):
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "file").write_text("a file")
+    given = str(tmp_path / where) if where else ""
+    result = run_data("--path", given)
+    assert (result.returncode, result.stdout) == (2, "")
+    line = one_error_line(result.stderr)
+    assert message in line and given in line and len(result.stderr.splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["file", "folder"]
+
+
+def test_data_with_a_cache_that_cannot_be_written_is_one_line_exit_1(data_offline, capsys):
+    from padstride import data
+
+    data.REPO_CACHE.mkdir(parents=True)
+    assert main(["data"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == f"padstride: error: cannot save MNIST to {data.REPO_CACHE}: it is a folder\n"
+    assert data_offline == []  # refused before anything was fetched
+
+
+def test_data_turns_any_exception_into_one_line(monkeypatch, tmp_path, capsys):
+    from padstride import data
+
+    monkeypatch.delenv("PADSTRIDE_DATA", raising=False)
+    monkeypatch.setattr(data, "REPO_CACHE", tmp_path / "mnist.npz")
+
+    def odd(progress):
+        raise ZeroDivisionError("an odd failure")
+
+    monkeypatch.setattr(data, "default_sources", lambda cache=None: [data.Source("odd place", odd)])
+    assert main(["data"]) == 1
+    assert "odd place: ZeroDivisionError: an odd failure" in one_error_line(capsys.readouterr().err)
+
+    def broken(cache=None):
+        raise LookupError("broken\nover two lines")
+
+    monkeypatch.setattr(data, "default_sources", broken)
+    assert main(["data"]) == 1
+    assert capsys.readouterr().err == "padstride: error: LookupError: broken over two lines\n"
+
+    def interrupted(progress):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(data, "default_sources", lambda cache=None: [data.Source("slow place", interrupted)])
+    assert main(["data"]) == 1
+    assert one_error_line(capsys.readouterr().err).startswith("padstride: error: interrupted")
+    assert list(tmp_path.iterdir()) == []

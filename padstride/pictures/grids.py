@@ -201,9 +201,12 @@ def write_values(ax: Any, array: np.ndarray, vmin: float | None = None, vmax: fl
         ax.text(c, r, f"{value:g}", ha="center", va="center", fontsize=SMALL, color=color)
 
 
-def draw_maps(maps: Mapping[str, np.ndarray], cmap: str = GRAY, height: float = 3.6):
+def draw_maps(
+    maps: Mapping[str, np.ndarray], cmap: str = GRAY, height: float = 3.6, same_scale: bool = False
+):
     """Arrays side by side as images, each panel the same size whatever its number of
-    pixels (so a strided map and its input cover the same area), with a shared scale.
+    pixels (so a strided map and its input cover the same area). Each panel spans its own
+    range of values, from dark to light, unless ``same_scale``.
 
     >>> fig = draw_maps({"a": np.eye(4), "b": np.eye(2)})
     >>> [ax.get_title() for ax in fig.axes]
@@ -212,8 +215,8 @@ def draw_maps(maps: Mapping[str, np.ndarray], cmap: str = GRAY, height: float = 
     arrays = {title: image_2d(array, f"maps[{title!r}]") for title, array in maps.items()}
     if not arrays:
         raise ValueError("maps={} is not allowed: give at least one {title: array}")
-    low = min(float(a.min()) for a in arrays.values())
-    high = max(float(a.max()) for a in arrays.values())
+    low = min(float(a.min()) for a in arrays.values()) if same_scale else None
+    high = max(float(a.max()) for a in arrays.values()) if same_scale else None
     width = min(MAX_WIDTH, 3.0 * len(arrays))
     fig, axes = figure(width, height, ncols=len(arrays), squeeze=False)
     for ax, (title, array) in zip(axes[0], arrays.items()):

@@ -17,11 +17,13 @@ Right: C, 9. A 3×3 kernel has one weight per tap: 3·3 = 9 (a bias, if any, is 
 from __future__ import annotations
 
 import html
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 LETTERS = "ABCD"
+WIDTH = 100  # characters per line of text output
 
 
 @dataclass(frozen=True)
@@ -46,9 +48,9 @@ class Question:
         return self.choices[LETTERS.index(self.answer)]
 
     def text(self) -> str:
-        """The question and its lettered choices as plain text."""
-        lines = [f"{self.label}. {self.prompt}"]
-        lines += [f"   {letter}. {choice}" for letter, choice in zip(LETTERS, self.choices)]
+        """The question and its lettered choices as plain text, lines of at most 100 characters."""
+        lines = [_fill(f"{self.label}. {self.prompt}", "    ")]
+        lines += [_fill(f"   {letter}. {choice}", "      ") for letter, choice in zip(LETTERS, self.choices)]
         return "\n".join(lines)
 
 
@@ -66,7 +68,12 @@ class Feedback:
         return self.message
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(self.message)
+        printer.text(_fill(self.message))
+
+
+def _fill(text: str, indent: str = "") -> str:
+    """``text`` in lines of at most ``WIDTH`` characters, continued lines indented."""
+    return textwrap.fill(text, WIDTH, subsequent_indent=indent, break_long_words=False)
 
 
 class Attempt:

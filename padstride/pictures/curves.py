@@ -18,7 +18,13 @@ ACCURACY_SPAN = 0.10  # the accuracy axis spans at least 10 percentage points, e
 
 def plot_history(*histories: Any):
     """Loss and accuracy per epoch for one or more training runs: training data solid
-    with circles, test data dashed with squares, one colour per model."""
+    with circles, test data dashed with squares, one colour per model.
+
+    >>> from types import SimpleNamespace as Run
+    >>> run = Run(model_name="m", rows=[Run(epoch=1)], column=lambda name: [0.5])
+    >>> [line.get_label() for line in plot_history(run).axes[1].lines]
+    ['m: training', 'm: test']
+    """
     if not histories:
         raise ValueError("plot_history() needs at least one History")
     fig, (ax_loss, ax_acc) = figure(9.0, 4.0, ncols=2)
@@ -63,7 +69,13 @@ def accuracy_range(values: Sequence[float]) -> tuple[float, float]:
 def plot_tradeoff(table: Any):
     """Test accuracy against parameters and against seconds per epoch, one point per model,
     each labelled with its accuracy. The accuracy axis runs up to 1 and spans at least 10
-    percentage points; its label says where it starts."""
+    percentage points; its label says where it starts.
+
+    >>> from types import SimpleNamespace as Row
+    >>> fig = plot_tradeoff([Row(name="a", params=1000, seconds_per_epoch=2.0, test_accuracy=0.98)])
+    >>> fig.axes[0].get_ylabel()
+    'test accuracy (axis from 0.90 to 1.00)'
+    """
     rows = list(table)
     if not rows:
         raise ValueError("plot_tradeoff() needs at least one row")

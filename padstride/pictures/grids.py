@@ -91,6 +91,10 @@ def draw_windows(
     ``show`` picks the windows outlined: "corners" (first, last and the other two
     corners), "first-row" or "all". The figure's title holds the settings and the formula
     with its numbers.
+
+    >>> fig = draw_windows(9, 3, strides=2, show="first-row")
+    >>> fig.get_suptitle().splitlines()[1], fig.axes[1].get_title()
+    ('valid, stride 2: floor((9 − 3)/2) + 1 = 4', 'output 4×4')
     """
     if show not in WINDOW_CHOICES:
         raise ValueError(f"show={show!r} is not allowed: use 'corners', 'first-row' or 'all'")

@@ -66,6 +66,9 @@ _LAZY = {
     "plot_tradeoff": "plots",
     "draw_pad_modes": "plots",
     "draw_receptive_field": "plots",
+    "draw_feature_map_sizes": "plots",
+    "draw_coverage": "plots",
+    "draw_maps": "plots",
     "receptive_field": "receptive",
     "ReceptiveField": "receptive",
     "trace_layers": "tracing",
@@ -77,6 +80,7 @@ _LAZY = {
     "ask": "quiz",
     "check": "quiz",
     "answer_key": "quiz",
+    "show_answer": "quiz",
 }
 
 __all__ = [

@@ -59,7 +59,9 @@ ifneq ($(NOTEBOOKS),)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=900 --ExecutePreprocessor.kernel_name=python3 \
 		--ExecutePreprocessor.record_timing=False --ClearMetadataPreprocessor.enabled=True \
-		--ClearMetadataPreprocessor.clear_notebook_metadata=False $(NOTEBOOKS)
+		--ClearMetadataPreprocessor.clear_notebook_metadata=False \
+		--ClearMetadataPreprocessor.preserve_cell_metadata_mask=jupyter \
+		--ClearMetadataPreprocessor.preserve_cell_metadata_mask=tags $(NOTEBOOKS)
 endif
 
 gallery: $(STAMP)

@@ -35,6 +35,8 @@ _LAZY = {
     "Explanation": "tracing",
     "LayerTrace": "tracing",
     "conv_model": "models",
+    "one_filter_conv": "models",
+    "padding_layers": "models",
     "mnist_model": "models",
     "mnist_variant": "models",
     "summary_text": "models",
@@ -43,7 +45,7 @@ _LAZY = {
     "line_image": "filters",
     "line_kernel": "filters",
     "apply_filter": "filters",
-    "one_filter_conv": "filters",
+    "pipeline_trace": "filters",
     "reference_conv2d": "filters",
     "patches": "filters",
     "Patch": "filters",
@@ -52,7 +54,6 @@ _LAZY = {
     "train": "training",
     "compare": "training",
     "evaluate": "training",
-    "pipeline_trace": "training",
     "History": "training",
     "draw_padding": "plots",
     "draw_windows": "plots",
@@ -65,6 +66,9 @@ _LAZY = {
     "plot_tradeoff": "plots",
     "draw_pad_modes": "plots",
     "draw_receptive_field": "plots",
+    "draw_feature_map_sizes": "plots",
+    "draw_coverage": "plots",
+    "draw_maps": "plots",
     "receptive_field": "receptive",
     "ReceptiveField": "receptive",
     "FieldRow": "receptive",
@@ -79,6 +83,7 @@ _LAZY = {
     "ask": "quiz",
     "check": "quiz",
     "answer_key": "quiz",
+    "show_answer": "quiz",
 }
 
 __all__ = [

@@ -15,16 +15,35 @@ when any of size, kernel_size, strides or dilation_rate is a pair; the result th
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from numbers import Integral
+
+from . import checks
+from .checks import PADDING_WORDS
 
 IntOrPair = int | tuple[int, int]
 Padding = str | int | tuple
 
-PADDING_WORDS = ("valid", "same")
-_TIMES = "×"
-_MINUS = "−"
+TIMES = "×"  # as in "3×3"; the command line falls back to "x" where the terminal lacks it
+MINUS = "−"
+
+__all__ = [
+    "PADDING_WORDS",
+    "MINUS",
+    "TIMES",
+    "AxisArithmetic",
+    "WindowGrid",
+    "ceil_div",
+    "conv_arithmetic",
+    "conv_arithmetic_2d",
+    "conv_output_size",
+    "describe_axes",
+    "describe_conv",
+    "effective_kernel_size",
+    "pool_arithmetic",
+    "pool_output_size",
+    "same_padding",
+    "window_positions",
+]
 
 
 @dataclass(frozen=True)
@@ -58,60 +77,18 @@ def effective_kernel_size(kernel_size: int, dilation_rate: int = 1) -> int:
     >>> effective_kernel_size(3, dilation_rate=2)
     5
     """
-    _check_positive_int(kernel_size, "kernel_size")
-    _check_positive_int(dilation_rate, "dilation_rate")
-    return (kernel_size - 1) * dilation_rate + 1
+    k = checks.positive_int(kernel_size, "kernel_size")
+    d = checks.positive_int(dilation_rate, "dilation_rate")
+    return (k - 1) * d + 1
 
 
-def _check_positive_int(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise ValueError(f"{name}={value!r} is not allowed: {name} must be a positive integer")
-    if value < 1:
-        raise ValueError(f"{name}={value!r} is not allowed: {name} must be a positive integer (1 or more)")
-    return int(value)
+def ceil_div(n: int, s: int) -> int:
+    """ceil(n/s) in integers: exact for sizes of any length, where n/s in floats is not.
 
-
-def _check_pad_amount(value: object, name: str = "padding") -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise ValueError(f"{name}={value!r} is not allowed: explicit padding must be whole numbers of pixels")
-    if value < 0:
-        raise ValueError(f"{name}={value!r} is not allowed: padding cannot be negative")
-    return int(value)
-
-
-def _padding_word(padding: str, *, exact_case: bool = False) -> str:
-    word = padding if exact_case else padding.lower()
-    if word not in PADDING_WORDS:
-        allowed = ", ".join(repr(w) for w in PADDING_WORDS)
-        extra = "" if exact_case else " (any case), an int or a (before, after) pair"
-        raise ValueError(f"padding={padding!r} is not allowed: use {allowed}{extra}")
-    return word
-
-
-def _parse_axis_padding(padding: Padding) -> str | tuple[int, int]:
-    """One axis' padding: a word, or (before, after)."""
-    if isinstance(padding, str):
-        return _padding_word(padding)
-    if isinstance(padding, Integral) and not isinstance(padding, bool):
-        p = _check_pad_amount(padding)
-        return (p, p)
-    if isinstance(padding, (tuple, list)) and len(padding) == 2:
-        return (_check_pad_amount(padding[0]), _check_pad_amount(padding[1]))
-    raise ValueError(
-        f"padding={padding!r} is not allowed: use 'valid', 'same', an int or a (before, after) pair"
-    )
-
-
-def _check_stride_dilation(strides: tuple[int, ...], dilations: tuple[int, ...]) -> None:
-    if max(strides) > 1 and max(dilations) > 1:
-        raise ValueError(
-            f"strides={_show(strides)} with dilation_rate={_show(dilations)} is not allowed: "
-            "Keras' Conv2D refuses a stride above 1 together with a dilation above 1"
-        )
-
-
-def _show(values: tuple[int, ...]) -> str:
-    return str(values[0]) if len(set(values)) == 1 else str(tuple(values))
+    >>> ceil_div(10**20 + 1, 2) == 5 * 10**19 + 1
+    True
+    """
+    return -(-n // s)
 
 
 def conv_arithmetic(
@@ -129,29 +106,15 @@ def conv_arithmetic(
     >>> conv_arithmetic(5, 3, strides=2, padding=1).formula
     'floor((5 + 1 + 1 − 3)/2) + 1 = 3'
     """
-    n, k, s, d = _checked_axis(size, kernel_size, strides, dilation_rate)
-    pad = _parse_axis_padding(padding)
-    return _axis(n, k, s, pad, d)
-
-
-def _checked_axis(
-    size: object, kernel_size: object, stride: object, dilation: object, size_name: str = "size"
-) -> tuple[int, int, int, int]:
-    """(size, kernel, stride, dilation) of one axis, each a positive int, and not a stride
-    together with a dilation."""
-    n = _check_positive_int(size, size_name)
-    k = _check_positive_int(kernel_size, "kernel_size")
-    s = _check_positive_int(stride, "strides")
-    d = _check_positive_int(dilation, "dilation_rate")
-    _check_stride_dilation((s,), (d,))
-    return n, k, s, d
+    n, k, s, d = checks.conv_axis(size, kernel_size, strides, dilation_rate)
+    return _axis(n, k, s, checks.axis_padding(padding), d)
 
 
 def _axis(n: int, k: int, s: int, pad: str | tuple[int, int], d: int) -> AxisArithmetic:
     eff = (k - 1) * d + 1
-    eff_text = f"{eff}" if d == 1 else f"(({k} {_MINUS} 1)·{d} + 1)"
+    eff_text = f"{eff}" if d == 1 else f"(({k} {MINUS} 1)·{d} + 1)"
     if pad == "same":
-        out = math.ceil(n / s)
+        out = ceil_div(n, s)
         total = max((out - 1) * s + eff - n, 0)
         before, after = total // 2, total - total // 2
         formula = f"ceil({n}/{s}) = {out}"
@@ -161,7 +124,7 @@ def _axis(n: int, k: int, s: int, pad: str | tuple[int, int], d: int) -> AxisAri
         kind = "valid" if pad == "valid" else "explicit"
         out = (n + before + after - eff) // s + 1
         padded = f"{n}" if kind == "valid" else f"{n} + {before} + {after}"
-        formula = f"floor(({padded} {_MINUS} {eff_text})/{s}) + 1 = {_signed(out)}"
+        formula = f"floor(({padded} {MINUS} {eff_text})/{s}) + 1 = {_signed(out)}"
         if out < 1:
             kernel = f"kernel of {k}" if d == 1 else f"kernel of {k} dilated by {d} (spanning {eff})"
             raise ValueError(
@@ -172,7 +135,7 @@ def _axis(n: int, k: int, s: int, pad: str | tuple[int, int], d: int) -> AxisAri
 
 
 def _signed(value: int) -> str:
-    return f"{_MINUS}{-value}" if value < 0 else str(value)
+    return f"{MINUS}{-value}" if value < 0 else str(value)
 
 
 def _padding_phrase(kind: str, before: int, after: int) -> str:
@@ -181,26 +144,6 @@ def _padding_phrase(kind: str, before: int, after: int) -> str:
     if before == after:
         return f"padding={before}"
     return f"padding=({before}, {after})"
-
-
-def _as_pair(value: object, name: str) -> tuple[object, object]:
-    if isinstance(value, (tuple, list)):
-        if len(value) != 2:
-            raise ValueError(f"{name}={value!r} is not allowed: give one number or a (height, width) pair")
-        return (value[0], value[1])
-    return (value, value)
-
-
-def _is_pair(value: object) -> bool:
-    return isinstance(value, (tuple, list))
-
-
-def _split_2d_padding(padding: Padding) -> tuple[Padding, Padding]:
-    """Padding for (height, width): a word or an int applies to both axes, as does a
-    (before, after) pair of ints; ((top, bottom), (left, right)) sets each axis."""
-    if isinstance(padding, (tuple, list)) and len(padding) == 2 and all(_is_pair(p) for p in padding):
-        return (tuple(padding[0]), tuple(padding[1]))
-    return (padding, padding)
 
 
 def conv_arithmetic_2d(
@@ -216,20 +159,10 @@ def conv_arithmetic_2d(
     >>> (h.output, w.output)
     (14, 20)
     """
-    sizes = _as_pair(size, "size")
-    kernels = _as_pair(kernel_size, "kernel_size")
-    strides = _as_pair(strides, "strides")
-    dilations = _as_pair(dilation_rate, "dilation_rate")
-    names = ("size", "kernel_size", "strides", "dilation_rate")
-    checked = [
-        tuple(_check_positive_int(v, name) for v in values)
-        for values, name in zip((sizes, kernels, strides, dilations), names)
-    ]
-    sizes, kernels, strides, dilations = checked
-    _check_stride_dilation(strides, dilations)
-    pads = [_parse_axis_padding(p) for p in _split_2d_padding(padding)]
+    sizes, kernels, steps, dilations = checks.conv_settings_2d(size, kernel_size, strides, dilation_rate)
+    pads = checks.padding_2d(padding)
     try:
-        return tuple(_axis(*args) for args in zip(sizes, kernels, strides, pads, dilations))
+        return tuple(_axis(*args) for args in zip(sizes, kernels, steps, pads, dilations))
     except ValueError as error:
         if sizes[0] == sizes[1] and kernels[0] == kernels[1] and dilations[0] == dilations[1]:
             raise ValueError(_square_message(str(error), sizes[0], kernels[0])) from None
@@ -238,14 +171,9 @@ def conv_arithmetic_2d(
 
 def _square_message(message: str, n: int, k: int) -> str:
     """Say "a 5×5 kernel does not fit a 3×3 input" when both axes fail alike."""
-    return message.replace(f"a kernel of {k} ", f"a {k}{_TIMES}{k} kernel ", 1).replace(
-        f"an input of {n} ", f"a {n}{_TIMES}{n} input ", 1
+    return message.replace(f"a kernel of {k} ", f"a {k}{TIMES}{k} kernel ", 1).replace(
+        f"an input of {n} ", f"a {n}{TIMES}{n} input ", 1
     )
-
-
-def _wants_2d(*values: object, padding: Padding = "valid") -> bool:
-    nested = isinstance(padding, (tuple, list)) and any(_is_pair(p) for p in padding)
-    return any(_is_pair(v) for v in values) or nested
 
 
 def conv_output_size(
@@ -267,7 +195,7 @@ def conv_output_size(
     >>> conv_output_size((8, 8), (3, 3), strides=(2, 2), padding="same")
     (4, 4)
     """
-    if _wants_2d(size, kernel_size, strides, dilation_rate, padding=padding):
+    if checks.any_pair(size, kernel_size, strides, dilation_rate) or checks.is_nested_padding(padding):
         h, w = conv_arithmetic_2d(size, kernel_size, strides, padding, dilation_rate)
         return (h.output, w.output)
     return conv_arithmetic(size, kernel_size, strides, padding, dilation_rate).output
@@ -288,8 +216,10 @@ def same_padding(
     (0, 1)
     >>> same_padding(28, 4)
     (1, 2)
+    >>> same_padding(2**53 + 1, 2, strides=2)  # integers throughout: no float rounding
+    (0, 1)
     """
-    if _wants_2d(size, kernel_size, strides, dilation_rate):
+    if checks.any_pair(size, kernel_size, strides, dilation_rate):
         h, w = conv_arithmetic_2d(size, kernel_size, strides, "same", dilation_rate)
         return ((h.pad_before, h.pad_after), (w.pad_before, w.pad_after))
     a = conv_arithmetic(size, kernel_size, strides, "same", dilation_rate)
@@ -304,29 +234,19 @@ def pool_arithmetic(
     >>> pool_arithmetic(7, 2).formula
     'floor((7 − 2)/2) + 1 = 3'
     """
-    n = _check_positive_int(size, "size")
-    k = _check_positive_int(pool_size, "pool_size")
-    s = k if strides is None else _check_positive_int(strides, "strides")
-    if not isinstance(padding, str):
-        raise ValueError(f"padding={padding!r} is not allowed: pooling takes 'valid' or 'same'")
-    word = _pool_padding_word(padding)
+    n = checks.positive_int(size, "size")
+    k = checks.positive_int(pool_size, "pool_size")
+    s = k if strides is None else checks.positive_int(strides, "strides")
+    # Keras' pooling layers compare the word as given: "SAME" is refused there.
+    word = checks.padding_word(padding, exact_case=True)
     try:
         return _axis(n, k, s, word, 1)
     except ValueError:
         out = (n - k) // s + 1
         raise ValueError(
             f'a pool of {k} does not fit an input of {n} with padding="valid": '
-            f"floor(({n} {_MINUS} {k})/{s}) + 1 = {_signed(out)}"
+            f"floor(({n} {MINUS} {k})/{s}) + 1 = {_signed(out)}"
         ) from None
-
-
-def _pool_padding_word(padding: str) -> str:
-    # Keras' pooling layers compare the word as given: "SAME" is refused there.
-    if padding not in PADDING_WORDS:
-        raise ValueError(
-            f"padding={padding!r} is not allowed: Keras' pooling layers take 'valid' or 'same' (lower case)"
-        )
-    return padding
 
 
 def pool_output_size(
@@ -344,10 +264,10 @@ def pool_output_size(
     >>> pool_output_size((7, 9), 3, strides=2)
     (3, 4)
     """
-    if _wants_2d(size, pool_size, strides):
-        sizes = _as_pair(size, "size")
-        pools = _as_pair(pool_size, "pool_size")
-        strides_hw = (None, None) if strides is None else _as_pair(strides, "strides")
+    if checks.any_pair(size, pool_size, strides):
+        sizes = checks.pair(size, "size")
+        pools = checks.pair(pool_size, "pool_size")
+        strides_hw = (None, None) if strides is None else checks.pair(strides, "strides")
         return tuple(pool_arithmetic(n, k, s, padding).output for n, k, s in zip(sizes, pools, strides_hw))
     return pool_arithmetic(size, pool_size, strides, padding).output
 
@@ -373,7 +293,7 @@ def describe_conv(
 def describe_axes(h: AxisArithmetic, w: AxisArithmetic) -> str:
     """Text for a (height, width) pair of axis arithmetic."""
     stride = h.stride if h.stride == w.stride else (h.stride, w.stride)
-    head = f"{h.padding}, stride {_show((stride,)) if isinstance(stride, int) else stride}"
+    head = f"{h.padding}, stride {stride}"
     if h.dilation > 1 or w.dilation > 1:
         head += f", dilation {h.dilation if h.dilation == w.dilation else (h.dilation, w.dilation)}"
     if h.formula == w.formula:
@@ -450,3 +370,26 @@ def window_positions(
         pad_right=w.pad_after,
         axes=(h, w),
     )
+
+
+# Kept for modules that still import them from here (tracing, receptive, plots); new code
+# uses padstride.checks and the public names above.
+_TIMES, _MINUS = TIMES, MINUS
+
+
+def _check_positive_int(value: object, name: str) -> int:
+    return checks.positive_int(value, name)
+
+
+def _as_pair(value: object, name: str) -> tuple[object, object]:
+    return checks.pair(value, name)
+
+
+def _parse_axis_padding(padding: Padding) -> str | tuple[int, int]:
+    return checks.axis_padding(padding)
+
+
+def _split_2d_padding(padding: Padding) -> tuple[Padding, Padding]:
+    if checks.is_pair(padding) and len(padding) == 2 and all(checks.is_pair(p) for p in padding):
+        return (tuple(padding[0]), tuple(padding[1]))
+    return (padding, padding)

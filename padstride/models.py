@@ -1,6 +1,6 @@
 """Conv2D models with a chosen padding and stride, and Keras summaries as plain text.
 
->>> mnist_model("same", strides=2).count_params()
+>>> mnist_model(strides=2, padding="same").count_params()
 85770
 """
 
@@ -12,66 +12,96 @@ import re
 from contextlib import contextmanager, redirect_stdout
 from typing import Any
 
+import numpy as np
+
+from . import checks
 from ._keras import keras
-from .arithmetic import (
-    IntOrPair,
-    Padding,
-    _check_positive_int,
-    _padding_word,
-    _parse_axis_padding,
-    _split_2d_padding,
-)
+from .arithmetic import IntOrPair, Padding, conv_arithmetic_2d
 
 SUMMARY_WIDTH = 80
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def _padding_layer(padding: Padding, name: str) -> tuple[Any | None, str]:
-    """Keras' Conv2D knows only "valid" and "same": numbers become a ZeroPadding2D layer."""
-    if isinstance(padding, str):
-        return None, _padding_word(padding)
-    axes = tuple(_parse_axis_padding(p) for p in _split_2d_padding(padding))
+def padding_layers(padding: Padding, name: str = "pad") -> tuple[Any | None, str]:
+    """Keras' Conv2D knows only "valid" and "same": pixel counts become a ZeroPadding2D
+    layer (called ``name``) in front of a "valid" Conv2D. Returns (that layer or None,
+    the Conv2D's padding word).
+
+    >>> padding_layers("SAME")
+    (None, 'same')
+    >>> layer, word = padding_layers(((0, 1), (2, 2)))
+    >>> layer.padding, word
+    (((0, 1), (2, 2)), 'valid')
+    """
+    axes = checks.padding_2d(padding)
+    if isinstance(axes[0], str):
+        return None, axes[0]
     return keras().layers.ZeroPadding2D(padding=axes, name=name), "valid"
 
 
 def conv_model(
     input_shape: tuple[int, int, int] = (28, 28, 1),
-    padding: Padding = "valid",
-    strides: IntOrPair = 1,
     filters: int = 32,
     kernel_size: IntOrPair = 3,
+    strides: IntOrPair = 1,
+    padding: Padding = "valid",
     conv_layers: int = 3,
     dense_units: int = 128,
     classes: int = 10,
     name: str | None = None,
 ) -> Any:
-    """Conv2D×n (relu) → Flatten → Dense(relu) → Dense(softmax).
+    """Conv2D×n (relu) → Flatten → Dense(relu) → Dense(softmax); the Conv2D settings
+    in Keras' order and with Keras' names.
 
     ``padding`` is "valid", "same", an int or a pair; numbers are built as
     ZeroPadding2D followed by a "valid" Conv2D. Layer names are fixed (conv_1,
     conv_2, ..., flatten, dense, output), so two builds print the same summary.
+    Every setting is checked before Keras sees it.
 
-    >>> conv_model(padding="same", strides=2).output_shape
+    >>> conv_model(strides=2, padding="same").output_shape
     (None, 10)
     """
+    height, width, _ = checks.keras_input_shape(input_shape)
     for value, label in (
         (filters, "filters"),
         (conv_layers, "conv_layers"),
         (dense_units, "dense_units"),
         (classes, "classes"),
     ):
-        _check_positive_int(value, label)
+        checks.positive_int(value, label)
+    kernels = checks.positive_pair(kernel_size, "kernel_size")
+    steps = checks.positive_pair(strides, "strides")
+    checks.padding_2d(padding)
+    for value, label in (
+        (input_shape, "input_shape"),
+        (filters, "filters"),
+        (kernel_size, "kernel_size"),
+        (strides, "strides"),
+        (padding, "padding"),
+        (dense_units, "dense_units"),
+        (classes, "classes"),
+    ):
+        checks.int32(value, label)
+    if name is not None and (not isinstance(name, str) or not name):
+        raise ValueError(f"name={name!r} is not allowed: give a non-empty string, or None for a default")
+    size = (height, width)
+    for i in range(1, conv_layers + 1):  # every layer must fit what the one before leaves
+        try:
+            h, w = conv_arithmetic_2d(size, kernels, steps, padding)
+        except ValueError as error:
+            raise ValueError(f"conv_{i} on its {size[0]}×{size[1]} input: {error}") from None
+        size = (h.output, w.output)
     k = keras()
     layers = [k.Input(shape=tuple(input_shape), name="image")]
     for i in range(1, conv_layers + 1):
-        pad_layer, word = _padding_layer(padding, name=f"pad_{i}")
+        pad_layer, word = padding_layers(padding, name=f"pad_{i}")
         if pad_layer is not None:
             layers.append(pad_layer)
         layers.append(
             k.layers.Conv2D(
                 filters,
-                kernel_size,
-                strides=strides,
+                kernels,
+                strides=steps,
                 padding=word,
                 activation="relu",
                 name=f"conv_{i}",
@@ -82,12 +112,12 @@ def conv_model(
         k.layers.Dense(dense_units, activation="relu", name="dense"),
         k.layers.Dense(classes, activation="softmax", name="output"),
     ]
-    return k.Sequential(layers, name=name or _default_name(padding, strides))
+    return k.Sequential(layers, name=name or _default_name(padding, steps))
 
 
-def _default_name(padding: Padding, strides: IntOrPair) -> str:
+def _default_name(padding: Padding, strides: tuple[int, int]) -> str:
     pad = padding.lower() if isinstance(padding, str) else "padded"
-    stride = strides if isinstance(strides, int) else "x".join(str(s) for s in strides)
+    stride = strides[0] if strides[0] == strides[1] else "x".join(str(s) for s in strides)
     return pad if stride == 1 else f"{pad}_stride{stride}"
 
 
@@ -98,20 +128,57 @@ MNIST_VARIANTS = {
 }
 
 
-def mnist_model(padding: str = "valid", strides: int = 1) -> Any:
-    """One of the seed notebook's three MNIST models (28×28×1 input, three 3×3 Conv2D
-    layers of 32 filters, Dense 128, Dense 10).
+def mnist_model(*, strides: IntOrPair = 1, padding: Padding = "valid") -> Any:
+    """The notebooks' MNIST model (28×28×1 input, three 3×3 Conv2D layers of 32
+    filters, Dense 128, Dense 10) with the given stride and padding, by keyword.
 
     valid → 2,002,698 parameters; same → 3,231,498; same with strides=2 → 85,770.
 
-    >>> mnist_model("valid").count_params()
+    >>> mnist_model(padding="valid").count_params()
     2002698
     """
-    return conv_model((28, 28, 1), padding=padding, strides=strides)
+    return conv_model((28, 28, 1), strides=strides, padding=padding)
+
+
+def one_filter_conv(
+    input_shape: tuple[int, int],
+    kernel: Any,
+    strides: IntOrPair = 1,
+    padding: Padding = "valid",
+    dilation_rate: IntOrPair = 1,
+    bias: float = 0.0,
+) -> Any:
+    """A Keras model with one Conv2D of one filter whose weights are ``kernel`` and ``bias``,
+    for a one-channel (height, width) input.
+
+    Numeric padding is a ZeroPadding2D layer in front of a "valid" Conv2D.
+
+    >>> one_filter_conv((8, 8), [[0, 1, 0]] * 3, strides=2).output_shape
+    (None, 3, 3, 1)
+    """
+    height, width = checks.positive_pair(input_shape, "input_shape")
+    kernel = checks.image_2d(kernel, "kernel")
+    bias = checks.real_number(bias, "bias")
+    # The arithmetic checks the rest first, so bad input gets the package's message.
+    conv_arithmetic_2d((height, width), kernel.shape, strides, padding, dilation_rate)
+    for value, label in ((strides, "strides"), (padding, "padding"), (dilation_rate, "dilation_rate")):
+        checks.int32(value, label)
+    k = keras()
+    layers = [k.Input(shape=(height, width, 1), name="image")]
+    pad_layer, word = padding_layers(padding, name="pad")
+    if pad_layer is not None:
+        layers.append(pad_layer)
+    conv = k.layers.Conv2D(
+        1, kernel.shape, strides=strides, padding=word, dilation_rate=dilation_rate, name="conv"
+    )
+    layers.append(conv)
+    model = k.Sequential(layers, name="one_filter")
+    conv.set_weights([kernel.reshape(*kernel.shape, 1, 1), np.array([bias])])
+    return model
 
 
 def mnist_variant(variant: str) -> Any:
-    """The seed model called "valid", "same" or "stride" (same padding, stride 2)."""
+    """The MNIST model called "valid", "same" or "stride" (same padding, stride 2)."""
     if variant not in MNIST_VARIANTS:
         allowed = ", ".join(MNIST_VARIANTS)
         raise ValueError(f"variant={variant!r} is not allowed: use one of {allowed}")

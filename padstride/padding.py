@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from .arithmetic import Padding, _parse_axis_padding, _split_2d_padding
+from . import checks
+from .arithmetic import Padding
 
 PAD_MODES = ("zeros", "reflect", "symmetric", "replicate")
 _NUMPY_MODE = {"zeros": "constant", "reflect": "reflect", "symmetric": "symmetric", "replicate": "edge"}
@@ -38,22 +39,10 @@ def pad(image: Any, padding: Padding, mode: str = "zeros") -> np.ndarray:
     """
     if mode not in PAD_MODES:
         raise ValueError(f"mode={mode!r} is not allowed: use one of {', '.join(map(repr, PAD_MODES))}")
-    array = np.asarray(image)
-    if array.ndim not in (2, 3) or 0 in array.shape:
-        raise ValueError(
-            f"an image of shape {array.shape} is not allowed: give a non-empty (height, width) "
-            "or (height, width, channels) array"
-        )
-    axes = []
-    for axis_padding, size, name in zip(_split_2d_padding(padding), array.shape, ("height", "width")):
-        amounts = _parse_axis_padding(axis_padding)
-        if isinstance(amounts, str):
-            raise ValueError(
-                f"padding={padding!r} is not allowed: pad() takes pixel counts (an int, a (before, after) "
-                "pair or ((top, bottom), (left, right))), not 'valid' or 'same'"
-            )
+    array = checks.image_array(image, "image", ndims=(2, 3))
+    axes = list(checks.pixel_padding_2d(padding))
+    for amounts, size, name in zip(axes, array.shape, ("height", "width")):
         _check_fits(amounts, size, name, mode)
-        axes.append(amounts)
     if array.ndim == 3:
         axes.append((0, 0))
     return np.pad(array, axes, mode=_NUMPY_MODE[mode])

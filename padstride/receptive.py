@@ -33,8 +33,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .arithmetic import MINUS, TIMES
 from .graph import walk
-from .layer_shapes import MINUS, TIMES, axes_of, shape_text
+from .layer_shapes import axes_of, shape_text
 from .tables import render_table
 from .tracing import explain_graph, layer_cell, wrap
 

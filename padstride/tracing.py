@@ -4,7 +4,7 @@ Keras' own numbers). Any Sequential or functional model: branches, merges, a lay
 twice (two rows), models inside models.
 
 >>> from padstride.models import mnist_model
->>> explain(mnist_model("same", strides=2))[0].arithmetic.split(";")[0]
+>>> explain(mnist_model(strides=2, padding="same"))[0].arithmetic.split(";")[0]
 'same, stride 2: ceil(28/2) = 14, padding 0 top/left, 1 bottom/right'
 """
 

@@ -14,34 +14,16 @@ range(27, 29)
 
 from __future__ import annotations
 
-from .arithmetic import (
-    IntOrPair,
-    Padding,
-    _as_pair,
-    _check_pad_amount,
-    _check_positive_int,
-    _check_stride_dilation,
-    _checked_axis,
-    _parse_axis_padding,
-    _wants_2d,
-    conv_arithmetic,
-)
-
-
-def _transpose_padding(padding: object) -> str:
-    if not isinstance(padding, str) or padding.lower() not in ("valid", "same"):
-        raise ValueError(
-            f"padding={padding!r} is not allowed: Conv2DTranspose takes 'valid' or 'same' (any case)"
-        )
-    return padding.lower()
+from . import checks
+from .arithmetic import MINUS, IntOrPair, Padding, ceil_div, conv_arithmetic
 
 
 def _transpose_axis(n: int, k: int, s: int, padding: str, output_padding: int | None, d: int) -> int:
-    n, k, s, d = _checked_axis(n, k, s, d)
-    word = _transpose_padding(padding)
+    n, k, s, d = checks.conv_axis(n, k, s, d)
+    word = checks.padding_word(padding)  # Conv2DTranspose takes no pixel counts
     eff = (k - 1) * d + 1
     if output_padding is not None:
-        op = _check_pad_amount(output_padding, "output_padding")
+        op = checks.pixel_count(output_padding, "output_padding")
         if op >= s:
             raise ValueError(
                 f"output_padding={op} is not allowed with stride {s}: Keras needs output_padding < stride"
@@ -52,14 +34,25 @@ def _transpose_axis(n: int, k: int, s: int, padding: str, output_padding: int | 
     if output_padding is None:
         return n * s
     out = (n - 1) * s + eff % 2 + op
-    if -(-out // s) != n:
+    if ceil_div(out, s) != n:
+        # Only output_padding=0 with an even kernel span gets here (any other value
+        # convolves back to n). Keras builds the layer with this size; what happens when
+        # it runs was measured (tests/test_transpose.py holds it against TensorFlow).
         allowed = {1: "", 2: "1 or "}.get(s, f"1 to {s - 1} or ")
-        # Keras computes this size, but TensorFlow refuses to run it: a "same"
-        # convolution of `out` pixels would not give back n.
+        formula = f"({n} {MINUS} 1)·{s} + ({eff} mod 2) + {op} = {out}"
+        if out == 0:
+            happens = (
+                "Keras builds the layer and TensorFlow returns an empty output, 0 pixels wide "
+                "(on a CPU with its default oneDNN kernels; other kernels stop with an error)"
+            )
+        else:
+            happens = (
+                f'Keras builds the layer, but TensorFlow stops with an error when it runs: a "same" '
+                f"convolution of {out} at stride {s} gives {ceil_div(out, s)}, not {n}"
+            )
         raise ValueError(
             f"output_padding={op} is not allowed with an even kernel span ({eff}) and "
-            f'padding="same": the output would be {out}, and a "same" convolution of {out} at '
-            f"stride {s} gives {-(-out // s)}, not {n}, so TensorFlow refuses it; use {allowed}None"
+            f'padding="same": the output would be {formula}; {happens}; use {allowed}None'
         )
     return out
 
@@ -85,17 +78,12 @@ def conv_transpose_output_size(
     >>> conv_transpose_output_size((7, 7), 2, strides=2)
     (14, 14)
     """
-    if _wants_2d(size, kernel_size, strides, dilation_rate, output_padding):
-        names = ("size", "kernel_size", "strides", "output_padding", "dilation_rate")
-        values = (size, kernel_size, strides, output_padding, dilation_rate)
-        sizes, kernels, strides, pads, dilations = (_as_pair(v, name) for v, name in zip(values, names))
-        _check_stride_dilation(
-            tuple(_check_positive_int(v, "strides") for v in strides),
-            tuple(_check_positive_int(v, "dilation_rate") for v in dilations),
-        )
+    if checks.any_pair(size, kernel_size, strides, dilation_rate, output_padding):
+        sizes, kernels, steps, dilations = checks.conv_settings_2d(size, kernel_size, strides, dilation_rate)
+        pads = checks.pair(output_padding, "output_padding")
         return tuple(
             _transpose_axis(n, k, s, padding, op, d)
-            for n, k, s, op, d in zip(sizes, kernels, strides, pads, dilations)
+            for n, k, s, op, d in zip(sizes, kernels, steps, pads, dilations)
         )
     return _transpose_axis(size, kernel_size, strides, padding, output_padding, dilation_rate)
 
@@ -113,8 +101,8 @@ def conv_input_sizes(
     >>> conv_input_sizes(28, 3, padding="same")
     range(28, 29)
     """
-    m, k, s, d = _checked_axis(output, kernel_size, strides, dilation_rate, size_name="output")
-    pad = _parse_axis_padding(padding)
+    m, k, s, d = checks.conv_axis(output, kernel_size, strides, dilation_rate, size_name="output")
+    pad = checks.axis_padding(padding)
     if pad == "same":
         return range((m - 1) * s + 1, m * s + 1)
     before, after = (0, 0) if pad == "valid" else pad
@@ -133,15 +121,15 @@ def output_padding_for(
     >>> output_padding_for(28, 3, strides=2, padding="same") is None  # 28 → 14 → 28
     True
     """
-    n = _check_positive_int(size, "size")
-    word = _transpose_padding(padding)
-    m = conv_arithmetic(n, kernel_size, strides, word, dilation_rate).output
-    if conv_transpose_output_size(m, kernel_size, strides, word, None, dilation_rate) == n:
+    n, k, s, d = checks.conv_axis(size, kernel_size, strides, dilation_rate)
+    word = checks.padding_word(padding)
+    m = conv_arithmetic(n, k, s, word, d).output
+    if conv_transpose_output_size(m, k, s, word, None, d) == n:
         return None
-    for op in range(strides):
-        try:
-            if conv_transpose_output_size(m, kernel_size, strides, word, op, dilation_rate) == n:
-                return op
-        except ValueError:
-            continue
-    raise AssertionError(f"no output_padding leads back to {n}")  # conv_input_sizes says one exists
+    # Solve (m − 1)·s + base + op = n for op; it lies in 0 … s − 1 (n is one of the
+    # strides sizes conv_input_sizes lists for m).
+    eff = (k - 1) * d + 1
+    op = n - (m - 1) * s - (eff if word == "valid" else eff % 2)
+    if conv_transpose_output_size(m, k, s, word, op, d) != n:  # pragma: no cover - arithmetic says never
+        raise AssertionError(f"output_padding={op} does not lead back to {n}")
+    return op

@@ -1,9 +1,11 @@
+import math
 import subprocess
 import sys
+from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from padstride.arithmetic import (
@@ -99,13 +101,22 @@ def test_effective_kernel_and_formula_text():
     )
 
 
-def test_seed_hand_calculation_is_wrong_and_ours_is_right():
-    # The seed notebook wrote (28 + 2 * 1 - 3)/2 - 1 = 14.5 = 14; the formula adds 1 and floors.
-    seed_value = (28 + 2 * 1 - 3) / 2 - 1
-    assert seed_value == 12.5
-    assert (28 + 2 * 1 - 3) // 2 + 1 == 14 == conv_output_size(28, 3, strides=2, padding="same")
-    # and TensorFlow does not pad 1 on each side there: 0 before, 1 after.
-    assert same_padding(28, 3, strides=2) == (0, 1)
+def test_a_hand_formula_that_subtracts_one_is_wrong_keras_adds_one():
+    """28×28, one zero on each side, a 3×3 kernel at stride 2: a hand calculation of
+    (28 + 2·1 − 3)/2 − 1 gives 12.5; Keras' ZeroPadding2D(1) and Conv2D give 14."""
+    padded = zero_pad(np.zeros((28, 28)), 1)
+    keras_size = conv_shape(padded.shape, 3, 2, "valid", 1)[0]
+    assert keras_size != (28 + 2 * 1 - 3) / 2 - 1
+    assert keras_size == (28 + 2 * 1 - 3) // 2 + 1 == conv_output_size(28, 3, strides=2, padding=1)
+
+
+def test_same_at_stride_2_pads_0_before_and_1_after_not_1_and_1():
+    ones, kernel = np.ones((28, 28)), np.ones((3, 3))
+    same = conv_map(ones, kernel, "same", 2)
+    split = same_padding(28, 3, strides=2)
+    assert split == (0, 1)
+    np.testing.assert_array_equal(same, conv_map(zero_pad(ones, (split, split)), kernel, "valid", 2))
+    assert not np.array_equal(same, conv_map(zero_pad(ones, 1), kernel, "valid", 2))
 
 
 # --- errors -------------------------------------------------------------------------------
@@ -153,9 +164,12 @@ def test_seed_hand_calculation_is_wrong_and_ours_is_right():
         (lambda: conv_output_size((8, 8, 8), 3), "size=(8, 8, 8) is not allowed: give one number or a"),
         (lambda: same_padding(8, "3"), "kernel_size='3' is not allowed"),
         (lambda: pool_output_size(3, 5), 'a pool of 5 does not fit an input of 3 with padding="valid"'),
-        (lambda: pool_output_size(8, 2, padding="SAME"), "Keras' pooling layers take 'valid' or 'same'"),
+        (
+            lambda: pool_output_size(8, 2, padding="SAME"),
+            "padding='SAME' is not allowed: use 'valid' or 'same' (lower case: Keras' pooling layers",
+        ),
         (lambda: pool_output_size(8, 2, strides=0), "strides=0 is not allowed"),
-        (lambda: pool_output_size(8, 2, padding=1), "pooling takes 'valid' or 'same'"),
+        (lambda: pool_output_size(8, 2, padding=1), "padding=1 is not allowed: use 'valid' or 'same'"),
     ],
 )
 def test_bad_input_is_named(call, message):
@@ -168,6 +182,57 @@ def test_arithmetic_imports_no_tensorflow():
     code = "import sys, padstride, padstride.arithmetic; print('tensorflow' in sys.modules, 'keras' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+# --- exact integers, at any length ---------------------------------------------------------
+
+
+def test_sizes_beyond_float_precision():
+    # n/s in floats rounds these; the arithmetic stays in integers.
+    assert conv_output_size(10**20 + 1, 1, strides=2, padding="same") == 5 * 10**19 + 1
+    assert same_padding(2**53 + 1, 2, strides=2) == (0, 1)
+    assert pool_output_size(10**20 + 1, 2, padding="same") == 5 * 10**19 + 1
+    n = 3 * 10**399 + 1  # 400 digits: no float holds it, n / 3 raises OverflowError
+    with pytest.raises(OverflowError):
+        n / 3  # noqa: B018
+    assert conv_output_size(n, 3, strides=3, padding="same") == 10**399 + 1
+    assert conv_arithmetic(n, 3, strides=3, padding="same").formula == f"ceil({n}/3) = {10**399 + 1}"
+    assert conv_output_size(n, 3, strides=3) == 10**399  # floor((n − 3)/3) + 1
+
+
+huge = st.integers(1, 10**400)
+huge_kernels = st.integers(1, 10**30)
+huge_strides = st.integers(1, 10**30)
+
+
+@given(huge, huge_kernels, huge_strides, st.sampled_from(["valid", "same"]))
+@example(10**20 + 1, 1, 2, "same")
+@example(2**53 + 1, 2, 2, "same")
+def test_huge_sizes_against_exact_fractions(n, k, s, padding):
+    try:
+        ours = conv_output_size(n, k, strides=s, padding=padding)
+    except ValueError:
+        ours = None
+    if padding == "same":
+        expected = math.ceil(Fraction(n, s))
+    else:
+        expected = math.floor(Fraction(n - k, s)) + 1 if n >= k else None
+    assert ours == expected
+    pooled = pool_output_size(n, k, strides=s, padding=padding) if padding == "same" or n >= k else None
+    assert pooled == expected
+
+
+@given(huge, huge_kernels, huge_strides)
+@example(2**53 + 1, 2, 2)
+def test_huge_same_padding_is_the_least_that_lets_the_last_window_fit(n, k, s):
+    before, after = same_padding(n, k, strides=s)
+    out = conv_output_size(n, k, strides=s, padding="same")
+    assert (out - 1) * s < n <= out * s  # out windows, s apart, start inside the input
+    total = before + after
+    last_end = (out - 1) * s + k  # one past the last window's last pixel, on the padded axis
+    assert last_end <= n + total  # the last window fits
+    assert total == 0 or last_end == n + total  # and not one zero more than it needs
+    assert before == total // 2 and after - before in (0, 1)  # the odd zero goes after
 
 
 # --- against real Keras layers --------------------------------------------------------------

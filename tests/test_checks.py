@@ -86,3 +86,49 @@ def test_model_or_layers_refuses_what_is_not_keras(keras):
             checks.model_or_layers(bad)
     with pytest.raises(ValueError, match=r"model\[1\]=None"):
         checks.model_or_layers([conv, None])
+
+
+def test_any_pair_and_nested_padding():
+    assert checks.any_pair(28, [3, 5]) and not checks.any_pair(28, 3, None)
+    assert checks.is_nested_padding(((0, 1), (2, 3))) and not checks.is_nested_padding((0, 1))
+
+
+def test_conv_axis_and_conv_settings_2d():
+    assert checks.conv_axis(np.int64(8), 3, 1, 2) == (8, 3, 1, 2)
+    assert checks.conv_settings_2d((8, 9), [3, 1], 2, 1) == ((8, 9), (3, 1), (2, 2), (1, 1))
+    with pytest.raises(ValueError, match="^output=0 is not allowed"):
+        checks.conv_axis(0, 3, 1, 1, size_name="output")
+    with pytest.raises(ValueError, match=r"^strides=\(2, 1\) with dilation_rate=\(1, 2\) is not allowed"):
+        checks.conv_settings_2d(8, 3, (2, 1), (1, 2))
+    with pytest.raises(ValueError, match="^kernel_size='3' is not allowed: kernel_size must be a positive"):
+        checks.conv_settings_2d(8, "3", 1, 1)
+
+
+@pytest.mark.parametrize("value", [28, None, (28, 28), (28, 28, 0), (28, 28, 1, 1), (28.0, 28, 1), "28"])
+def test_keras_input_shape_refuses_with_the_name_and_value(value):
+    with pytest.raises(ValueError, match="^" + re.escape(f"input_shape={value!r} is not allowed")):
+        checks.keras_input_shape(value)
+
+
+def test_real_number():
+    assert checks.real_number(np.float32(0.5), "bias") == 0.5
+    for bad in ([1, 2], "1", None, True, float("nan"), float("inf"), 10**400, 1j, np.array([1.0])):
+        with pytest.raises(ValueError, match="^" + re.escape(f"bias={bad!r} is not allowed")):
+            checks.real_number(bad, "bias")
+
+
+def test_image_array_keeps_the_dtype_and_takes_the_allowed_axes():
+    assert checks.image_array(np.zeros((2, 3, 4), dtype=np.uint8), ndims=(2, 3)).dtype == np.uint8
+    with pytest.raises(
+        ValueError, match=re.escape("image of shape (2,) is not allowed: give a non-empty 2-D")
+    ):
+        checks.image_array([1, 2], ndims=(2, 3))
+    with pytest.raises(ValueError, match=re.escape("kernel=[[1, 2], [3]] is not allowed: its rows differ")):
+        checks.image_2d([[1, 2], [3]], "kernel")
+
+
+def test_int32_refuses_what_tensorflow_cannot_hold():
+    checks.int32(((0, 2**31 - 1), (1, 1)), "padding")
+    checks.int32("same", "padding")
+    with pytest.raises(ValueError, match=re.escape(f"padding=((0, {2**31}), 1) is not allowed: TensorFlow")):
+        checks.int32(((0, 2**31), 1), "padding")

@@ -35,10 +35,18 @@ def test_forms_of_padding_and_channels():
             "symmetric padding of 4 is not allowed on a width",
         ),
         ((np.ones((3, 3)), 1, "edge"), "mode='edge' is not allowed: use one of 'zeros', 'reflect'"),
-        ((np.ones((3, 3)), "same", "zeros"), "padding='same' is not allowed: pad() takes pixel counts"),
+        ((np.ones((3, 3)), "same", "zeros"), "padding='same' is not allowed: give pixel counts"),
         ((np.ones((3, 3)), -1, "zeros"), "padding=-1 is not allowed"),
-        ((np.ones(3), 1, "zeros"), "an image of shape (3,) is not allowed"),
-        ((np.ones((0, 3)), 1, "zeros"), "an image of shape (0, 3) is not allowed"),
+        ((np.ones(3), 1, "zeros"), "image of shape (3,) is not allowed: give a non-empty 2-D array"),
+        ((np.ones((0, 3)), 1, "zeros"), "image of shape (0, 3) is not allowed"),
+        # NumPy would say "inhomogeneous shape"; the argument and its value are named instead
+        (([[1, 2], [3]], 1, "zeros"), "image=[[1, 2], [3]] is not allowed: its rows differ in length"),
+        (([["a", "b"]], 1, "zeros"), "image=[['a', 'b']] is not allowed: its dtype is <U1; give numbers"),
+        (
+            (np.ones((2, 2)) * 1j, 1, "zeros"),
+            "image=<complex128 array of shape (2, 2)> is not allowed: it is",
+        ),
+        ((np.ones((3, 3)), (1, 2, 3), "zeros"), "padding=(1, 2, 3) is not allowed"),
     ],
 )
 def test_bad_input_is_named(args, message):

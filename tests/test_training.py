@@ -2,10 +2,8 @@ import numpy as np
 import pytest
 
 from padstride.data import load_mnist
-from padstride.filters import VERTICAL_LINE_DETECTOR, reference_conv2d
 from padstride.models import conv_model, mnist_variant
-from padstride.training import compare, pipeline_trace, prepare, train
-from tests.keras_oracle import zero_pad
+from padstride.training import compare, prepare, train
 
 
 @pytest.fixture(scope="module")
@@ -78,15 +76,3 @@ def test_compare_shape_and_ranges(small):
     lines = table.table(timings=False).splitlines()
     assert lines[0].split() == ["model", "params", "MFLOPs/image", "test_accuracy"]
     assert lines[1].startswith("valid") and "2,002,698" in lines[1]
-
-
-def test_pipeline_trace_against_the_numpy_reference(small):
-    (x_train, _), _ = small
-    digit = x_train[0].astype(float)
-    trace = pipeline_trace(digit)
-    assert trace["input"].shape == (28, 28)
-    assert trace["padded"].shape == (30, 30)
-    assert trace["feature_map"].shape == (14, 14)
-    np.testing.assert_array_equal(trace["padded"], zero_pad(digit, 1))
-    expected = reference_conv2d(digit, VERTICAL_LINE_DETECTOR, padding=1, strides=2)
-    np.testing.assert_allclose(trace["feature_map"], expected, rtol=1e-6)

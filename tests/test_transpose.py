@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from padstride.arithmetic import conv_output_size
@@ -41,12 +41,16 @@ def test_pairs_mean_height_and_width():
     ("kwargs", "message"),
     [
         ({"output_padding": 2, "strides": 2}, "output_padding=2 is not allowed with stride 2"),
-        ({"padding": 1}, "padding=1 is not allowed: Conv2DTranspose takes 'valid' or 'same'"),
+        ({"padding": 1}, "padding=1 is not allowed: use 'valid' or 'same'"),
         ({"padding": "full"}, "padding='full' is not allowed"),
         ({"strides": 2, "dilation_rate": 2}, "strides=2 with dilation_rate=2 is not allowed"),
         ({"kernel_size": 0}, "kernel_size=0 is not allowed"),
         ({"output_padding": -1, "strides": 2}, "output_padding=-1 is not allowed"),
-        ({"kernel_size": 4, "strides": 2, "padding": "same", "output_padding": 0}, "TensorFlow refuses it"),
+        (
+            {"kernel_size": 4, "strides": 2, "padding": "same", "output_padding": 0},
+            "the output would be (5 − 1)·2 + (4 mod 2) + 0 = 8; Keras builds the layer, but TensorFlow",
+        ),
+        ({"output_padding": (0, 0, 0)}, "output_padding=(0, 0, 0) is not allowed: give one number or a"),
     ],
 )
 def test_bad_input_is_named(kwargs, message):
@@ -57,13 +61,55 @@ def test_bad_input_is_named(kwargs, message):
 
 
 @given(sizes, kernels, strides, words, output_paddings, dilations)
+@example(1, 2, 1, "same", 0, 1)  # Keras' size is 0: TensorFlow returns an empty output (or stops)
+@example(5, 4, 2, "same", 0, 1)  # TensorFlow stops when the layer runs
 def test_matches_keras_conv2d_transpose(n, k, s, padding, op, d):
     try:
         ours = conv_transpose_output_size(n, k, s, padding, op, d)
     except ValueError:
         ours = None
     keras_shape = transpose_shape((n, n), k, s, padding, op, d)
-    assert ours == (None if keras_shape is None else keras_shape[0])
+    # An empty output is no size: we refuse it, and say so (next test).
+    assert ours == (None if keras_shape is None or 0 in keras_shape else keras_shape[0])
+
+
+@pytest.mark.parametrize(("n", "k", "s"), [(1, 2, 1), (1, 4, 2), (1, 2, 3), (2, 2, 2), (5, 4, 2), (3, 2, 3)])
+def test_the_refusal_says_what_keras_and_tensorflow_really_do(n, k, s, keras):
+    """output_padding=0 with an even kernel and "same": the message says the size Keras
+    computes, and whether TensorFlow then returns an empty output or stops with an error."""
+    with pytest.raises(ValueError) as info:
+        conv_transpose_output_size(n, k, s, "same", output_padding=0)
+    message = str(info.value)
+    layer = keras.layers.Conv2DTranspose(1, k, strides=s, padding="same", output_padding=0)
+    keras_size = layer.compute_output_shape((1, n, n, 1))[1]
+    assert f"= {keras_size};" in message
+    assert "Keras builds the layer" in message
+    try:
+        out = run_layer(layer, np.zeros((n, n)))
+    except Exception as error:
+        assert type(error).__module__.startswith("tensorflow")
+        assert "stops with an error" in message or "other kernels stop with an error" in message
+    else:
+        assert out.shape[:2] == (0, 0)
+        assert "TensorFlow returns an empty output, 0 pixels wide" in message
+    if keras_size > 0:
+        assert "stops with an error when it runs" in message and "empty" not in message
+
+
+@given(
+    st.integers(1, 10**400),
+    st.integers(1, 10**20),
+    st.integers(1, 10**20),
+    words,
+)
+@example(10**20 + 1, 3, 2, "same")
+def test_huge_sizes_transpose_and_come_back_exactly(n, k, s, padding):
+    """Integers throughout: at any size, the output_padding found leads back to n."""
+    forward = conv_output_size(n, k, s, padding) if padding == "same" or n >= k else None
+    assume(forward is not None)
+    op = output_padding_for(n, k, s, padding)
+    assert conv_transpose_output_size(forward, k, s, padding, op) == n
+    assert n in conv_input_sizes(forward, k, s, padding)
 
 
 @given(sizes, kernels, strides, words, output_paddings, dilations)

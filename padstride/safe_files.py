@@ -1,0 +1,210 @@
+"""Writing a file without ever leaving half of it: a temporary file beside it, then a rename.
+
+An interrupted write (an exception, Ctrl-C or SIGTERM) removes its temporary file; one left by a
+killed process is removed by the next write beside it. Nothing existing is replaced unless asked.
+
+>>> with tempfile.TemporaryDirectory() as folder:
+...     path = write_atomically({"a": np.arange(3)}, Path(folder) / "a.npz")
+...     print(path.name, why_unwritable(path), np.load(path)["a"].tolist())
+a.npz None [0, 1, 2]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import re
+import signal
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
+
+
+class _Terminated(BaseException):
+    """SIGTERM arrived during a write (a BaseException, like KeyboardInterrupt)."""
+
+
+@contextlib.contextmanager
+def sigterm_like_ctrl_c() -> Iterator[None]:
+    """Within this block SIGTERM interrupts as Ctrl-C does, so clean-up code runs; afterwards the
+    process still ends by SIGTERM, as it would have. Only in the main thread (the only one that may
+    set handlers) and where SIGTERM has its default action: a handler someone set stays in charge.
+
+    >>> with sigterm_like_ctrl_c():
+    ...     print("written")
+    written
+    """
+    if threading.current_thread() is not threading.main_thread() or (
+        signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+    ):
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise _Terminated
+
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    except _Terminated:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.raise_signal(signal.SIGTERM)  # ends the process here
+        raise
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _temporary_name(path: Path) -> re.Pattern[str]:
+    # mkstemp(prefix=<name>.padstride-, suffix=.tmp) makes these names, and nothing else does.
+    return re.compile(re.escape(path.name) + r"\.padstride-[a-z0-9_]+\.tmp")
+
+
+# Versions before the lock named their temporaries <name>.XXXXXXXX.tmp and held no lock.
+_LEGACY_AGE = 3600.0
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Remove the temporaries that killed writers left beside ``path``.
+
+    Only names this module makes are touched. A writer holds an exclusive ``flock`` on its
+    temporary for as long as it writes, and the kernel drops that lock when the writer ends,
+    however it ends (SIGKILL included). So a temporary whose lock can be taken belongs to no live
+    writer and goes; one whose lock is held is left alone. Unlike a pid written in the name, this
+    cannot be fooled by a reused pid or another pid namespace sharing the folder. Without flock
+    (Windows), and for the lock-less names of earlier versions, only temporaries untouched for an
+    hour go (a write takes seconds). Best effort: whatever fails here is left as it is.
+
+    >>> remove_stale_temporaries(Path("/nowhere/mnist.npz"))  # no folder: nothing to do
+    """
+    ours, legacy = _temporary_name(path), re.compile(re.escape(path.name) + r"\.[a-z0-9_]{8}\.tmp")
+    try:
+        entries = [entry for entry in os.scandir(path.parent) if entry.is_file(follow_symlinks=False)]
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if ours.fullmatch(entry.name) and fcntl is not None:
+                with open(entry.path, "rb") as handle:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises if held
+                    if os.path.samestat(os.fstat(handle.fileno()), os.stat(entry.path)):
+                        os.unlink(entry.path)
+            elif (ours.fullmatch(entry.name) or legacy.fullmatch(entry.name)) and (
+                time.time() - entry.stat().st_mtime > _LEGACY_AGE
+            ):
+                os.unlink(entry.path)
+        except OSError:
+            continue
+
+
+def _still_named(tmp: str, fd: int) -> bool:
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(tmp))
+    except FileNotFoundError:
+        return False
+
+
+def _locked_temporary(path: Path) -> tuple[BinaryIO, str]:
+    """A new temporary file beside ``path``, open for writing, its lock held."""
+    for _ in range(3):
+        fd, tmp = tempfile.mkstemp(prefix=f"{path.name}.padstride-", suffix=".tmp", dir=path.parent)
+        handle = os.fdopen(fd, "wb")
+        try:
+            if fcntl is not None:
+                with contextlib.suppress(OSError):  # a file system without locks: written unlocked
+                    fcntl.flock(fd, fcntl.LOCK_EX)
+            if _still_named(tmp, fd):
+                return handle, tmp
+        except BaseException:
+            handle.close()
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        handle.close()  # a clean-up beside us took the lock first and removed the name: again
+    raise FileExistsError(errno.EEXIST, "could not keep a temporary file", str(path.parent))
+
+
+def _rename(tmp: str, path: Path, overwrite: bool) -> None:
+    if overwrite:
+        os.replace(tmp, path)
+        return
+    try:
+        os.link(tmp, path)  # fails when ``path`` exists: nothing can be replaced, even in a race
+    except FileExistsError:
+        raise FileExistsError(errno.EEXIST, "already exists and was left as it is", str(path)) from None
+    except OSError as error:
+        if error.errno not in {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK}:
+            raise
+        # a file system without hard links: look, then rename
+        if os.path.lexists(path):
+            raise FileExistsError(errno.EEXIST, "already exists and was left as it is", str(path)) from None
+        os.replace(tmp, path)
+    else:
+        os.unlink(tmp)
+
+
+def write_atomically(
+    arrays: dict[str, np.ndarray], path: str | os.PathLike, *, overwrite: bool = False
+) -> Path:
+    """Write the arrays as an .npz: to a temporary file beside ``path``, then rename it there.
+
+    An interrupted write (an exception, Ctrl-C or SIGTERM) leaves ``path`` as it was and removes
+    its temporary file; one left by a killed process is removed by the next write beside it.
+    An existing ``path`` is replaced only with ``overwrite=True``; otherwise FileExistsError.
+
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     first = write_atomically({"a": np.arange(3)}, Path(folder) / "a.npz")
+    ...     try:
+    ...         write_atomically({"a": np.arange(4)}, first)
+    ...     except FileExistsError as error:
+    ...         print(first.name, error.strerror)
+    a.npz already exists and was left as it is
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(path)
+    if not overwrite and os.path.lexists(path):
+        raise FileExistsError(errno.EEXIST, "already exists and was left as it is", str(path))
+    with sigterm_like_ctrl_c():
+        handle, tmp = _locked_temporary(path)
+        try:
+            with handle:
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; the cache is an ordinary file
+                np.savez(handle, **arrays)
+                handle.flush()
+                os.fsync(handle.fileno())
+                _rename(tmp, path, overwrite)  # while the lock is held
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    return path
+
+
+def why_unwritable(target: Path) -> str | None:
+    """Why :func:`write_atomically` cannot write ``target``, as far as can be told before trying,
+    or None.
+
+    >>> why_unwritable(Path("/"))
+    'it is a folder'
+    """
+    if target.is_dir():
+        return "it is a folder"
+    folder = target.parent
+    while not os.path.lexists(folder) and folder != folder.parent:
+        folder = folder.parent  # write_atomically creates the missing folders
+    if not folder.is_dir():
+        return f"{folder} is not a folder"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"no permission to write in {folder}"
+    return None

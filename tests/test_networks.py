@@ -69,5 +69,5 @@ def test_draw_pipeline_shows_what_keras_computes(keras):
         np.testing.assert_allclose(image.get_array(), trace[key], atol=1e-6)
     assert fig.get_suptitle().endswith("⌊(30 − 3)/2⌋ + 1 = 14")
     assert_legible(fig)
-    with pytest.raises(ValueError, match="digit has shape"):
+    with pytest.raises(ValueError, match=r"digit of shape \(28,\) is not allowed"):
         draw_pipeline(np.zeros(28))

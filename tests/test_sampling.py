@@ -40,5 +40,5 @@ def test_stride_four_on_a_digit():
     assert fig.get_suptitle() == 'input 28×28, kernel_size=3, strides=4, padding="same"'
     assert_legible(fig)
     plt.close(fig)
-    with pytest.raises(ValueError, match="kernel has shape"):
+    with pytest.raises(ValueError, match=r"kernel of shape \(3,\) is not allowed"):
         draw_coverage(digit, np.ones(3))

@@ -53,6 +53,7 @@ def draw_field(
     ax: Any = None,
     title: str | None = None,
     legend: bool = True,
+    view: tuple[float, float] | None = None,
 ):
     """Draw the receptive field of output ``pixel`` (its centre by default) of ``layer``
     on the input: a solid square for its field, a dashed one for the next pixel to the
@@ -61,7 +62,8 @@ def draw_field(
     larger than the image reach into the grey area around it, where padding would be.
 
     Returns the Figure (drawn into ``ax`` when given; ``legend=False`` leaves out the key,
-    e.g. for all but one of several panels).
+    e.g. for all but one of several panels; ``view`` = (first, last) input pixel shown on
+    both axes, to draw several panels to one scale).
     """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch, Rectangle
@@ -122,9 +124,12 @@ def draw_field(
         )
         other.set_gid("neighbour")
         ax.add_patch(other)
-    low = min(rows.start, cols.start, n_cols.start, 0) - 0.5
-    high = max(rows.stop, cols.stop, n_cols.stop, height, width) - 0.5
-    margin = 0.04 * (high - low)
+    if view is None:
+        low = min(rows.start, cols.start, n_cols.start, 0) - 0.5
+        high = max(rows.stop, cols.stop, n_cols.stop, height, width) - 0.5
+        margin = 0.04 * (high - low)
+    else:
+        (low, high), margin = (view[0] - 0.5, view[1] + 0.5), 0.0
     ax.set_xlim(low - margin, high + margin)
     ax.set_ylim(high + margin, low - margin)
     ax.set_xticks([])

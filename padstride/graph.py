@@ -295,6 +295,10 @@ class _Walker:
         """Append layers called one after the other (models among them walked into); the
         last writes ``outputs`` (fresh keys when None). Returns the keys of the result."""
         layers = [layer for layer in layers if type(layer).__name__ != "InputLayer"]
+        if not layers and outputs is not None:  # an empty model hands its input straight back
+            for out, key in zip(outputs, inputs):
+                self.same[out] = key
+            return inputs
         previous = inputs
         for index, (layer, label) in enumerate(zip(layers, _labels(layers, scope))):
             out = outputs if index == len(layers) - 1 and outputs is not None else (self.fresh(),)

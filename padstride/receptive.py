@@ -7,9 +7,10 @@ start = 0 at the input):
     start −= pad_before·jump     the first window begins inside the padding
     jump  *= s                   neighbouring outputs lie s times further apart
 
-Output pixel i of a layer sees input pixels start + i·jump … start + i·jump + r − 1
-(those inside the image; with dilation, or a stride above the kernel, some in between
-are skipped). −start is the *effective padding*. Shapes and padding come from the same
+Output pixel i of a layer sees input pixels start + i·jump … start + i·jump + r − 1:
+those inside the image, except pixels it could reach only through padding (where an
+earlier layer cropped them, or a strided "valid" layer left them out) and pixels a
+dilated or over-strided kernel steps over. −start is the *effective padding*. Shapes and padding come from the same
 arithmetic as ``explain``, so "same" is split exactly as TensorFlow does.
 
 Where paths meet (Add, Concatenate, ...), the field is the union of the inputs' fields,

@@ -89,6 +89,27 @@ def test_one_layer_called_twice(keras):
     assert "conv (Conv2D, call 2)" in trace.table()
 
 
+def test_models_inside_models_equal_keras(keras):
+    layers = keras.layers
+    inner_in = keras.Input((None, None, 2))
+    inner = keras.Model(
+        inner_in, layers.Conv2D(3, 3, strides=2, padding="same", name="c")(inner_in), name="inner"
+    )
+    block = keras.Sequential([layers.ZeroPadding2D(1, name="p"), layers.Conv2D(2, 1, name="q")], name="block")
+    image = keras.Input((11, 10, 2), name="image")
+    a = inner(image)
+    b = inner(block(image))
+    model = keras.Model(
+        image, [a, b, layers.Add(name="sum")([a, layers.Cropping2D(((1, 0), (1, 0)), name="crop")(b)])]
+    )
+    rows = {row.name: row for row in explain(model)}
+    assert rows["inner (call 1)/c"].output_shape == tuple(a.shape[1:])
+    assert rows["inner (call 2)/c"].output_shape == tuple(b.shape[1:])
+    assert rows["inner (call 2)/c"].inbound == ("block/q",)
+    assert rows["sum"].output_shape == tuple(model.outputs[2].shape[1:])
+    assert explain(model).params == model.count_params()
+
+
 def test_the_strided_seed_model_written_out():
     trace = explain(mnist_variant("stride"))
     assert trace[0].arithmetic == (

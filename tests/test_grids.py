@@ -135,3 +135,14 @@ def test_stride_two_steps_title_does_not_overlap_the_panels():
     strided = draw_conv_steps(line_image(), VERTICAL_LINE_DETECTOR, strides=2)
     assert len([ax for ax in strided.axes if ax.get_visible()]) == 3
     assert_legible(strided)
+
+
+def test_the_legend_names_padding_only_where_there_is_some():
+    from padstride.plots import draw_windows
+
+    def labels(fig):
+        return [text.get_text() for legend in fig.legends for text in legend.get_texts()]
+
+    assert "zero padding" not in labels(draw_windows(8, 3))
+    assert "zero padding" in labels(draw_windows(8, 3, strides=2, padding="same"))
+    assert "zero padding" not in labels(draw_windows(9, 1, strides=2, padding="same"))  # same, no zeros

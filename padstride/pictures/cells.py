@@ -99,15 +99,17 @@ def outline(
     return frame
 
 
-def legend_handles() -> list[Any]:
-    """Legend entries for input, zero padding and window."""
+def legend_handles(padded: bool = True) -> list[Any]:
+    """Legend entries for input, zero padding (only where there is some) and window."""
     from matplotlib.patches import Patch
 
-    return [
-        Patch(facecolor=COLORS["input"], edgecolor=COLORS["edge"], label="input"),
-        Patch(facecolor=COLORS["pad"], edgecolor=COLORS["edge"], label="zero padding"),
-        Patch(facecolor=COLORS["window"], edgecolor=COLORS["edge"], alpha=0.4, label="window (kernel taps)"),
-    ]
+    handles = [Patch(facecolor=COLORS["input"], edgecolor=COLORS["edge"], label="input")]
+    if padded:
+        handles.append(Patch(facecolor=COLORS["pad"], edgecolor=COLORS["edge"], label="zero padding"))
+    handles.append(
+        Patch(facecolor=COLORS["window"], edgecolor=COLORS["edge"], alpha=0.4, label="window (kernel taps)")
+    )
+    return handles
 
 
 def wrap(text: str, width: int = 60) -> str:

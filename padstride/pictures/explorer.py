@@ -8,6 +8,7 @@ picture.
 from __future__ import annotations
 
 import html
+import textwrap
 from typing import Any
 
 from ..checks import padding_2d, positive_int
@@ -98,8 +99,8 @@ def explore(
     def text() -> str:
         head = "padstride explorer: the controls need a running kernel and a widget front-end"
         if state["error"]:
-            return f"{head}. Not possible: {state['error']}"
-        return f"{head}; a picture of the current setting follows."
+            return textwrap.fill(f"{head}. Not possible: {state['error']}", 100)
+        return f"{head};\na picture of the current setting follows."
 
     box = fallback_box(
         [

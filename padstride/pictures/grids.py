@@ -130,7 +130,8 @@ def draw_windows(
                 "output-filled" if filled else "output",
             )
     grid_axes(ax_out, 0, 0, out_h, out_w, f"output {out_h}×{out_w}")
-    fig.legend(handles=legend_handles(), loc="outside lower center", ncol=3, frameon=False, fontsize=SMALL)
+    handles = legend_handles(padded=(rows, cols) != (grid.height, grid.width))
+    fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False, fontsize=SMALL)
     return fig
 
 

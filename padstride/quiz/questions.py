@@ -127,8 +127,8 @@ def padding_before_conv() -> str:
     "D",
     "The output is ⌊(n + p_before + p_after − k)/s⌋ + 1. A 3×3 kernel alone takes 2 pixels "
     "off (28 → 26); 1 pixel on each side gives them back (28, no larger than the input), and "
-    "2 on each side overshoot (30). Padding of (k − 1)/2 a side is the amount that keeps the "
-    "size at stride 1.",
+    "2 on each side overshoot (30). For an odd kernel size k, (k − 1)/2 a side is the amount "
+    "that keeps the size at stride 1.",
 )
 def padding_keeps_or_grows() -> str:
     L = keras().layers
@@ -150,15 +150,18 @@ def padding_keeps_or_grows() -> str:
     "A",
     "Conv2D's own padding='same' adds zeros, but tf.pad (and keras.ops.pad) can also mirror "
     "the image: REFLECT without repeating the edge pixel (3 2 | 1 2 3 | 2 1), SYMMETRIC with "
-    "it (2 1 | 1 2 3 | 3 2). Repeating the edge pixel ('replicate') is a third choice. Mirrored "
-    "borders avoid the artificial dark frame that zeros put around a bright image.",
+    "it (2 1 | 1 2 3 | 3 2). Repeating the edge pixel ('replicate', NumPy's mode 'edge') is a "
+    "third way, which tf.pad does not offer. Mirrored borders avoid the artificial dark frame "
+    "that zeros put around a bright image.",
 )
 def padding_not_only_zeros() -> str:
     import tensorflow as tf
 
     row = tf.constant([[1.0, 2.0, 3.0]])
     padded = {m: np.asarray(tf.pad(row, [[0, 0], [2, 2]], m))[0].tolist() for m in ("REFLECT", "SYMMETRIC")}
-    if padded == {"REFLECT": [3, 2, 1, 2, 3, 2, 1], "SYMMETRIC": [2, 1, 1, 2, 3, 3, 2]}:
+    ops_pad = keras().ops.pad
+    by_keras = {m.upper(): np.asarray(ops_pad(row, [[0, 0], [2, 2]], mode=m))[0].tolist() for m in padded}
+    if padded == by_keras == {"REFLECT": [3, 2, 1, 2, 3, 2, 1], "SYMMETRIC": [2, 1, 1, 2, 3, 3, 2]}:
         return "No: tf.pad can also mirror the image (REFLECT and SYMMETRIC modes)"
     return f"unexpected: {padded}"
 
@@ -173,14 +176,15 @@ def padding_not_only_zeros() -> str:
         "Stride has no effect on what the layer reads",
     ),
     "C",
-    "In the usual case, a 3×3 kernel at stride 2, nothing is skipped: neighbouring windows "
-    "overlap by a column, so every pixel is read. What changes is how densely the output "
+    "In the usual case, a 3×3 kernel at stride 2 with padding 'same', nothing is skipped: "
+    "neighbouring windows overlap by a column, so every pixel is read (with 'valid', an even "
+    "size loses only its last row and column). What changes is how densely the output "
     "samples the input: outputs sit 2 pixels apart and the map has about a quarter of the "
     "positions. A pattern finer than the stride can then become invisible: stripes one pixel "
     "wide give the same stride-2 output as a flat grey image (the proof builds the pair), "
-    "while stride 1 tells them apart. Only a stride longer than the kernel (2×2 kernel, "
-    "stride 3) skips pixels outright. A larger stride saves computation; whether accuracy "
-    "holds has to be measured.",
+    "while stride 1 tells them apart. A stride longer than the kernel (2×2 kernel, stride 3) "
+    "also skips pixels between the windows. A larger stride saves computation; whether "
+    "accuracy holds has to be measured.",
 )
 def stride_accuracy() -> str:
     stripes = np.tile([1.0, 0.0], 5)[None, :9].repeat(9, axis=0)  # columns 1 0 1 0 … 1
@@ -188,8 +192,9 @@ def stride_accuracy() -> str:
     alike_at_two = np.allclose(_ones_conv(stripes, 2), _ones_conv(flat, 2))
     alike_at_one = np.allclose(_ones_conv(stripes, 1), _ones_conv(flat, 1))
     reads_all = _unseen_pixels(3, 2, 28, padding="same") == 0
+    loses_the_end = _unseen_pixels(3, 2, 28) == 28 + 28 - 1  # the last row and column
     skips = _unseen_pixels(2, 3, 8) > 0
-    if reads_all and alike_at_two and not alike_at_one and skips:
+    if reads_all and loses_the_end and alike_at_two and not alike_at_one and skips:
         return "No: it samples the input more coarsely, which saves computation but can lose detail"
     return "unexpected"
 
@@ -239,7 +244,7 @@ def _largest_field(stride: int) -> int:
     "stride-receptive-field",
     "Does stride change only the speed, not how much of the input each output pixel sees?",
     (
-        "No: three 3×3 layers see 7×7 pixels at stride 1, 15×15 at stride 2",
+        "No: three 3×3 layers see 7×7 pixels at stride 1, 15×15 when all three have stride 2",
         "Yes: stride only skips positions",
         "No: stride shrinks what each pixel sees",
         "Yes, unless the kernel is larger than 3×3",
@@ -247,12 +252,15 @@ def _largest_field(stride: int) -> int:
     "A",
     "After a stride-2 layer, neighbouring outputs are 2 input pixels apart, so a 3×3 kernel "
     "on top of it spans 2·2 more input pixels instead of 2. The receptive field grows by "
-    "(k − 1)·jump per layer, and the jump is the product of the strides so far: 3, 7, 15 "
-    "instead of 3, 5, 7.",
+    "(k − 1)·jump per layer, where the jump is the product of the strides of the layers before "
+    "it (1, 2, 4 here): 3, 7, 15 instead of 3, 5, 7.",
 )
 def stride_receptive_field() -> str:
     one, two = _largest_field(1), _largest_field(2)
-    return f"No: three 3×3 layers see {_square(one)} pixels at stride 1, {_square(two)} at stride 2"
+    return (
+        f"No: three 3×3 layers see {_square(one)} pixels at stride 1, "
+        f"{_square(two)} when all three have stride 2"
+    )
 
 
 MNIST_INK_AT_EDGE = 905  # digits (of 70,000) with ink in row 27 or column 27; the proof counts them
@@ -274,10 +282,10 @@ def mnist_ink_at_edge() -> int:
     ("0", "28", "55", "81"),
     "C",
     "Windows start at 0, 3, …, 24 and end at row 26: the output is ⌊(28 − 3)/3⌋ + 1 = 9 wide, "
-    "and row 27 and column 27 are never read, 28 + 28 − 1 = 55 pixels. On MNIST that costs "
-    f"little, because few digits have ink there ({MNIST_INK_AT_EDGE:,} of the 70,000), but the "
-    "layer is blind to anything that appears only in that row or column, and a good test "
-    "score would not reveal it.",
+    "and row 27 and column 27 are never read, 28 + 28 − 1 = 55 pixels. On MNIST few digits "
+    f"have any ink there ({MNIST_INK_AT_EDGE:,} of the 70,000), so little of the data is hidden, "
+    "but the layer is blind to anything that appears only in that row or column, and a good "
+    "test score would not reveal it.",
 )
 def stride_three() -> str:
     if mnist_ink_at_edge() != MNIST_INK_AT_EDGE:
@@ -427,12 +435,24 @@ def dilation() -> str:
         "It refuses: the layer raises a ValueError",
     ),
     "D",
-    "Keras' convolution layers refuse a stride above 1 together with a dilation rate above 1 "
-    "and say so in a ValueError when the layer is created.",
+    "Keras' Conv1D, Conv2D and Conv3D, and their Transpose versions, refuse a stride above 1 "
+    "together with a dilation rate above 1, with a ValueError when the layer is created. "
+    "(DepthwiseConv2D and SeparableConv2D accept the pair.)",
 )
 def stride_with_dilation() -> str:
+    L = keras().layers
+    refused = []
+    for layer in (L.Conv1D, L.Conv2D, L.Conv3D, L.Conv1DTranspose, L.Conv2DTranspose, L.Conv3DTranspose):
+        try:
+            layer(1, 3, strides=2, dilation_rate=2)
+        except ValueError:
+            refused.append(layer)
+    separable = L.SeparableConv2D(1, 3, strides=2, dilation_rate=2)
+    depthwise = L.DepthwiseConv2D(3, strides=2, dilation_rate=2)
+    if len(refused) != 6 or _width([separable], 28) != 12 or _width([depthwise], 28) != 12:
+        return "unexpected: another set of layers refuses the pair"
     try:
-        _width([keras().layers.Conv2D(1, 3, strides=2, dilation_rate=2)], 28)
+        _width([L.Conv2D(1, 3, strides=2, dilation_rate=2)], 28)
     except ValueError:
         return "It refuses: the layer raises a ValueError"
     return "It builds the layer"

@@ -72,7 +72,7 @@ _LAZY = {
     "receptive_field": "receptive",
     "ReceptiveField": "receptive",
     "FieldRow": "receptive",
-    "draw_field": "field_pictures",
+    "draw_field": "plots",
     "trace_layers": "tracing",
     "pad": "padding",
     "PAD_MODES": "padding",

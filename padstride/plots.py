@@ -17,6 +17,7 @@ from __future__ import annotations
 from .pictures.animation import ConvAnimation, animate_conv
 from .pictures.curves import plot_history, plot_tradeoff
 from .pictures.explorer import explore
+from .pictures.field_on_image import draw_field, field_row
 from .pictures.fields import draw_receptive_field
 from .pictures.grids import draw_conv_steps, draw_feature_map, draw_maps, draw_padding, draw_windows
 from .pictures.networks import draw_feature_map_sizes, draw_pipeline, feature_map_sizes
@@ -38,6 +39,8 @@ __all__ = [
     "draw_padding",
     "draw_pipeline",
     "draw_receptive_field",
+    "draw_field",
+    "field_row",
     "draw_windows",
     "explore",
     "feature_map_sizes",

@@ -277,8 +277,3 @@ def compare(
             )
         )
     return rows
-
-
-# pipeline_trace lives in filters.py (it is the filters demo on a digit); this name stays
-# only until the pictures module imports it from there.
-from .filters import pipeline_trace  # noqa: E402, F401

@@ -56,7 +56,7 @@ def test_one_model_and_bad_input(models):
 
 
 def test_draw_pipeline_shows_what_keras_computes(keras):
-    from padstride.training import pipeline_trace
+    from padstride.filters import pipeline_trace
 
     digit = np.zeros((28, 28))
     digit[4:24, 13:15] = 1.0

@@ -38,10 +38,13 @@ def draw_receptive_field(model_or_layers: Any, input_shape: tuple[int, ...] | No
     """
     from ..receptive import receptive_field
 
-    rows = receptive_field(model_or_layers, input_shape)
+    field = receptive_field(model_or_layers, input_shape)
+    # Only local fields have a square to draw: global rows (pooling over the whole map,
+    # Dense after Flatten) see everything.
+    rows = [row for row in field if not row.is_global and len(row.output_shape) == 3]
     if not rows:
         raise ValueError("the model has no spatial layers (Conv2D, pooling, ZeroPadding2D) before Flatten")
-    height, width = rows.input_shape[:2]
+    height, width = field.input_shape[:2]
     fig, ax = figure(6.0, 6.6)
     ax.imshow(np.zeros((height, width)), cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
     # From the last layer back: each layer's pixel is the one whose field is centred

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from padstride.field_pictures import draw_field, field_row
 from padstride.models import mnist_variant
+from padstride.pictures.field_on_image import draw_field, field_row
 from padstride.probes import keras_gradient_support
 from padstride.receptive import receptive_field
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from .pictures.palette import COLORS, SMALL, TEXT, figure
-from .receptive import FieldRow, ReceptiveField
+from ..receptive import FieldRow, ReceptiveField
+from .palette import COLORS, SMALL, TEXT, figure
 
 FIELD = COLORS["window"]  # blue
 NEIGHBOUR = COLORS["pad"]  # orange

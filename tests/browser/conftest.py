@@ -49,6 +49,8 @@ INSTALL_HINT = "install Chromium to run them: sudo apt-get install chromium"
 # picture is in the document), no news or update checks.
 LAB_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    # The scratch notebooks stay as they were copied, whatever the tests run in them.
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
         "fetchNews": "false",
         "checkForUpdates": False,

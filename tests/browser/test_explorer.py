@@ -149,11 +149,21 @@ def test_explorer_in_jupyterlab(page, jupyter, traffic, notebook_stride):
 
 
 def test_explorer_in_notebook7(page, jupyter, traffic, notebook_stride):
+    """The same explorer in Notebook 7's pages: one control redraws, one refusal shows."""
     path = jupyter.scratch_copy(notebook_stride, "nb7-run")
     cells = len(json.loads(notebook_stride.read_text(encoding="utf-8"))["cells"])
     page.goto(jupyter.url("tree"))
     page.locator(".jp-DirListing").wait_for()
     open_notebook(page, jupyter.url(f"notebooks/{path}"), cells)
     run_all(page, jupyter, path)
-    assert drive(Explorer(page)) == []
+    explorer = Explorer(page)
+    before = explorer.digest()
+    assert before is not None and explorer.broken_images() == []
+    explorer.set("strides", 1)
+    assert explorer.wait_for_change(before) is not None
+    assert explorer.broken_images() == []
+    explorer.set("dilation", 2)
+    explorer.set("strides", 2)
+    explorer.wait_refusal()
+    assert explorer.broken_images() == [], "a broken picture under the message"
     assert traffic.external == []

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from tests.browser.conftest import save_screenshot
 from tests.browser.pages import BROKEN_IMAGES_JS, LOADED_IMAGES_JS, NOTEBOOKS, wait_for_images
 
 pytestmark = pytest.mark.browser
@@ -21,21 +22,42 @@ def stored_pictures(notebook) -> tuple[int, int]:
     return pictures, sum("image/gif" in data for data in outputs)
 
 
+@pytest.fixture(scope="module")
+def lab(chromium, jupyter):
+    """One JupyterLab page for the module; each notebook opens from its file browser."""
+    tab = chromium[0].new_page()
+    tab.set_default_timeout(60_000)
+    tab.goto(jupyter.url("lab") + "&reset")
+    tab.locator(".jp-DirListing-item").first.wait_for()
+    yield tab
+    tab.close()
+
+
+@pytest.fixture
+def page(lab, request):
+    """The module's JupyterLab page, with a screenshot when the test fails."""
+    yield lab
+    if getattr(request.node, "browser_failed", False):
+        save_screenshot(lab, request.node.name)
+
+
 def open_stored(page, jupyter, name: str) -> None:
-    page.goto(jupyter.url(f"lab/tree/{name}") + "&reset")
+    """Open ``name`` from the file browser (as stored, untrusted) and wait for its pictures."""
+    page.locator(".jp-DirListing-itemText", has_text=name).first.dblclick()
+    page.locator(".lm-TabBar-tab.lm-mod-current", has_text=name).first.wait_for()
     cells = len(json.loads((jupyter.root / name).read_text(encoding="utf-8"))["cells"])
     page.wait_for_function(
         "(n) => document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell').length >= n",
         arg=cells,
-        timeout=60_000,
     )
-    # Widget outputs settle after the cells appear: give them their own wait.
+    # Outputs render after their cells appear: wait for the network to settle.
     page.wait_for_load_state("networkidle")
-    wait_for_images(page, ".jp-NotebookPanel")
+    wait_for_images(page, ".jp-NotebookPanel:not(.lm-mod-hidden)")
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
 def test_stored_notebook_shows_every_picture(page, jupyter, traffic, notebook):
+    traffic.clear()
     open_stored(page, jupyter, notebook.name)
     panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").first
     assert panel.evaluate(BROKEN_IMAGES_JS) == [], "broken images"
@@ -54,7 +76,7 @@ def test_stored_notebook_shows_every_picture(page, jupyter, traffic, notebook):
 
 def test_stride_animation_is_a_picture(page, jupyter, notebook_stride):
     """The stride animation shows in an untrusted notebook: a stored GIF, not JavaScript."""
-    pictures, animations = stored_pictures(notebook_stride)
+    _, animations = stored_pictures(notebook_stride)
     assert animations >= 1, f"{notebook_stride.name} stores no GIF animation"
     open_stored(page, jupyter, notebook_stride.name)
     panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").first

@@ -89,6 +89,15 @@ def wait_kernel_idle(jupyter, path: str, timeout: float = 90.0) -> None:
     raise AssertionError(f"no idle kernel for {path} within {timeout:.0f} s")
 
 
+def shut_down_kernels(jupyter) -> None:
+    """End every kernel the server runs (each run notebook holds TensorFlow in memory)."""
+    with urllib.request.urlopen(jupyter.url("api/sessions"), timeout=5) as answer:
+        sessions = json.load(answer)
+    for session in sessions:
+        request = urllib.request.Request(jupyter.url(f"api/sessions/{session['id']}"), method="DELETE")
+        urllib.request.urlopen(request, timeout=30).close()
+
+
 def run_all(page, jupyter, path: str, timeout: float = 240.0) -> None:
     """Clear every output, run every cell in order, and wait until each has run (or one failed)."""
     wait_kernel_idle(jupyter, path)

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from tests.browser.pages import BROKEN_IMAGES_JS, OUTPUT, open_notebook, run_all
+from tests.browser.pages import BROKEN_IMAGES_JS, OUTPUT, open_notebook, run_all, shut_down_kernels
 
 pytestmark = pytest.mark.browser
 
@@ -68,7 +68,7 @@ class Explorer:
     def message(self) -> str:
         return self.root.locator(".widget-html").inner_text()
 
-    def wait_for_change(self, before: str | None, timeout: float = 20.0) -> str | None:
+    def wait_for_change(self, before: str | None, timeout: float = 30.0) -> str | None:
         """Wait until the picture differs from ``before`` (or is gone); its new digest."""
         deadline = time.monotonic() + timeout
         while (now := self.digest()) == before:
@@ -143,8 +143,12 @@ def test_explorer_in_jupyterlab(page, jupyter, traffic, notebook_stride):
     path = jupyter.scratch_copy(notebook_stride, "lab-run")
     cells = len(json.loads(notebook_stride.read_text(encoding="utf-8"))["cells"])
     open_notebook(page, jupyter.url(f"lab/tree/{path}") + "&reset", cells)
-    run_all(page, jupyter, path)
-    assert drive(Explorer(page)) == []
+    try:
+        run_all(page, jupyter, path)
+        problems = drive(Explorer(page))
+    finally:
+        shut_down_kernels(jupyter)
+    assert problems == []
     assert traffic.external == []
 
 
@@ -155,15 +159,19 @@ def test_explorer_in_notebook7(page, jupyter, traffic, notebook_stride):
     page.goto(jupyter.url("tree"))
     page.locator(".jp-DirListing").wait_for()
     open_notebook(page, jupyter.url(f"notebooks/{path}"), cells)
-    run_all(page, jupyter, path)
-    explorer = Explorer(page)
-    before = explorer.digest()
-    assert before is not None and explorer.broken_images() == []
-    explorer.set("strides", 1)
-    assert explorer.wait_for_change(before) is not None
-    assert explorer.broken_images() == []
-    explorer.set("dilation", 2)
-    explorer.set("strides", 2)
-    explorer.wait_refusal()
-    assert explorer.broken_images() == [], "a broken picture under the message"
+    try:
+        run_all(page, jupyter, path)
+        explorer = Explorer(page)
+        before = explorer.digest()
+        assert before is not None and explorer.broken_images() == []
+        explorer.set("strides", 1)
+        assert explorer.wait_for_change(before) is not None
+        assert explorer.broken_images() == []
+        explorer.set("dilation", 2)
+        explorer.set("strides", 2)
+        explorer.wait_refusal()
+        broken = explorer.broken_images()
+    finally:
+        shut_down_kernels(jupyter)
+    assert broken == [], "a broken picture under the message"
     assert traffic.external == []

@@ -7,7 +7,13 @@ import json
 import pytest
 
 from tests.browser.conftest import save_screenshot
-from tests.browser.pages import BROKEN_IMAGES_JS, LOADED_IMAGES_JS, NOTEBOOKS, wait_for_images
+from tests.browser.pages import (
+    BROKEN_IMAGES_JS,
+    LOADED_IMAGES_JS,
+    NOTEBOOKS,
+    shut_down_kernels,
+    wait_for_images,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -31,6 +37,7 @@ def lab(chromium, jupyter):
     tab.locator(".jp-DirListing-item").first.wait_for()
     yield tab
     tab.close()
+    shut_down_kernels(jupyter)  # each notebook opened started one
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from padstride.quiz import LETTERS, QUESTIONS
-from tests.browser.pages import OUTPUT, open_notebook, run_all
+from tests.browser.pages import OUTPUT, open_notebook, run_all, shut_down_kernels
 
 pytestmark = pytest.mark.browser
 
@@ -82,6 +82,7 @@ def quiz_cards(chromium, jupyter, notebook_quiz):
     roots = tab.locator(OUTPUT).filter(has=tab.locator("button"))
     roots.first.wait_for(state="visible", timeout=30_000)
     yield tab, [Card(roots.nth(i)) for i in range(roots.count())]
+    shut_down_kernels(jupyter)
     tab.close()
 
 

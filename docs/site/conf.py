@@ -43,12 +43,14 @@ html_theme_options = {
 }
 html_context = {"default_mode": "light"}
 html_favicon = "favicon.svg"
+html_static_path = ["_static"]
+html_css_files = ["site.css"]
 html_math_renderer = "mathml"
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_NOTE = (
-    '<p class="widget-note"><em>Interactive when the notebook runs (JupyterLab or Notebook 7): '
-    "here, the picture or text it shows without a widget front-end.</em></p>"
+    '<p class="widget-note"><em>The sliders or buttons of this output work when the notebook runs '
+    "in JupyterLab or Notebook 7; this page shows the picture or text they start with.</em></p>"
 )
 TOC = "\n\n```{toctree}\n:hidden:\n:glob:\n:caption: Notebooks\n\nnotebooks/*\n```\n"
 

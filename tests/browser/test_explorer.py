@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 # The controls, found by the start of their label (the names may follow Keras' own words).
 CONTROLS = {
-    "size": r"^input",
+    "size": r"^(input|size)",
     "kernel": r"^kernel",
     "strides": r"^stride",
     "dilation": r"^dilation",
@@ -40,7 +40,7 @@ class Explorer:
         self.page = page
         self.root = page.locator(OUTPUT).filter(has=page.locator(".widget-slider")).first
         self.root.wait_for(state="visible", timeout=60_000)
-        self.root.locator(".widget-image").first.wait_for(state="attached")
+        self.root.locator("img").first.wait_for(state="attached")
 
     def control(self, name: str):
         pattern = re.compile(CONTROLS[name], re.IGNORECASE)

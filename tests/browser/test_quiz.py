@@ -14,6 +14,7 @@ from tests.browser.pages import OUTPUT, open_notebook, run_all, shut_down_kernel
 pytestmark = pytest.mark.browser
 
 CHOICE = re.compile(r"^\s*([A-D])\.\s")
+CONFIRMS = re.compile(r"\bright\b|\bcorrect\b|\byes\b|well done|✓|✔", re.IGNORECASE)
 
 
 class Card:
@@ -21,12 +22,10 @@ class Card:
 
     def __init__(self, root):
         self.root = root
-        prompt = root.locator(".widget-html").first.inner_text().strip()
-        number, _, text = prompt.partition(". ")
-        matches = [q for q in QUESTIONS if q.prompt == text.strip()]
-        assert len(matches) == 1, f"no single question reads {prompt!r}"
-        self.question = matches[0]
-        assert int(number) == self.question.number
+        text = root.inner_text()
+        matches = [q for q in QUESTIONS if q.prompt in text]
+        assert matches, f"no question of padstride.quiz in this card: {text[:200]!r}"
+        self.question = max(matches, key=lambda q: len(q.prompt))
 
     def choice(self, letter: str):
         return self.root.locator("button").filter(has_text=re.compile(rf"^\s*{letter}\.\s"))
@@ -111,7 +110,7 @@ def test_wrong_click_then_another_try_then_right(cards, traffic):
     after_right = card.click(card.choice(card.right))
     confirmed = feedback(after_right, start)
     assert confirmed and confirmed != said, "a right click after a wrong one confirms nothing new"
-    assert re.search(r"\bright\b|\bcorrect\b|✓|✔", confirmed, re.IGNORECASE), confirmed
+    assert CONFIRMS.search(confirmed), f"a right click does not confirm: {confirmed!r}"
     assert traffic.external == []
 
 
@@ -119,7 +118,7 @@ def test_right_click_confirms(cards):
     card = cards[1]
     start = card.text()
     confirmed = feedback(card.click(card.choice(card.right)), start)
-    assert re.search(r"\bright\b|\bcorrect\b|✓|✔", confirmed, re.IGNORECASE), confirmed
+    assert CONFIRMS.search(confirmed), f"a right click does not confirm: {confirmed!r}"
 
 
 def test_show_answer_after_a_wrong_click(cards):

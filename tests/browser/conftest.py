@@ -226,7 +226,9 @@ def jupyter(tmp_path_factory, chromium) -> Iterator[Jupyter]:
     if hasattr(os, "getuid") and os.getuid() == 0:
         command.append("--allow-root")
     log = (home / "server.log").open("wb")
-    server = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        command, cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
@@ -242,7 +244,7 @@ def jupyter(tmp_path_factory, chromium) -> Iterator[Jupyter]:
                 time.sleep(0.5)
         yield Jupyter(base, token, root)
     finally:
-        server.send_signal(signal.SIGINT)
+        server.send_signal(signal.SIGTERM)  # a clean stop: the server ends its kernels too
         try:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:

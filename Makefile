@@ -48,12 +48,16 @@ test: unit nbtest browser
 unit: $(STAMP) $(DATA)
 	MPLBACKEND=Agg $(BIN)/python -m pytest -q tests padstride
 
+# Notebooks run side by side, each whole in one worker (loadscope keeps a notebook's cells
+# together, in order); the longest one sets the pace. NBTEST_WORKERS= runs them one by one.
+NBTEST_WORKERS ?= -n auto --maxprocesses 4 --dist loadscope
+
 nbtest: $(STAMP) $(DATA)
 ifeq ($(NOTEBOOKS),)
 	@echo "no notebooks in notebooks/ yet: nothing for nbval to check"
 else
 	$(BIN)/python -m pytest -q -p no:randomly --nbval --nbval-current-env \
-		--nbval-sanitize-with notebooks/sanitize.cfg $(NOTEBOOKS)
+		--nbval-sanitize-with notebooks/sanitize.cfg $(NBTEST_WORKERS) $(NOTEBOOKS)
 endif
 
 # Debian's Chromium, driven by Playwright; without it the browser tests say how to get it.

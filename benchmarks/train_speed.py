@@ -1,19 +1,23 @@
-"""Training speed of the seed's MNIST models on this machine's CPU.
+"""Time to 98.5 % test accuracy for the MNIST models on this machine's CPU.
 
-    .venv/bin/python benchmarks/train_speed.py [--models stride valid] [--skip-naive]
+    .venv/bin/python benchmarks/train_speed.py [--runs 5] [--models stride valid]
+    .venv/bin/python benchmarks/train_speed.py --levers [--runs 3] [--models stride valid]
 
-For each model it prints, in one run:
-- the naive baseline: the seed notebook's plain code (model.fit on NumPy arrays, batch 32,
-  Adam's defaults), one epoch;
-- padstride's train() settings: time until the test accuracy first reaches 98.5 % (wall
-  clock, compilation and the per-epoch evaluation included), images per second, achieved
-  GFLOP/s, and that as a fraction of a float32 matrix-multiply peak measured in the same run.
+Every measurement runs in a fresh Python process; the time is the wall clock from the call
+until it returns, everything included (compilation, the data pipeline, every test-set
+evaluation, the tear-down). Configurations are interleaved (A B A B ...) so that the load of
+other programs on the machine touches them alike, and the load averages are printed with
+every run. The summary gives the median and the maximum of each configuration.
 
-Each measurement runs in a fresh Python process, so one cannot slow the next (a fast run
-right after a naive one in the same process was seen to lose some 13 s outside its epochs).
-Training FLOPs per image are taken as 3 × the forward FLOPs from explain() (the backward
-pass costs about twice the forward one). Numbers vary from run to run by a few per cent;
-they are a measurement, not a test.
+- naive: the plain Keras code of the first notebooks: compile with Adam's defaults,
+  ``model.fit`` on NumPy arrays with batch 32 for one epoch, ``model.evaluate`` on the test
+  set.
+- train(): padstride's ``train(model, data, epochs=BUDGET, stop_at_accuracy=0.985)`` with its
+  default settings; BUDGET (the epochs its learning-rate schedule spans) is 2 for the strided
+  model and 1 for the others.
+
+``--levers`` switches one setting of train() at a time away from the defaults and reports the
+same medians, for the table in benchmarks/README.md. These are measurements, not tests.
 """
 
 from __future__ import annotations
@@ -22,137 +26,225 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import time
 
 TARGET = 0.985
+BUDGET = {"stride": 2, "valid": 1, "same": 1}
+FLAGS_SHOWN = ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile", "amx_bf16", "amx_int8")
+
+# name → (train() options, child settings); the first is the default configuration.
+LEVERS: dict[str, tuple[dict, dict]] = {
+    "defaults": ({}, {}),
+    "stop only at epoch ends": ({"eval_every": 10**9}, {}),
+    "check test set every 1/8 epoch, no training-accuracy gate": ({}, {"check_margin": 1.0}),
+    "float32 instead of bfloat16": ({"precision": "float32"}, {}),
+    "batch 64": ({"batch_size": 64}, {}),
+    "batch 256": ({"batch_size": 256}, {}),
+    "peak learning rate 1e-3": ({"learning_rate": 1e-3}, {}),
+    "peak learning rate 6e-3": ({"learning_rate": 6e-3}, {}),
+    "warm-up over 10 % of the steps": ({"warmup": 0.1}, {}),
+    "schedule spans 1 more epoch": ({"epochs": "+1"}, {}),
+    "deterministic=True (op determinism)": ({"deterministic": True}, {}),
+    "XLA (jit_compile=True)": ({"jit_compile": True}, {}),
+    "steps_per_execution 1 instead of 16": ({"steps_per_execution": 1}, {}),
+    "threads: intra-op 2, inter-op 1": ({}, {"threads": [2, 1]}),
+    "threads: intra-op 1, inter-op 1": ({}, {"threads": [1, 1]}),
+}
 
 
-def matmul_peak_gflops(keras_module, n: int = 2048, repeats: int = 10) -> float:
-    """Best float32 matrix-multiply rate over a few tries, in GFLOP/s."""
-    import tensorflow as tf
-
-    a = tf.random.normal((n, n), dtype=tf.float32)
-    b = tf.random.normal((n, n), dtype=tf.float32)
-    tf.linalg.matmul(a, b).numpy()  # warm up
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        tf.linalg.matmul(a, b).numpy()
-        best = min(best, time.perf_counter() - start)
-    return 2 * n**3 / best / 1e9
-
-
-def naive_epoch(variant: str, data) -> tuple[float, float]:
-    """The seed notebook's way: fit on arrays, batch 32, default Adam; seconds and accuracy."""
+def _naive(variant: str, data) -> dict:
     from padstride import mnist_variant
     from padstride._keras import keras
 
     k = keras()
-    k.utils.clear_session()
     k.utils.set_random_seed(0)
     (x_train, y_train), (x_test, y_test) = data
     model = mnist_variant(variant)
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     x = x_train[..., None].astype("float32") / 255
+    xt = x_test[..., None].astype("float32") / 255
     start = time.perf_counter()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     model.fit(x, y_train, batch_size=32, epochs=1, verbose=0)
-    seconds = time.perf_counter() - start
-    _, accuracy = model.evaluate(x_test[..., None].astype("float32") / 255, y_test, verbose=0)
-    return seconds, accuracy
-
-
-def fast_run(variant: str, data, max_epochs: int = 5):
-    from padstride import explain, mnist_variant, train
-    from padstride._keras import keras
-
-    keras().utils.clear_session()
-    model = mnist_variant(variant)
-    flops = explain(model).flops
-    start = time.perf_counter()
-    history = train(model, data, epochs=max_epochs, seed=0, quiet=True, stop_at_accuracy=TARGET)
+    _, accuracy = model.evaluate(xt, y_test, verbose=0)
     wall = time.perf_counter() - start
-    reached = history.final.val_accuracy >= TARGET
-    steady = history.rows[1:] or history.rows  # leave out the first epoch's tracing where possible
-    seconds = sum(r.seconds for r in steady) / len(steady)
-    images_per_second = history.images_per_epoch / seconds
+    return {"wall": wall, "accuracy": float(accuracy), "images": len(x), "reached": accuracy >= TARGET}
+
+
+def _train(variant: str, data, options: dict, check_margin: float | None) -> dict:
+    import padstride.training as training
+    from padstride import mnist_variant
+
+    if check_margin is not None:
+        training.CHECK_MARGIN = check_margin
+    options = dict(options)
+    epochs = BUDGET[variant]
+    if options.get("epochs") == "+1":
+        epochs += 1
+    options["epochs"] = epochs
+    model = mnist_variant(variant)
+    start = time.perf_counter()
+    history = training.train(model, data, seed=0, quiet=True, stop_at_accuracy=TARGET, **options)
+    wall = time.perf_counter() - start
+    final = history.final
     return {
-        "history": history,
         "wall": wall,
-        "reached": reached,
-        "epochs": len(history.rows),
-        "images_per_second": images_per_second,
-        "gflops": 3 * flops * images_per_second / 1e9,
+        "accuracy": final.val_accuracy,
+        "loss": final.loss,
+        "images": final.images,
+        "reached": final.val_accuracy >= TARGET,
+        "settings": history.settings,
+        "table": history.table(),
     }
 
 
-def _measure(kind: str, variant: str) -> dict:
-    """Run one measurement in a fresh process and return what it printed as JSON."""
-    run = subprocess.run(
-        [sys.executable, __file__, "--measure", kind, variant], capture_output=True, text=True, check=True
-    )
-    return json.loads(run.stdout.strip().splitlines()[-1])
+def _child(spec: dict) -> None:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    from padstride._keras import keras
 
+    keras()
+    if spec.get("threads"):
+        import tensorflow as tf
 
-def _measure_here(kind: str, variant: str) -> None:
+        intra, inter = spec["threads"]
+        tf.config.threading.set_intra_op_parallelism_threads(intra)
+        tf.config.threading.set_inter_op_parallelism_threads(inter)
     from padstride import load_mnist
-    from padstride._keras import keras
 
-    k = keras()
     data = load_mnist()
-    if kind == "peak":
-        print(json.dumps({"peak": matmul_peak_gflops(k)}))
-    elif kind == "naive":
-        seconds, accuracy = naive_epoch(variant, data)
-        print(json.dumps({"seconds": seconds, "accuracy": accuracy}))
+    if spec["kind"] == "naive":
+        result = _naive(spec["variant"], data)
     else:
-        run = fast_run(variant, data)
-        history = run.pop("history")
-        print(json.dumps({**run, "table": history.table()}))
+        result = _train(spec["variant"], data, spec.get("options", {}), spec.get("check_margin"))
+    print(json.dumps(result))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--models", nargs="+", default=["stride", "valid"], choices=["valid", "same", "stride"]
+def measure(spec: dict) -> dict:
+    """One measurement in a fresh process, with the load averages before it."""
+    load = os.getloadavg()
+    run = subprocess.run(
+        [sys.executable, __file__, "--child", json.dumps(spec)], capture_output=True, text=True
     )
-    parser.add_argument("--skip-naive", action="store_true", help="leave out the naive baseline")
-    parser.add_argument("--measure", nargs=2, metavar=("KIND", "MODEL"), help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.measure:
-        _measure_here(*args.measure)
-        return
+    if run.returncode != 0:
+        tail = run.stderr.strip().splitlines()[-1:] or ["(no message)"]
+        return {"error": tail[0], "load": load}
+    return {**json.loads(run.stdout.strip().splitlines()[-1]), "load": load}
 
+
+def machine() -> str:
     from padstride._keras import keras
+    from padstride.training import cpu_info
 
     k = keras()
     import tensorflow as tf
 
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}")
-    print(f"versions: Python {platform.python_version()}, TensorFlow {tf.__version__}, Keras {k.__version__}")
-    peak = _measure("peak", "-")["peak"]
-    print(f"float32 matmul peak (2048×2048, best of 10): {peak:.1f} GFLOP/s\n")
-    for variant in args.models:
-        if not args.skip_naive:
-            naive = _measure("naive", variant)
+    name, flags = cpu_info()
+    shown = ", ".join(f for f in FLAGS_SHOWN if f in flags) or "none of " + ", ".join(FLAGS_SHOWN)
+    return (
+        f"CPU: {name or platform.processor() or 'unknown'}, {os.cpu_count()} logical CPUs; flags: {shown}\n"
+        f"system: {platform.platform()}; Python {platform.python_version()}, "
+        f"TensorFlow {tf.__version__}, Keras {k.__version__}"
+    )
+
+
+def _load(load: tuple[float, float, float]) -> str:
+    return "load " + " ".join(f"{v:.1f}" for v in load)
+
+
+def _summary(name: str, results: list[dict]) -> str:
+    good = [r for r in results if "error" not in r]
+    if not good:
+        return f"{name}: every run failed ({results[0]['error']})"
+    walls = [r["wall"] for r in good]
+    reached = sum(r["reached"] for r in good)
+    accuracies = [r["accuracy"] for r in good]
+    images = statistics.median(r["images"] for r in good)
+    rate = statistics.median(r["images"] / r["wall"] for r in good)
+    return (
+        f"{name}: median {statistics.median(walls):.1f} s, max {max(walls):.1f} s "
+        f"over {len(good)} runs; reached {TARGET:.1%} in {reached}/{len(good)}; "
+        f"accuracy {min(accuracies):.4f}–{max(accuracies):.4f}; median {images:,.0f} images, "
+        f"{rate:,.0f} images per second of the whole call"
+    )
+
+
+def _print_run(label: str, result: dict) -> None:
+    if "error" in result:
+        print(f"  {label}: FAILED ({result['error']}) [{_load(result['load'])}]", flush=True)
+        return
+    print(
+        f"  {label}: {result['wall']:.1f} s, accuracy {result['accuracy']:.4f} after "
+        f"{result['images']:,} images [{_load(result['load'])}]",
+        flush=True,
+    )
+
+
+def speed_table(models: list[str], runs: int) -> None:
+    results: dict[tuple[str, str], list[dict]] = {}
+    for run in range(1, runs + 1):
+        print(f"round {run} of {runs}", flush=True)
+        for variant in models:
+            for kind in ("naive", "train"):
+                result = measure({"kind": kind, "variant": variant})
+                results.setdefault((variant, kind), []).append(result)
+                _print_run(f"{variant} {kind}", result)
+    print(f"\nafter the runs: {_load(os.getloadavg())}\n")
+    for variant in models:
+        naive, fast = results[(variant, "naive")], results[(variant, "train")]
+        print(_summary(f"{variant} naive (1 epoch, batch 32)", naive))
+        print(_summary(f"{variant} train()", fast))
+        good = [r["wall"] for r in naive if "error" not in r], [r["wall"] for r in fast if "error" not in r]
+        if all(good):
             print(
-                f"{variant:<7} naive: one epoch {naive['seconds']:.1f} s ({60000 / naive['seconds']:,.0f} images/s), "
-                f"test accuracy {naive['accuracy']:.4f}"
+                f"{variant}: naive median / train() median = {statistics.median(good[0]) / statistics.median(good[1]):.1f}"
             )
-        run = _measure("fast", variant)
-        state = (
-            f"reached {TARGET:.1%} after {run['epochs']} epoch(s)"
-            if run["reached"]
-            else "did NOT reach target"
-        )
-        print(
-            f"{variant:<7} fast:  {state} in {run['wall']:.1f} s wall clock; "
-            f"{run['images_per_second']:,.0f} images/s, {run['gflops']:.1f} GFLOP/s "
-            f"= {run['gflops'] / peak:.0%} of the matmul peak"
-        )
-        print(run["table"])
+        settings = next((r["settings"] for r in fast if "settings" in r), None)
+        if settings:
+            print(f"{variant} train() settings: {settings}")
         print()
+
+
+def lever_table(models: list[str], runs: int, names: list[str]) -> None:
+    results: dict[tuple[str, str], list[dict]] = {}
+    for run in range(1, runs + 1):
+        print(f"round {run} of {runs}", flush=True)
+        for variant in models:
+            for name in names:
+                options, child = LEVERS[name]
+                result = measure({"kind": "train", "variant": variant, "options": options, **child})
+                results.setdefault((variant, name), []).append(result)
+                _print_run(f"{variant} / {name}", result)
+    print(f"\nafter the runs: {_load(os.getloadavg())}\n")
+    for variant in models:
+        for name in names:
+            print(_summary(f"{variant} / {name}", results[(variant, name)]))
+            losses = {round(r["loss"], 6) for r in results[(variant, name)] if "loss" in r}
+            print(f"    final training losses over the runs: {len(losses)} distinct")
+        print()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", nargs="+", default=["stride", "valid"], choices=list(BUDGET))
+    parser.add_argument("--runs", type=int, default=None, help="rounds (default 5, with --levers 3)")
+    parser.add_argument("--levers", action="store_true", help="switch one train() setting at a time")
+    parser.add_argument("--only", nargs="+", choices=list(LEVERS), help="with --levers: these levers")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(json.loads(args.child))
+        return
+    print(machine())
+    print(f"start: {time.strftime('%Y-%m-%d %H:%M')}, {_load(os.getloadavg())}\n", flush=True)
+    if args.levers:
+        names = args.only or list(LEVERS)
+        if "defaults" not in names:
+            names = ["defaults", *names]
+        lever_table(args.models, args.runs or 3, names)
+    else:
+        speed_table(args.models, args.runs or 5)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ import pytest
 
 from padstride.data import load_mnist
 from padstride.models import conv_model, mnist_variant
-from padstride.training import compare, prepare, train
+from padstride.training import compare, evaluate, pipeline, prepare, train
 
 
 @pytest.fixture(scope="module")
@@ -18,36 +18,102 @@ def test_prepare():
     assert x.shape == (2, 28, 28, 1) and x.dtype == np.float32 and x.max() == 1.0
 
 
-def test_train_table_and_determinism(small, keras, capsys):
+def test_deterministic_runs_repeat_exactly(small, keras, capsys):
     runs = []
     for _ in range(2):
         keras.utils.clear_session()
-        runs.append(train(mnist_variant("stride"), small, epochs=2, seed=3))
+        runs.append(train(mnist_variant("stride"), small, epochs=2, seed=3, deterministic=True))
     first, second = runs
     assert [r.epoch for r in first.rows] == [1, 2]
-    assert first.column("loss") == second.column("loss")
-    assert first.column("val_accuracy") == second.column("val_accuracy")
+    assert [r.images for r in first.rows] == [3000, 6000]
+    for name in ("loss", "accuracy", "val_loss", "val_accuracy"):
+        assert first.column(name) == second.column(name)
+    assert first.settings["deterministic"] is True and first.settings["seed"] == 3
     assert first.final.val_accuracy > 0.8
     assert first.rows[1].loss < first.rows[0].loss
     assert all(r.seconds > 0 for r in first.rows)
     assert first.table().splitlines()[0].split() == [
         "epoch",
+        "images",
         "loss",
         "accuracy",
         "val_loss",
         "val_accuracy",
         "seconds",
     ]
-    assert "same_stride2 epoch 2/2: loss" in capsys.readouterr().out  # progress unless quiet
+    assert "same_stride2 epoch 2/2, 6,000 images: loss" in capsys.readouterr().out  # progress unless quiet
 
 
-def test_train_quiet_and_stop_at_accuracy(small, keras, capsys):
+def test_another_seed_gives_another_run(small, keras):
+    keras.utils.clear_session()
+    one = train(mnist_variant("stride"), small, epochs=1, seed=3, deterministic=True, quiet=True)
+    keras.utils.clear_session()
+    other = train(mnist_variant("stride"), small, epochs=1, seed=4, deterministic=True, quiet=True)
+    assert one.final.loss != other.final.loss
+
+
+def test_stop_at_accuracy_stops_inside_the_epoch_where_the_test_set_reaches_it(small, keras, capsys):
+    keras.utils.clear_session()
+    model = mnist_variant("stride")
+    history = train(
+        model,
+        small,
+        epochs=3,
+        batch_size=100,
+        steps_per_execution=2,
+        stop_at_accuracy=0.9,
+        eval_every=4,
+        precision="float32",
+        quiet=True,
+    )
+    final = history.final
+    *before, (images, accuracy) = history.checks
+    assert accuracy >= 0.9 and all(a < 0.9 for _, a in before)  # the first check that reached it
+    assert (final.images, final.val_accuracy) == (images, accuracy)  # ... is where training stopped
+    assert [i for i, _ in history.checks] == sorted({i for i, _ in history.checks})
+    for seen, _ in history.checks:  # inside an epoch every 4 steps of 100 images, or at its end
+        assert seen % 3000 == 0 or (seen % 3000) % 400 == 0
+    assert any(seen % 3000 for seen, _ in history.checks)  # some checks were inside an epoch
+    assert evaluate(model, small) == final.val_accuracy  # the model is left as it was checked
+    assert capsys.readouterr().out == ""
+
+
+def test_stop_at_accuracy_out_of_reach_trains_every_epoch(small, keras):
     keras.utils.clear_session()
     history = train(
-        mnist_variant("stride"), small, epochs=5, stop_at_accuracy=0.5, quiet=True, train_images=2000
+        mnist_variant("stride"), small, epochs=2, stop_at_accuracy=1.0, quiet=True, train_images=1000
     )
-    assert len(history.rows) == 1 and history.images_per_epoch == 2000
-    assert capsys.readouterr().out == ""
+    assert [r.images for r in history.rows] == [1000, 2000]
+    assert history.final.val_accuracy < 1.0
+
+
+def test_precision_is_lent_to_the_model_only_while_it_trains(small, keras):
+    keras.utils.clear_session()
+    model = mnist_variant("stride")
+    history = train(model, small, epochs=1, precision="mixed_bfloat16", quiet=True, train_images=1000)
+    assert history.settings["precision"] == "mixed_bfloat16"
+    assert {layer.dtype_policy.name for layer in model.layers} == {"float32"}
+
+
+def test_the_pipeline_scales_like_prepare_and_has_no_autotuning_thread(small):
+    (x_train, y_train), _ = small
+    ds = pipeline(x_train[:10], y_train[:10], 4)
+    assert ds.options().autotune.enabled is False  # no tuning thread to wait for (benchmarks/)
+    batches = list(ds)
+    assert [len(labels) for _, labels in batches] == [4, 4, 2]
+    np.testing.assert_array_equal(np.concatenate([b.numpy() for b, _ in batches]), prepare(x_train[:10]))
+    np.testing.assert_array_equal(np.concatenate([lab.numpy() for _, lab in batches]), y_train[:10])
+
+
+def test_the_pipeline_shuffles_each_epoch_by_its_seed(small):
+    (x_train, y_train), _ = small
+    ds = pipeline(x_train[:50], np.arange(50), 50, shuffle_seed=1)
+    first, second = ([labels.numpy().tolist() for _, labels in ds] for _ in range(2))
+    assert sorted(first[0]) == list(range(50)) and first != second  # a permutation, new each epoch
+    again = [
+        labels.numpy().tolist() for _, labels in pipeline(x_train[:50], np.arange(50), 50, shuffle_seed=1)
+    ]
+    assert again == first
 
 
 @pytest.mark.parametrize(
@@ -57,6 +123,12 @@ def test_train_quiet_and_stop_at_accuracy(small, keras, capsys):
         ({"batch_size": 2.5}, "batch_size=2.5 is not allowed"),
         ({"learning_rate": 0}, "learning_rate=0 is not allowed"),
         ({"train_images": 10**6}, "train_images=1000000 is not allowed: use 1 to 3000"),
+        ({"precision": "half"}, "precision='half' is not allowed: use one of auto, float32, mixed_bfloat16"),
+        ({"warmup": 1}, "warmup=1 is not allowed"),
+        ({"stop_at_accuracy": 1.5}, "stop_at_accuracy=1.5 is not allowed"),
+        ({"eval_every": 0}, "eval_every=0 is not allowed"),
+        ({"deterministic": True, "jit_compile": True}, "jit_compile=True is not allowed with deterministic"),
+        ({"deterministic": True, "seed": None}, "seed=None is not allowed with deterministic=True"),
     ],
 )
 def test_train_bad_input(small, kwargs, message):
@@ -74,5 +146,5 @@ def test_compare_shape_and_ranges(small):
         assert 0.5 < row.test_accuracy <= 1.0
         assert row.seconds_per_epoch > 0 and row.images_per_second > 0
     lines = table.table(timings=False).splitlines()
-    assert lines[0].split() == ["model", "params", "MFLOPs/image", "test_accuracy"]
+    assert lines[0].split() == ["model", "params", "forward_MFLOPs", "test_accuracy"]
     assert lines[1].startswith("valid") and "2,002,698" in lines[1]

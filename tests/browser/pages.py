@@ -27,6 +27,15 @@ BROKEN_IMAGES_JS = """
     .map((img) => (img.getAttribute('src') || '(no src)').slice(0, 80))
 """
 
+# What the widget front-end writes in an output whose widget it cannot show ("Error displaying
+# widget: model not found", ...). Only outputs count: the prose may quote the message.
+WIDGET_ERRORS_JS = """
+(root) => [...root.querySelectorAll('.jp-OutputArea-output')]
+    .map((output) => output.innerText)
+    .filter((text) => /Error displaying widget|Error rendering|Failed to load model class/i.test(text))
+    .map((text) => text.slice(0, 200))
+"""
+
 LOADED_IMAGES_JS = """
 (root) => [...root.querySelectorAll('img')]
     .filter((img) => img.complete && img.naturalWidth > 0).length

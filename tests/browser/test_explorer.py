@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from padstride.pictures.explorer import DILATION_HELP
 from tests.browser.pages import BROKEN_IMAGES_JS, OUTPUT, open_notebook, run_all, shut_down_kernels
 
 pytestmark = pytest.mark.browser
@@ -38,7 +39,8 @@ class Explorer:
 
     def __init__(self, page):
         self.page = page
-        self.root = page.locator(OUTPUT).filter(has=page.locator(".widget-slider")).first
+        # The animation's frame controls have a slider too; only the explorer has a dropdown.
+        self.root = page.locator(OUTPUT).filter(has=page.locator(".widget-dropdown")).first
         self.root.wait_for(state="visible", timeout=60_000)
         self.root.locator("img").first.wait_for(state="attached")
 
@@ -66,7 +68,9 @@ class Explorer:
         return self.root.evaluate(PICTURE_DIGEST_JS)
 
     def message(self) -> str:
-        return self.root.locator(".widget-html").inner_text()
+        """What the explorer says about the setting (its HTML lines, less the fixed help)."""
+        texts = [html.inner_text().strip() for html in self.root.locator(".widget-html").all()]
+        return "\n".join(text for text in texts if text and text != DILATION_HELP)
 
     def wait_for_change(self, before: str | None, timeout: float = 30.0) -> str | None:
         """Wait until the picture differs from ``before`` (or is gone); its new digest."""

@@ -60,8 +60,12 @@ class Explorer:
             self.page.keyboard.press("Control+A")
             self.page.keyboard.type(str(value))
             self.page.keyboard.press("Enter")
+            # Typing alone changes the readout; the slider's handle moves once the value is taken.
             self.page.wait_for_function(
-                f"(el) => el.innerText.trim() === {json.dumps(str(value))}", arg=readout.element_handle()
+                "([el, value]) => [...el.querySelectorAll('[aria-valuenow]')]"
+                ".some((handle) => Number(handle.getAttribute('aria-valuenow')) === value)",
+                arg=[self.control(name).element_handle(), int(value)],
+                timeout=30_000,
             )
 
     def digest(self) -> str | None:
@@ -86,7 +90,7 @@ class Explorer:
         self.page.wait_for_function(
             "([el, shown]) => /not possible/i.test(el.innerText) === shown",
             arg=[self.root.element_handle(), shown],
-            timeout=20_000,
+            timeout=30_000,
         )
 
     def broken_images(self) -> list[str]:

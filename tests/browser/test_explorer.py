@@ -112,8 +112,9 @@ def drive(explorer: Explorer) -> list[str]:
     seen = {start}
     for name, value in [("size", 11), ("kernel", 5), ("strides", 3), ("dilation", 2), ("padding", "valid")]:
         if name == "dilation":
+            before = explorer.digest()
             explorer.set("strides", 1)  # Keras takes no stride above 1 together with a dilation
-            seen.add(explorer.wait_for_change(explorer.digest()))
+            seen.add(explorer.wait_for_change(before))
         before = explorer.digest()
         explorer.set(name, value)
         after = explorer.wait_for_change(before)

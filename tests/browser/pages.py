@@ -27,6 +27,15 @@ BROKEN_IMAGES_JS = """
     .map((img) => (img.getAttribute('src') || '(no src)').slice(0, 80))
 """
 
+# What the widget front-end writes in an output whose widget it cannot show ("Error displaying
+# widget: model not found", ...). Only outputs count: the prose may quote the message.
+WIDGET_ERRORS_JS = """
+(root) => [...root.querySelectorAll('.jp-OutputArea-output')]
+    .map((output) => output.innerText)
+    .filter((text) => /Error displaying widget|Error rendering|Failed to load model class/i.test(text))
+    .map((text) => text.slice(0, 200))
+"""
+
 LOADED_IMAGES_JS = """
 (root) => [...root.querySelectorAll('img')]
     .filter((img) => img.complete && img.naturalWidth > 0).length
@@ -54,8 +63,11 @@ CELLS_DONE_JS = """
     for (const error of errors) {
         if (/Traceback|Error/.test(error.innerText)) return 'error: ' + error.innerText.slice(0, 2000);
     }
-    const prompts = [...notebook.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-    const done = prompts.length > 0 && prompts.every((p) => /\\[\\d+\\]/.test(p.innerText));
+    // A cell whose code is hidden (an exercise's answer) shows no prompt: only shown ones count.
+    const prompts = [...notebook.querySelectorAll('.jp-CodeCell')]
+        .filter((cell) => !cell.querySelector('.jp-InputPlaceholder'))
+        .map((cell) => cell.querySelector('.jp-InputPrompt'));
+    const done = prompts.length > 0 && prompts.every((p) => p && /\\[\\d+\\]/.test(p.innerText));
     return done ? 'done' : false;
 }
 """
@@ -77,15 +89,21 @@ def open_notebook(page, url: str, cells: int) -> None:
     )
 
 
-def wait_kernel_idle(jupyter, path: str, timeout: float = 90.0) -> None:
-    """Wait until the server reports an idle kernel for the notebook at ``path``."""
+def wait_kernel_idle(jupyter, path: str, timeout: float = 90.0, polls: int = 1) -> None:
+    """Wait until the server reports an idle kernel for the notebook at ``path`` in ``polls``
+    answers in a row (a kernel running queued cells is idle for an instant between two)."""
     deadline = time.monotonic() + timeout
+    idle = 0
     while time.monotonic() < deadline:
         with urllib.request.urlopen(jupyter.url("api/sessions"), timeout=5) as answer:
             sessions = json.load(answer)
         if any(s["path"] == path and s["kernel"]["execution_state"] == "idle" for s in sessions):
-            return
-        time.sleep(0.5)
+            idle += 1
+            if idle >= polls:
+                return
+        else:
+            idle = 0
+        time.sleep(0.3)
     raise AssertionError(f"no idle kernel for {path} within {timeout:.0f} s")
 
 
@@ -106,3 +124,5 @@ def run_all(page, jupyter, path: str, timeout: float = 240.0) -> None:
     state = page.wait_for_function(CELLS_DONE_JS, arg=NOTEBOOK, timeout=timeout * 1000).json_value()
     if state != "done":
         raise AssertionError(f"a cell failed:\n{state}")
+    # The shown cells have run; hidden ones after the last shown one may still be queued.
+    wait_kernel_idle(jupyter, path, timeout=timeout, polls=4)

@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from padstride.pictures.explorer import DILATION_HELP
 from tests.browser.pages import BROKEN_IMAGES_JS, OUTPUT, open_notebook, run_all, shut_down_kernels
 
 pytestmark = pytest.mark.browser
@@ -38,7 +39,8 @@ class Explorer:
 
     def __init__(self, page):
         self.page = page
-        self.root = page.locator(OUTPUT).filter(has=page.locator(".widget-slider")).first
+        # The animation's frame controls have a slider too; only the explorer has a dropdown.
+        self.root = page.locator(OUTPUT).filter(has=page.locator(".widget-dropdown")).first
         self.root.wait_for(state="visible", timeout=60_000)
         self.root.locator("img").first.wait_for(state="attached")
 
@@ -58,15 +60,21 @@ class Explorer:
             self.page.keyboard.press("Control+A")
             self.page.keyboard.type(str(value))
             self.page.keyboard.press("Enter")
+            # Typing alone changes the readout; the slider's handle moves once the value is taken.
             self.page.wait_for_function(
-                f"(el) => el.innerText.trim() === {json.dumps(str(value))}", arg=readout.element_handle()
+                "([el, value]) => [...el.querySelectorAll('[aria-valuenow]')]"
+                ".some((handle) => Number(handle.getAttribute('aria-valuenow')) === value)",
+                arg=[self.control(name).element_handle(), int(value)],
+                timeout=30_000,
             )
 
     def digest(self) -> str | None:
         return self.root.evaluate(PICTURE_DIGEST_JS)
 
     def message(self) -> str:
-        return self.root.locator(".widget-html").inner_text()
+        """What the explorer says about the setting (its HTML lines, less the fixed help)."""
+        texts = [html.inner_text().strip() for html in self.root.locator(".widget-html").all()]
+        return "\n".join(text for text in texts if text and text != DILATION_HELP)
 
     def wait_for_change(self, before: str | None, timeout: float = 30.0) -> str | None:
         """Wait until the picture differs from ``before`` (or is gone); its new digest."""
@@ -82,7 +90,7 @@ class Explorer:
         self.page.wait_for_function(
             "([el, shown]) => /not possible/i.test(el.innerText) === shown",
             arg=[self.root.element_handle(), shown],
-            timeout=20_000,
+            timeout=30_000,
         )
 
     def broken_images(self) -> list[str]:
@@ -104,8 +112,9 @@ def drive(explorer: Explorer) -> list[str]:
     seen = {start}
     for name, value in [("size", 11), ("kernel", 5), ("strides", 3), ("dilation", 2), ("padding", "valid")]:
         if name == "dilation":
+            before = explorer.digest()
             explorer.set("strides", 1)  # Keras takes no stride above 1 together with a dilation
-            seen.add(explorer.wait_for_change(explorer.digest()))
+            seen.add(explorer.wait_for_change(before))
         before = explorer.digest()
         explorer.set(name, value)
         after = explorer.wait_for_change(before)

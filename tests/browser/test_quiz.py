@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from padstride.quiz import LETTERS, QUESTIONS
+from padstride.quiz import EXAMPLE, LETTERS, QUESTIONS
 from tests.browser.pages import OUTPUT, open_notebook, run_all, shut_down_kernels
 
 pytestmark = pytest.mark.browser
@@ -23,7 +23,7 @@ class Card:
     def __init__(self, root):
         self.root = root
         text = root.inner_text()
-        matches = [q for q in QUESTIONS if q.prompt in text]
+        matches = [q for q in (EXAMPLE, *QUESTIONS) if q.prompt in text]
         assert matches, f"no question of padstride.quiz in this card: {text[:200]!r}"
         self.question = max(matches, key=lambda q: len(q.prompt))
 
@@ -105,7 +105,10 @@ def test_wrong_click_then_another_try_then_right(cards, traffic):
     # Another try means the answer is not given away by the wrong click.
     assert card.question.explanation not in after_wrong, f"a wrong click gave the answer away: {said!r}"
     assert f"{card.right}. {card.right_text}" not in said, f"a wrong click named the answer: {said!r}"
-    assert all(button.is_enabled() for button in card.choices()), "no other try: choices disabled"
+    # The choice just tried may be marked and switched off; every other one stays open.
+    others = [b for b in card.choices() if not b.inner_text().strip().startswith(f"{card.wrong}.")]
+    assert len(others) == len(card.question.choices) - 1
+    assert all(button.is_enabled() for button in others), "no other try: choices disabled"
 
     after_right = card.click(card.choice(card.right))
     confirmed = feedback(after_right, start)

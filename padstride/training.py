@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ._keras import keras
+from .checks import is_int, positive_int, real_number
 from .tracing import explain
 
 # The settings that reached 98.5 % test accuracy fastest on a 2-core CPU (benchmarks/README.md).
@@ -302,12 +303,6 @@ def _recorder(history: History, test: _TestSet, steps_per_epoch: int, batch_size
     return [Recorder()]
 
 
-def _check_positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name}={value!r} is not allowed: it must be a positive integer")
-    return int(value)
-
-
 def _check_fraction(value: Any, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
         raise ValueError(f"{name}={value!r} is not allowed: give a fraction above 0 and at most 1")
@@ -348,15 +343,12 @@ def train(
     runs). ``stop_at_accuracy`` stops as soon as the test accuracy reaches it: checked at each
     epoch's end and every ``eval_every`` training steps (default: an eighth of an epoch), the
     latter only while the training batches since the last check are within one point of it.
+    Every evaluation of the test set is listed in ``History.checks`` and counted in the seconds.
     """
-    epochs = _check_positive_int(epochs, "epochs")
-    batch_size = _check_positive_int(batch_size, "batch_size")
-    steps_per_execution = _check_positive_int(steps_per_execution, "steps_per_execution")
-    if (
-        isinstance(learning_rate, bool)
-        or not isinstance(learning_rate, (int, float))
-        or not learning_rate > 0
-    ):
+    epochs = positive_int(epochs, "epochs")
+    batch_size = positive_int(batch_size, "batch_size")
+    steps_per_execution = positive_int(steps_per_execution, "steps_per_execution")
+    if not real_number(learning_rate, "learning_rate") > 0:
         raise ValueError(f"learning_rate={learning_rate!r} is not allowed: it must be a positive number")
     if precision not in PRECISIONS:
         raise ValueError(f"precision={precision!r} is not allowed: use one of {', '.join(PRECISIONS)}")
@@ -373,17 +365,13 @@ def train(
         raise ValueError("seed=None is not allowed with deterministic=True: a repeatable run needs a seed")
     (x_train, y_train), (x_test, y_test) = data
     if train_images is not None:
-        if (
-            isinstance(train_images, bool)
-            or not isinstance(train_images, (int, np.integer))
-            or not 1 <= train_images <= len(x_train)
-        ):
+        if not is_int(train_images) or not 1 <= train_images <= len(x_train):
             raise ValueError(f"train_images={train_images!r} is not allowed: use 1 to {len(x_train)}")
         x_train, y_train = x_train[:train_images], y_train[:train_images]
     steps_per_epoch = math.ceil(len(x_train) / batch_size)
     if eval_every is None:
         eval_every = max(1, steps_per_epoch // 8)
-    eval_every = _check_positive_int(eval_every, "eval_every")
+    eval_every = positive_int(eval_every, "eval_every")
     if precision == "auto":
         precision = "mixed_bfloat16" if native_bfloat16() else "float32"
 

@@ -8,16 +8,18 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 
-.PHONY: help setup lab test unit nbtest notebooks lint format data gallery clean
+.PHONY: help setup lab test unit nbtest browser site notebooks lint format data gallery clean
 DATA := data/mnist.npz
 
 help:
 	@echo "make lab        set up .venv and open JupyterLab on notebooks/"
-	@echo "make test       set up .venv and run the unit tests, then every notebook under nbval"
+	@echo "make test       set up .venv and run the unit tests, every notebook under nbval, the browser tests"
+	@echo "make browser    the notebooks, the explorer, the quiz and the site in Chromium (tests/browser)"
+	@echo "make site       the README and the notebooks as a static site in build/site/"
 	@echo "make notebooks  re-execute every notebook in place from a fresh kernel"
 	@echo "make data       fetch MNIST into data/mnist.npz and verify it"
 	@echo "make gallery    write the README's pictures to docs/images/"
-	@echo "make lint       ruff check and ruff format --check"
+	@echo "make lint       ruff check, ruff format --check and actionlint"
 
 setup: $(STAMP)
 
@@ -41,7 +43,7 @@ LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(STAMP) $(DATA)
 	$(BIN)/jupyter lab $(LAB_ARGS) notebooks/
 
-test: unit nbtest
+test: unit nbtest browser
 
 unit: $(STAMP) $(DATA)
 	MPLBACKEND=Agg $(BIN)/python -m pytest -q tests padstride
@@ -57,6 +59,24 @@ else
 	$(BIN)/python -m pytest -q -p no:randomly --nbval --nbval-current-env \
 		--nbval-sanitize-with notebooks/sanitize.cfg $(NBTEST_WORKERS) $(NOTEBOOKS)
 endif
+
+# Debian's Chromium, driven by Playwright; without it the browser tests say how to get it.
+CHROMIUM ?= /usr/bin/chromium
+SITE := build/site
+
+ifeq ($(wildcard $(CHROMIUM)),)
+browser:
+	@echo "browser tests skipped: no Chromium at $(CHROMIUM) (install it: sudo apt-get install chromium)"
+else
+browser: site $(DATA)
+	PADSTRIDE_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q -p no:randomly -m browser tests/browser
+endif
+
+# Stored outputs only, nothing executed; any Sphinx warning fails the build.
+site: $(STAMP)
+	rm -rf $(SITE)
+	$(BIN)/sphinx-build -q -W --keep-going -b html -c docs/site . $(SITE)
+	@echo "site: $(SITE)/index.html"
 
 notebooks: $(STAMP) $(DATA)
 ifneq ($(NOTEBOOKS),)
@@ -74,6 +94,7 @@ gallery: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/actionlint
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

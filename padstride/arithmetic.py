@@ -370,26 +370,3 @@ def window_positions(
         pad_right=w.pad_after,
         axes=(h, w),
     )
-
-
-# Kept for modules that still import them from here (tracing, receptive, plots); new code
-# uses padstride.checks and the public names above.
-_TIMES, _MINUS = TIMES, MINUS
-
-
-def _check_positive_int(value: object, name: str) -> int:
-    return checks.positive_int(value, name)
-
-
-def _as_pair(value: object, name: str) -> tuple[object, object]:
-    return checks.pair(value, name)
-
-
-def _parse_axis_padding(padding: Padding) -> str | tuple[int, int]:
-    return checks.axis_padding(padding)
-
-
-def _split_2d_padding(padding: Padding) -> tuple[Padding, Padding]:
-    if checks.is_pair(padding) and len(padding) == 2 and all(checks.is_pair(p) for p in padding):
-        return (tuple(padding[0]), tuple(padding[1]))
-    return (padding, padding)

@@ -21,6 +21,7 @@ from typing import TextIO
 
 from . import __version__, checks
 from .arithmetic import MINUS, TIMES, conv_arithmetic_2d, describe_axes
+from .model_cli import add_model_commands, run_explain, run_receptive
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -112,8 +113,7 @@ def _build_parser() -> _Parser:
     size.add_argument("size", type=_ints, help="input size: 28, or 28x20 for height x width")
     _conv_flags(size, _ints, "Keras' kernel_size: 3, or 3x5 for height x width (default 3)")
 
-    explain = commands.add_parser("explain", help="explain one of the three MNIST models, layer by layer")
-    explain.add_argument("model", choices=["valid", "same", "stride"], help="stride = same padding, stride 2")
+    add_model_commands(commands)  # explain and receptive
 
     demo = commands.add_parser("demo", help="the 8x8 vertical-line demo, run by a Keras Conv2D")
     demo.add_argument("name", choices=["line"], help="the demo to run")
@@ -164,13 +164,6 @@ def _run_size(args: argparse.Namespace) -> str:
     return f"{describe_axes(h, w)}\n{answer}"
 
 
-def _run_explain(args: argparse.Namespace) -> str:
-    from .models import mnist_variant
-    from .tracing import explain
-
-    return str(explain(mnist_variant(args.model)))
-
-
 def _run_demo(args: argparse.Namespace) -> str:
     # The arithmetic first, without TensorFlow: whether the kernel fits the 8×8 image
     # with this padding, and how large the padded image gets, before any array exists.
@@ -194,7 +187,13 @@ def _run_demo(args: argparse.Namespace) -> str:
     return f"8{TIMES}8 line image, {kernel.shape[0]}{TIMES}{kernel.shape[1]} kernel → {shape} feature map\n{rows}"
 
 
-_RUNNERS = {"size": _run_size, "explain": _run_explain, "demo": _run_demo, "data": _run_data}
+_RUNNERS = {
+    "size": _run_size,
+    "explain": run_explain,
+    "receptive": run_receptive,
+    "demo": _run_demo,
+    "data": _run_data,
+}
 
 
 def _writable(text: str, stream: TextIO) -> str:

@@ -1,16 +1,28 @@
-"""Receptive fields: how many input pixels each layer's output pixels can see.
+"""Receptive fields: which input pixels each layer call's output pixels can see.
 
-The standard recurrence, per axis, layer after layer (r = 1, jump = 1, start = 0 at
-the input):
+The recurrence, per axis, through each layer that moves pixels (r = 1, jump = 1,
+start = 0 at the input):
 
     r     += (k − 1)·d·jump      the field grows by the kernel span, in input pixels
     start −= pad_before·jump     the first window begins inside the padding
     jump  *= s                   neighbouring outputs lie s times further apart
 
-Output pixel i of a layer sees input pixels start + i·jump … start + i·jump + r − 1
-(those inside the image; with dilation, or a stride above the kernel, some in between
-are skipped). Shapes and padding come from ``trace_layers``, so "same" is split exactly
-as TensorFlow does.
+Output pixel i of a layer sees input pixels start + i·jump … start + i·jump + r − 1:
+those inside the image, except pixels it could reach only through padding (where an
+earlier layer cropped them, or a strided "valid" layer left them out) and pixels a
+dilated or over-strided kernel steps over. −start is the *effective padding*. Shapes and padding come from the same
+arithmetic as ``explain``, so "same" is split exactly as TensorFlow does.
+
+Where paths meet (Add, Concatenate, ...), the field is the union of the inputs' fields,
+as in Araujo, Norris and Sim, "Computing Receptive Fields of Convolutional Neural
+Networks" (Distill, 2019). When the paths' jumps differ the union is not one size, jump
+and start: the row then gives a field that holds every pixel's (a bound, ``exact`` is
+False) and says so; when their centres differ, ``aligned`` is False and the row says so.
+
+Global pooling, a Dense layer on flattened maps, and what they feed (the
+squeeze-and-excitation gates of EfficientNet multiply every pixel by a global average)
+make every value depend on the whole input: such rows are *global* (``extent`` holds the
+rows and columns read), and keep the field through the convolutional path alone.
 
 >>> from padstride.models import mnist_variant
 >>> receptive_field(mnist_variant("stride")).size
@@ -19,16 +31,40 @@ as TensorFlow does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from .arithmetic import _MINUS, _TIMES, AxisArithmetic
-from .tracing import layers_and_shape, trace_layers
+from .arithmetic import MINUS, TIMES
+from .graph import walk
+from .layer_shapes import axes_of, shape_text
+from .tables import render_table
+from .tracing import explain_graph, layer_cell, wrap
+
+Axis = tuple[int, int, int]  # (size, jump, start) of one axis
+Extent = tuple[tuple[int, int], tuple[int, int]]  # (first, last) row and column read
+
+WINDOW_LAYERS = (
+    "Conv2D",
+    "DepthwiseConv2D",
+    "SeparableConv2D",
+    "MaxPooling2D",
+    "AveragePooling2D",
+    "ZeroPadding2D",
+    "Cropping2D",
+)
+POINTWISE_LAYERS = ("BatchNormalization", "Activation", "ReLU", "Dropout", "Rescaling", "Normalization")
+GLOBAL_POOLING = ("GlobalAveragePooling2D", "GlobalMaxPooling2D")
+MERGES = ("Add", "Subtract", "Multiply", "Average", "Maximum", "Concatenate")
 
 
 @dataclass(frozen=True)
 class FieldRow:
-    """The receptive field after one layer, as (height, width) pairs."""
+    """The receptive field after one layer call, as (height, width) pairs.
+
+    ``size``, ``jump`` and ``start`` describe the field through the convolutional path
+    (for a global row with no such path, size (0, 0)). ``extent`` is None for a local
+    field; for a global row, the (first, last) row and column every output value reads.
+    """
 
     name: str
     kind: str
@@ -36,16 +72,32 @@ class FieldRow:
     size: tuple[int, int]
     jump: tuple[int, int]
     start: tuple[int, int]
+    inbound: tuple[str, ...] = ()
+    extent: Extent | None = None
+    exact: bool = True
+    aligned: bool = True
+    note: str = ""
+
+    @property
+    def is_global(self) -> bool:
+        """True when every output value depends on the whole ``extent``."""
+        return self.extent is not None
+
+    @property
+    def effective_padding(self) -> tuple[int, int]:
+        """How far the first field reaches before the image: −start."""
+        return (-self.start[0], -self.start[1])
 
     def span(self, row: int, col: int) -> tuple[range, range]:
-        """Input rows and columns output pixel (row, col) can see, padding included."""
+        """Input rows and columns output pixel (row, col) can see through the
+        convolutional path, padding included."""
         (r_h, r_w), (j_h, j_w), (s_h, s_w) = self.size, self.jump, self.start
         return (range(s_h + row * j_h, s_h + row * j_h + r_h), range(s_w + col * j_w, s_w + col * j_w + r_w))
 
 
 class ReceptiveField(list):
-    """FieldRow per spatial layer, and the ``input_shape`` (height, width, channels)
-    they refer to; prints as a table.
+    """FieldRow per layer call with a spatial output (and per global pooling call), and
+    the ``input_shape`` (height, width, channels) they refer to; prints as a table.
 
     >>> from keras import layers
     >>> three = [layers.Conv2D(8, 3, strides=2) for _ in range(3)]
@@ -53,27 +105,80 @@ class ReceptiveField(list):
     (15, 15)
     """
 
+    input_shape: tuple[int, int, int] = (0, 0, 0)
+
     @property
     def size(self) -> tuple[int, int]:
-        """The receptive field of the last spatial layer."""
+        """The field of the last row (through the convolutional path, if global)."""
         return self[-1].size if self else (1, 1)
 
     def table(self) -> str:
+        """One line of columns per row; notes (global fields, where paths meet, where a
+        row does not read the row above) indented underneath."""
         headers = ("layer", "output", "field", "jump", "start")
-        rows = [
-            (
-                f"{row.name} ({row.kind})",
-                _TIMES.join(str(d) for d in row.output_shape),
-                f"{row.size[0]}{_TIMES}{row.size[1]}",
-                _pair(row.jump),
-                _pair(row.start),
-            )
-            for row in self
-        ]
-        widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip() for cells in [headers, *rows]]
-        lines.insert(1, "-" * len(lines[0]))
+        cells, notes = [], []
+        previous: tuple[str, ...] | None = self[0].inbound if self else None
+        extents = {}
+        for row in self:
+            local = row.size != (0, 0)
+            field = ("" if row.exact else "≤ ") + f"{row.size[0]}{TIMES}{row.size[1]}" if local else ""
+            if row.is_global:
+                field = f"{field}, global" if field else "global"
+            jump, start = (_pair(row.jump), _pair(row.start)) if local else ("", "")
+            cells.append((layer_cell(row.name, row.kind), shape_text(row.output_shape), field, jump, start))
+            parts = [] if row.inbound == previous or not row.inbound else [f"from {', '.join(row.inbound)}"]
+            parts += [row.note] if row.note else []
+            if row.is_global and row.extent not in {extents.get(name) for name in row.inbound}:
+                parts.append(self._global_note(row))
+            notes.append((len(cells), "; ".join(parts)))
+            previous = (row.name,)
+            extents[row.name] = row.extent
+        lines = render_table(headers, cells).splitlines()
+        for end, note in reversed(notes):
+            if note:
+                lines[2 + end : 2 + end] = wrap(note)
         return "\n".join(lines)
+
+    def _global_note(self, row: FieldRow) -> str:
+        (top, bottom), (left, right) = row.extent
+        height, width = self.input_shape[:2]
+        if row.extent == ((0, height - 1), (0, width - 1)):
+            reads = f"the whole {height}{TIMES}{width} input"
+        else:
+            reads = f"input rows {top}–{bottom} and columns {left}–{right}"
+        shown = "; field, jump and start: the convolutional path alone" if row.size != (0, 0) else ""
+        return f"global from here: every value depends on {reads}{shown}"
+
+    def to_csv(self) -> str:
+        """One CSV line per row: layer, kind, output_shape, field, jump and start per axis,
+        global, exact, aligned, note."""
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(
+            (
+                "layer", "kind", "output_shape", "field_height", "field_width", "jump_height", "jump_width",
+                "start_height", "start_width", "global", "exact", "aligned", "note",
+            )
+        )  # fmt: skip
+        for row in self:
+            writer.writerow(
+                (
+                    row.name,
+                    row.kind,
+                    "x".join(map(str, row.output_shape)),
+                    *row.size,
+                    *row.jump,
+                    *row.start,
+                    row.is_global,
+                    row.exact,
+                    row.aligned,
+                    row.note,
+                )
+            )
+        return buffer.getvalue()
 
     def __str__(self) -> str:
         return self.table()
@@ -83,32 +188,237 @@ class ReceptiveField(list):
 
 
 def _pair(values: tuple[int, int]) -> str:
-    text = [f"{_MINUS}{-v}" if v < 0 else str(v) for v in values]
+    text = [f"{MINUS}{-v}" if v < 0 else str(v) for v in values]
     return text[0] if values[0] == values[1] else f"({text[0]}, {text[1]})"
 
 
-def _step(r: int, jump: int, start: int, axis: AxisArithmetic) -> tuple[int, int, int]:
-    r += (axis.kernel_size - 1) * axis.dilation * jump
-    start -= axis.pad_before * jump
-    return r, jump * axis.stride, start
+@dataclass(frozen=True)
+class _State:
+    """What one tensor's values depend on."""
+
+    local: tuple[Axis, Axis] | None  # the field through the convolutional path, per axis
+    grid: tuple[int, int] | None  # the (height, width) the local fields are laid over
+    extent: Extent | None  # what every value reads besides (global), if anything
+    spatial: bool  # a (height, width, channels) map
+    exact: bool = True
+    aligned: bool = True
 
 
 def receptive_field(model_or_layers: Any, input_shape: tuple[int, ...] | None = None) -> ReceptiveField:
-    """Receptive field size, jump and start offset after each spatial layer.
+    """Receptive field size, jump and start after each layer call.
 
-    Takes a Keras model, or a sequence of layers together with ``input_shape``
-    ((height, width) or (height, width, channels)). Conv2D, MaxPooling2D,
-    AveragePooling2D and ZeroPadding2D count; the rows stop at the first Flatten or
-    Dense layer, whose outputs see the whole input.
+    Takes a Keras model (Sequential or functional), or a list of layers together with
+    ``input_shape`` ((height, width) or (height, width, channels)). Rows cover the calls
+    whose output is a (height, width, channels) map, and global pooling; a Flatten or
+    Dense layer ends the maps. Conv2DTranspose and UpSampling2D are refused: an
+    upsampled pixel's field is not one size, jump and start.
     """
-    layers, shape = layers_and_shape(model_or_layers, input_shape)
+    graph = walk(model_or_layers, input_shape)
+    if len(graph.inputs) != 1 or len(graph.inputs[0].shape) != 3:
+        shapes = ", ".join(shape_text(item.shape) for item in graph.inputs)
+        raise ValueError(
+            f"receptive_field() needs one image input (height, width, channels); this model takes {shapes}"
+        )
+    (source,) = graph.inputs
+    height, width = source.shape[:2]
+    states = {source.key: _State(((1, 1, 0), (1, 1, 0)), (height, width), None, True)}
     rows = ReceptiveField()
-    rows.input_shape = shape
-    fields = [(1, 1, 0), (1, 1, 0)]  # (r, jump, start) for height and width
-    for trace in trace_layers(layers, shape):
-        if trace.axes is None:
-            break
-        fields = [_step(*field, axis) for field, axis in zip(fields, trace.axes)]
-        (r_h, j_h, s_h), (r_w, j_w, s_w) = fields
-        rows.append(FieldRow(trace.name, trace.kind, trace.output_shape, (r_h, r_w), (j_h, j_w), (s_h, s_w)))
+    rows.input_shape = source.shape
+    for call, trace in zip(graph.calls, explain_graph(graph)):
+        inputs = [states[key] for key in call.inputs]
+        state, note, conv_path = _apply(call, trace, inputs, (height, width))
+        for key in call.outputs:
+            states[key] = state
+        if state.spatial or call.kind in GLOBAL_POOLING:
+            shown = conv_path if call.kind in GLOBAL_POOLING else state
+            rows.append(_row(call, trace, state, shown, note))
     return rows
+
+
+def _row(call, trace, state: _State, shown: _State, note: str) -> FieldRow:
+    if shown.local is None:
+        size, jump, start = (0, 0), (0, 0), (0, 0)
+    else:
+        (r_h, j_h, s_h), (r_w, j_w, s_w) = shown.local
+        size, jump, start = (r_h, r_w), (j_h, j_w), (s_h, s_w)
+    return FieldRow(
+        call.label,
+        call.kind,
+        trace.output_shape,
+        size,
+        jump,
+        start,
+        call.inbound,
+        state.extent,
+        shown.exact,
+        shown.aligned,
+        note,
+    )
+
+
+def _apply(call, trace, inputs: list[_State], image: tuple[int, int]) -> tuple[_State, str, _State]:
+    """The state of the call's output, a note for its row, and (for global pooling) the
+    state whose local field is its convolutional path."""
+    kind, name = call.kind, call.label
+    spatial_out = len(trace.output_shape) == 3
+    if kind in MERGES:
+        return (*_merge(call, trace, inputs, image), inputs[0])
+    (state,) = inputs
+    if kind in WINDOW_LAYERS:
+        if state.local is None:
+            return replace(state, grid=trace.output_shape[:2]), "", state
+        local = tuple(_step(axis, arithmetic) for axis, arithmetic in zip(state.local, trace.axes))
+        return replace(state, local=local, grid=trace.output_shape[:2]), "", state
+    if kind in POINTWISE_LAYERS:
+        return state, "", state
+    if kind == "Dense":
+        if state.spatial:  # applied at each pixel on its own
+            return state, "", state
+        return _globalised(state, image, spatial=False), "", state
+    if kind in ("Softmax", "LayerNormalization"):
+        config = call.layer.get_config()
+        axes = set(axes_of(config.get("axis", -1), len(trace.input_shape), name))
+        if not state.spatial:
+            return (state if state.local is None else _globalised(state, image, spatial=False)), "", state
+        if axes <= {2}:
+            return state, "", state
+        if {0, 1} <= axes:
+            return _globalised(state, image, spatial=True, keep_local=True), "", state
+        raise ValueError(
+            f"receptive_field() cannot follow layer {name!r} ({kind}): it normalises along one spatial axis only"
+        )
+    if kind in GLOBAL_POOLING:
+        return _globalised(state, image, spatial=spatial_out), "", state
+    if kind == "Flatten":
+        return replace(state, spatial=False), "", state
+    if kind in ("Reshape", "Conv2DTranspose", "UpSampling2D"):
+        if state.local is None:  # a global value moved or spread: still global
+            return (
+                replace(state, spatial=spatial_out, grid=trace.output_shape[:2] if spatial_out else None),
+                "",
+                state,
+            )
+        why = {
+            "Reshape": "it moves values to other positions",
+            "Conv2DTranspose": "an upsampled pixel's field is not one size, jump and start",
+            "UpSampling2D": "an upsampled pixel's field is not one size, jump and start",
+        }[kind]
+        raise ValueError(f"receptive_field() cannot follow layer {name!r} ({kind}): {why}")
+    raise ValueError(f"receptive_field() does not know layer {name!r} ({kind})")
+
+
+def _step(axis: Axis, arithmetic: Any) -> Axis:
+    r, jump, start = axis
+    r += (arithmetic.kernel_size - 1) * arithmetic.dilation * jump
+    start -= arithmetic.pad_before * jump
+    return r, jump * arithmetic.stride, start
+
+
+def _coverage(state: _State, image: tuple[int, int]) -> Extent | None:
+    """The rows and columns any value of the tensor reads, within the image."""
+    parts = []
+    if state.local is not None:
+        for (r, jump, start), n, size in zip(state.local, state.grid, image):
+            parts.append((max(start, 0), min(start + (n - 1) * jump + r - 1, size - 1)))
+        parts = [tuple(parts)]
+    if state.extent is not None:
+        parts.append(state.extent)
+    if not parts:
+        return None
+    return tuple(  # type: ignore[return-value]
+        (min(p[axis][0] for p in parts), max(p[axis][1] for p in parts)) for axis in (0, 1)
+    )
+
+
+def _globalised(state: _State, image: tuple[int, int], spatial: bool, keep_local: bool = False) -> _State:
+    local = state.local if keep_local else None
+    grid = state.grid if keep_local else (1, 1) if spatial else None
+    return replace(state, local=local, grid=grid, extent=_coverage(state, image), spatial=spatial)
+
+
+def _merge(call, trace, inputs: list[_State], image: tuple[int, int]) -> tuple[_State, str]:
+    name, kind = call.label, call.kind
+    out_shape = trace.output_shape
+    if len(out_shape) != 3:
+        if any(state.local is not None for state in inputs):
+            raise ValueError(
+                f"receptive_field() cannot follow layer {name!r} ({kind}): it merges flattened maps"
+            )
+        return replace(inputs[0], extent=_union_extents(inputs, image), spatial=False), ""
+    if kind == "Concatenate":
+        (axis,) = axes_of(call.layer.get_config().get("axis", -1), 3, name)
+        if axis != 2:
+            raise ValueError(
+                f"receptive_field() cannot follow layer {name!r} (Concatenate): it joins maps along a spatial axis"
+            )
+    local_inputs = []
+    for state, shape, source in zip(inputs, trace.input_shapes, call.inbound):
+        if state.local is None:
+            continue
+        if len(shape) != 3 or shape[:2] != out_shape[:2]:
+            raise ValueError(
+                f"receptive_field() cannot follow layer {name!r} ({kind}): it stretches {source!r} "
+                f"({shape_text(shape)}) over {shape_text(out_shape)}, so every pixel reads the same field"
+            )
+        local_inputs.append((state, source))
+    extent = _union_extents(inputs, image, local=False)
+    if not local_inputs:
+        return _State(None, out_shape[:2], extent, True), ""
+    per_axis = [_union([state.local[axis] for state, _ in local_inputs], out_shape[axis]) for axis in (0, 1)]
+    local = tuple(axis[0] for axis in per_axis)
+    exact = all(state.exact for state, _ in local_inputs) and all(axis[1] for axis in per_axis)
+    aligned = all(state.aligned for state, _ in local_inputs) and all(axis[2] for axis in per_axis)
+    notes = []
+    if not all(axis[1] for axis in per_axis):
+        jumps = sorted({state.local[a][1] for state, _ in local_inputs for a in (0, 1)})
+        notes.append(
+            f"paths with different jumps meet here ({', '.join(map(str, jumps))}): the field shown holds "
+            "every pixel's field but is larger than some"
+        )
+    elif not all(axis[2] for axis in per_axis):
+        centres = []
+        for state, source in local_inputs:
+            centre = ", ".join(_centre(axis) for axis in state.local)
+            centres.append(f"{source} ({centre})")
+        notes.append(
+            "paths with different centres meet here, so the union is not centred on either: first-pixel "
+            "centres " + "; ".join(centres)
+        )
+    return _State(local, out_shape[:2], extent, True, exact, aligned), "; ".join(notes)
+
+
+def _centre(axis: Axis) -> str:
+    r, _, start = axis
+    value = start + (r - 1) / 2
+    return f"{value:g}".replace("-", MINUS)
+
+
+def _union_extents(inputs: list[_State], image: tuple[int, int], local: bool = True) -> Extent | None:
+    extents = []
+    for state in inputs:
+        extent = _coverage(state, image) if local else state.extent
+        if extent is not None:
+            extents.append(extent)
+    if not extents:
+        return None
+    return tuple(  # type: ignore[return-value]
+        (min(e[axis][0] for e in extents), max(e[axis][1] for e in extents)) for axis in (0, 1)
+    )
+
+
+def _union(axes: list[Axis], n: int) -> tuple[Axis, bool, bool]:
+    """The union of fields laid over the same n outputs: (size, jump, start), whether it is
+    exact, whether the centres agree."""
+    jumps = {jump for _, jump, _ in axes}
+    if len(jumps) == 1:
+        (jump,) = jumps
+        start = min(s for _, _, s in axes)
+        end = max(s + r for r, _, s in axes)
+        centres = {2 * s + r - 1 for r, _, s in axes}
+        return (end - start, jump, start), True, len(centres) == 1
+    # Jumps differ: the smallest field that, moved by the largest jump, holds each output's union.
+    jump = max(jumps)
+    low = [min(s + i * j for _, j, s in axes) - i * jump for i in range(n)]
+    high = [max(s + i * j + r - 1 for r, j, s in axes) - i * jump for i in range(n)]
+    start = min(low)
+    return (max(high) - start + 1, jump, start), False, False

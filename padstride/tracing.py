@@ -1,6 +1,7 @@
-"""Explain a Keras model layer by layer: shapes, the arithmetic with its numbers, and
-parameter counts, computed here from each layer's settings (the tests hold them
-against Keras' own numbers).
+"""Explain a Keras model layer call by layer call: shapes, the arithmetic with its numbers,
+parameters and FLOPs, computed from each layer's settings (the tests hold them against
+Keras' own numbers). Any Sequential or functional model: branches, merges, a layer called
+twice (two rows), models inside models.
 
 >>> from padstride.models import mnist_model
 >>> explain(mnist_model(strides=2, padding="same"))[0].arithmetic.split(";")[0]
@@ -9,33 +10,32 @@ against Keras' own numbers).
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
+import csv
+import io
+import textwrap
+from dataclasses import dataclass, field
 from typing import Any
 
-from .arithmetic import (
-    AxisArithmetic,
-    _as_pair,
-    _check_positive_int,
-    conv_arithmetic,
-    conv_arithmetic_2d,
-    describe_axes,
-    pool_arithmetic,
-)
+from .arithmetic import AxisArithmetic
+from .graph import Graph, walk
+from .layer_shapes import SUPPORTED_LAYERS, layer_step, shape_text
+from .tables import render_table
 
-SUPPORTED_LAYERS = (
-    "Conv2D",
-    "MaxPooling2D",
-    "AveragePooling2D",
-    "ZeroPadding2D",
-    "Flatten",
-    "Dense",
-)
+__all__ = ["SUPPORTED_LAYERS", "Explanation", "LayerTrace", "explain", "explain_graph", "trace_layers"]
+
+WIDTH = 100  # tables fit 100 columns; longer arithmetic continues on the next line
+FLOPS_HEADER = "FLOPs (2×MACs)"
 
 
 @dataclass(frozen=True)
 class LayerTrace:
-    """One row of an explanation."""
+    """One row of an explanation: one call of one layer.
+
+    ``input_shape`` is the first input's shape; ``input_shapes`` holds every input's, and
+    ``inbound`` names the calls (or model inputs) they come from. Shapes leave out the
+    batch axis. ``flops`` counts 2 per multiply-add, for one image (bias, activation,
+    normalisation and pooling not counted).
+    """
 
     name: str
     kind: str
@@ -43,44 +43,87 @@ class LayerTrace:
     arithmetic: str
     output_shape: tuple[int, ...]
     params: int
-    flops: int = 0  # forward multiply-adds × 2 for one image (bias, activation and pooling not counted)
-    axes: tuple[AxisArithmetic, AxisArithmetic] | None = None  # (height, width) of a spatial layer
+    flops: int = 0
+    axes: tuple[AxisArithmetic, AxisArithmetic] | None = None  # (height, width) of a layer that moves pixels
+    inbound: tuple[str, ...] = ()
+    input_shapes: tuple[tuple[int, ...], ...] = ()
+    layer_id: int = field(default=0, compare=False, repr=False)  # the same for every call of one layer
 
 
 class Explanation(list):
-    """A list of LayerTrace rows that prints as a plain-text table."""
+    """LayerTrace rows, one per layer call; prints as a table at most 100 columns wide,
+    and gives CSV with ``to_csv()``.
 
-    def table(self) -> str:
-        headers = ("layer", "input", "output", "params", "arithmetic")
-        rows = [
-            (
-                f"{t.name} ({t.kind})",
-                _shape(t.input_shape),
-                _shape(t.output_shape),
-                f"{t.params:,}",
-                t.arithmetic,
-            )
-            for t in self
-        ]
-        total = self.params
-        widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
+    ``inputs`` holds the model's inputs as (name, shape) pairs.
+    """
 
-        def line(cells):
-            padded = [c.rjust(w) if i == 3 else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))]
-            return "  ".join(padded).rstrip()
-
-        rule = "-" * (sum(widths) + 2 * (len(widths) - 1))
-        return "\n".join([line(headers), rule, *map(line, rows), rule, f"total params: {total:,}"])
+    inputs: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
     @property
     def params(self) -> int:
-        """Total parameters."""
-        return sum(t.params for t in self)
+        """Total parameters (for a layer called twice, counted once, as Keras does)."""
+        return sum({row.layer_id or index: row.params for index, row in enumerate(self)}.values())
 
     @property
     def flops(self) -> int:
-        """Forward FLOPs for one image: 2 × multiply-adds of the Conv2D and Dense layers."""
-        return sum(t.flops for t in self)
+        """Forward FLOPs for one image: 2 × the multiply-adds of every layer call."""
+        return sum(row.flops for row in self)
+
+    def table(self) -> str:
+        """The rows as text: a line of columns per call, then the arithmetic (and, where
+        a call does not read the row above, where its inputs come from), indented."""
+        headers = ("layer", "input", "output", "params", FLOPS_HEADER)
+        cells, notes = [], []
+        previous = (self.inputs[0][0],) if len(self.inputs) == 1 else None
+        for row in self:
+            shapes = row.input_shapes or (row.input_shape,)
+            name = layer_cell(row.name, row.kind)
+            cells.append(
+                (
+                    name,
+                    shape_text(shapes[0]),
+                    shape_text(row.output_shape),
+                    f"{row.params:,}",
+                    f"{row.flops:,}",
+                )
+            )
+            cells += [("", shape_text(shape), "", "", "") for shape in shapes[1:]]
+            where = "" if row.inbound == previous or not row.inbound else f"from {', '.join(row.inbound)}; "
+            notes.append((len(cells), f"{where}{row.arithmetic}"))
+            previous = (row.name,)
+        footer = [
+            f"total params: {self.params:,}",
+            f"total FLOPs per image: {self.flops:,} (2 per multiply-add of the convolutions and Dense layers)",
+        ]
+        lines = render_table(headers, cells, right=(3, 4), footer=footer).splitlines()
+        # Each call's note goes under its last line of columns (2 header lines come first).
+        for end, note in reversed(notes):
+            lines[2 + end : 2 + end] = wrap(note)
+        return "\n".join(lines)
+
+    def to_csv(self) -> str:
+        """One CSV line per call: layer, kind, inbound, input_shapes, output_shape, params,
+        flops, arithmetic (shapes as 28x28x1, several separated by ';')."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(
+            ("layer", "kind", "inbound", "input_shapes", "output_shape", "params", "flops", "arithmetic")
+        )
+        for row in self:
+            shapes = row.input_shapes or (row.input_shape,)
+            writer.writerow(
+                (
+                    row.name,
+                    row.kind,
+                    ";".join(row.inbound),
+                    ";".join(_ascii_shape(s) for s in shapes),
+                    _ascii_shape(row.output_shape),
+                    row.params,
+                    row.flops,
+                    row.arithmetic,
+                )
+            )
+        return buffer.getvalue()
 
     def __str__(self) -> str:
         return self.table()
@@ -89,136 +132,75 @@ class Explanation(list):
         printer.text(self.table())
 
 
-def _shape(shape: tuple[int, ...]) -> str:
-    return "×".join(str(d) for d in shape)
+def wrap(text: str, indent: str = "    ") -> list[str]:
+    """Indented lines of at most WIDTH columns; continuation lines indented further."""
+    return textwrap.wrap(
+        text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ", break_on_hyphens=False
+    )
 
 
-def explain(model: Any) -> Explanation:
-    """Trace a Keras model built from Conv2D, MaxPooling2D, AveragePooling2D,
-    ZeroPadding2D, Flatten and Dense layers (channels last).
+def layer_cell(label: str, kind: str) -> str:
+    """'conv (Conv2D)', or 'conv (Conv2D, call 2)' for a layer's second call."""
+    if label.endswith(")") and " (call " in label:
+        base, call = label.rsplit(" (call ", 1)
+        return f"{base} ({kind}, call {call}"
+    return f"{label} ({kind})"
 
-    Each row holds the input shape, the arithmetic written out, the output shape and
-    the parameter count, without the batch axis.
+
+def _ascii_shape(shape: tuple[int, ...]) -> str:
+    return "x".join(str(d) for d in shape)
+
+
+def explain(model_or_layers: Any, input_shape: Any = None) -> Explanation:
+    """Trace a Keras model (Sequential or functional), or a list of layers applied in turn
+    to an input of ``input_shape`` ((height, width) or (height, width, channels)).
+
+    One row per layer call: inbound calls, input shape(s), output shape, the arithmetic
+    written out, parameters and FLOPs, all without the batch axis. Nothing is run: the
+    numbers come from the layers' settings. Layers outside SUPPORTED_LAYERS are refused
+    by name. With a model, ``input_shape`` may fill in sizes the model leaves open.
     """
-    return trace_layers(model.layers, tuple(int(d) for d in model.inputs[0].shape[1:]))
+    return explain_graph(walk(model_or_layers, input_shape))
 
 
-def layers_and_shape(model_or_layers: Any, input_shape: Any = None) -> tuple[list, tuple[int, int, int]]:
-    """The layers to trace and the input (height, width, channels) they read: a Keras
-    model's own, or a sequence of layers with ``input_shape`` ((height, width) or
-    (height, width, channels); one channel unless said)."""
-    if hasattr(model_or_layers, "inputs") and hasattr(model_or_layers, "layers"):
-        if input_shape is not None:
-            raise ValueError("input_shape is not allowed with a model: the model's own input shape is used")
-        return list(model_or_layers.layers), tuple(int(d) for d in model_or_layers.inputs[0].shape[1:])
-    if input_shape is None:
-        raise ValueError(
-            "input_shape=None is not allowed with a list of layers: give (height, width) or "
-            "(height, width, channels), since 'same' padding depends on the size"
+def explain_graph(graph: Graph) -> Explanation:
+    """explain() for an already walked graph: rows in the order of ``graph.calls``."""
+    shapes = {item.key: item.shape for item in graph.inputs}
+    configs: dict[int, dict] = {}
+    rows = Explanation()
+    rows.inputs = tuple((item.name, item.shape) for item in graph.inputs)
+    for call in graph.calls:
+        if call.kind.startswith("ops."):
+            raise ValueError(
+                f"operation {call.label!r} is keras.{call.kind}, an operation rather than a layer, which is "
+                f"not supported; supported layers: {', '.join(SUPPORTED_LAYERS[1:])}"
+            )
+        config = configs.get(id(call.layer))
+        if config is None:
+            config = configs[id(call.layer)] = call.layer.get_config()
+        inputs = [shapes[key] for key in call.inputs]
+        step = layer_step(call.kind, config, inputs, call.label)
+        for key in call.outputs:
+            shapes[key] = step.output_shape
+        rows.append(
+            LayerTrace(
+                call.label,
+                call.kind,
+                inputs[0] if inputs else (),
+                step.arithmetic,
+                step.output_shape,
+                step.params,
+                step.flops,
+                step.axes,
+                call.inbound,
+                tuple(inputs),
+                id(call.layer),
+            )
         )
-    if isinstance(input_shape, (tuple, list)) and len(input_shape) == 3:
-        shape = tuple(input_shape)
-    else:
-        shape = (*_as_pair(input_shape, "input_shape"), 1)
-    return list(model_or_layers), tuple(_check_positive_int(v, "input_shape") for v in shape)
+    return rows
 
 
 def trace_layers(layers: Any, shape: tuple[int, ...]) -> Explanation:
     """explain() for a sequence of layers (built or not) on an input of the given shape
     (height, width, channels)."""
-    trace = Explanation()
-    for layer in layers:
-        kind = type(layer).__name__
-        if kind == "InputLayer":
-            continue
-        step = _STEPS.get(kind)
-        if step is None:
-            raise ValueError(
-                f"layer {layer.name!r} is a {kind}, which explain() does not support; "
-                f"supported: {', '.join(SUPPORTED_LAYERS)}"
-            )
-        config = layer.get_config()
-        if config.get("data_format", "channels_last") != "channels_last":
-            raise ValueError(
-                f"layer {layer.name!r} uses data_format={config['data_format']!r}; "
-                "explain() supports 'channels_last' only"
-            )
-        arithmetic, out_shape, params, axes = step(shape, config)
-        flops = _flops(kind, shape, out_shape, config)
-        trace.append(LayerTrace(layer.name, kind, shape, arithmetic, out_shape, params, flops, axes))
-        shape = out_shape
-    return trace
-
-
-def _conv(shape, config):
-    (h, w, channels) = shape
-    kh, kw = _as_pair(config["kernel_size"], "kernel_size")
-    filters = config["filters"]
-    ah, aw = conv_arithmetic_2d(
-        (h, w),
-        (kh, kw),
-        _as_pair(config["strides"], "strides"),
-        config["padding"],
-        _as_pair(config["dilation_rate"], "dilation_rate"),
-    )
-    groups = config.get("groups", 1)
-    weights = kh * kw * (channels // groups) * filters
-    bias = filters if config.get("use_bias", True) else 0
-    text = f"{describe_axes(ah, aw)}; params {kh}·{kw}·{channels // groups}·{filters}"
-    text += f" + {bias}" if bias else ""
-    return text, (ah.output, aw.output, filters), weights + bias, (ah, aw)
-
-
-def _pool(shape, config):
-    (h, w, channels) = shape
-    ph, pw = _as_pair(config["pool_size"], "pool_size")
-    strides = config["strides"]
-    sh, sw = (ph, pw) if strides is None else _as_pair(strides, "strides")
-    ah = pool_arithmetic(h, ph, sh, config["padding"])
-    aw = pool_arithmetic(w, pw, sw, config["padding"])
-    text = f"pool {ph}×{pw}, {describe_axes(ah, aw)}"
-    return text, (ah.output, aw.output, channels), 0, (ah, aw)
-
-
-def _zero_padding(shape, config):
-    (h, w, channels) = shape
-    (top, bottom), (left, right) = config["padding"]
-    out = (h + top + bottom, w + left + right, channels)
-    text = f"{h} + {top} + {bottom} = {out[0]} rows, {w} + {left} + {right} = {out[1]} columns"
-    # A 1×1 identity window with explicit padding: the same arithmetic as a convolution.
-    axes = (conv_arithmetic(h, 1, 1, (top, bottom)), conv_arithmetic(w, 1, 1, (left, right)))
-    return text, out, 0, axes
-
-
-def _flatten(shape, config):
-    size = math.prod(shape)
-    return " × ".join(str(d) for d in shape) + f" = {size}", (size,), 0, None
-
-
-def _dense(shape, config):
-    if len(shape) != 1:
-        raise ValueError(f"explain() supports Dense on flat input only, got a {_shape(shape)} input")
-    units = config["units"]
-    bias = units if config.get("use_bias", True) else 0
-    text = f"params {shape[0]}·{units}" + (f" + {bias}" if bias else "")
-    return text, (units,), shape[0] * units + bias, None
-
-
-def _flops(kind: str, shape, out_shape, config) -> int:
-    if kind == "Conv2D":
-        kh, kw = _as_pair(config["kernel_size"], "kernel_size")
-        per_output = kh * kw * (shape[-1] // config.get("groups", 1))
-        return 2 * per_output * math.prod(out_shape)
-    if kind == "Dense":
-        return 2 * shape[0] * config["units"]
-    return 0
-
-
-_STEPS = {
-    "Conv2D": _conv,
-    "MaxPooling2D": _pool,
-    "AveragePooling2D": _pool,
-    "ZeroPadding2D": _zero_padding,
-    "Flatten": _flatten,
-    "Dense": _dense,
-}
+    return explain(list(layers), input_shape=shape)

@@ -16,6 +16,7 @@ import numpy as np
 
 from ._keras import keras
 from .checks import is_int, positive_int, real_number
+from .tables import render_table
 from .tracing import explain
 
 # The settings that reached 98.5 % test accuracy fastest on a 2-core CPU (benchmarks/README.md).
@@ -68,16 +69,14 @@ class History:
         return [getattr(row, name) for row in self.rows]
 
     def table(self, seconds: bool = True) -> str:
-        head = f"{'epoch':>5}  {'images':>7}  {'loss':>7}  {'accuracy':>8}  {'val_loss':>8}  {'val_accuracy':>12}"
-        head += f"  {'seconds':>7}" if seconds else ""
-        lines = [head]
+        headers = ["epoch", "images", "loss", "accuracy", "val_loss", "val_accuracy"]
+        headers += ["seconds"] if seconds else []
+        rows = []
         for r in self.rows:
-            line = (
-                f"{r.epoch:>5}  {r.images:>7}  {r.loss:>7.4f}  {r.accuracy:>8.4f}  {r.val_loss:>8.4f}"
-                f"  {r.val_accuracy:>12.4f}"
-            )
-            lines.append(line + (f"  {r.seconds:>7.1f}" if seconds else ""))
-        return "\n".join(lines)
+            cells = [str(r.epoch), str(r.images), f"{r.loss:.4f}", f"{r.accuracy:.4f}", f"{r.val_loss:.4f}"]
+            cells.append(f"{r.val_accuracy:.4f}")
+            rows.append(cells + ([f"{r.seconds:.1f}"] if seconds else []))
+        return render_table(headers, rows, right=range(len(headers)))
 
     def __str__(self) -> str:
         return self.table()
@@ -443,21 +442,18 @@ class Comparison:
     test_accuracy: float
     history: History
 
-    @staticmethod
-    def header(timings: bool = True) -> str:
-        head = f"{'model':<13}  {'params':>9}  {'forward_MFLOPs':>14}  {'test_accuracy':>13}"
-        return head + (f"  {'s/epoch':>7}  {'images/s':>8}" if timings else "")
-
-    def line(self, timings: bool = True) -> str:
-        text = f"{self.name:<13}  {self.params:>9,}  {self.flops / 1e6:>14.2f}  {self.test_accuracy:>13.4f}"
-        return text + (f"  {self.seconds_per_epoch:>7.1f}  {self.images_per_second:>8.0f}" if timings else "")
+    def cells(self, timings: bool = True) -> list[str]:
+        cells = [self.name, f"{self.params:,}", f"{self.flops / 1e6:.2f}", f"{self.test_accuracy:.4f}"]
+        return cells + ([f"{self.seconds_per_epoch:.1f}", f"{self.images_per_second:.0f}"] if timings else [])
 
 
 class ComparisonTable(list):
     """A list of Comparison rows that prints as a table."""
 
     def table(self, timings: bool = True) -> str:
-        return "\n".join([Comparison.header(timings), *(row.line(timings) for row in self)])
+        headers = ["model", "params", "forward_MFLOPs", "test_accuracy"]
+        headers += ["s/epoch", "images/s"] if timings else []
+        return render_table(headers, [row.cells(timings) for row in self], right=range(1, len(headers)))
 
     def __str__(self) -> str:
         return self.table()
@@ -495,8 +491,3 @@ def compare(
             )
         )
     return rows
-
-
-# pipeline_trace lives in filters.py (it is the filters demo on a digit); this name stays
-# only until the pictures module imports it from there.
-from .filters import pipeline_trace  # noqa: E402, F401

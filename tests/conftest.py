@@ -22,3 +22,22 @@ def keras():
     from padstride._keras import keras as load
 
     return load()
+
+
+# Tests marked slow (each builds a keras.applications model) run with --run-slow, or with
+# PADSTRIDE_SLOW=1; otherwise they are skipped and say so.
+def pytest_addoption(parser):
+    parser.addoption("--run-slow", action="store_true", help="also run the tests marked slow")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: builds keras.applications models (seconds each); --run-slow")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--run-slow") or os.environ.get("PADSTRIDE_SLOW") == "1":
+        return
+    skip = pytest.mark.skip(reason="slow: run with --run-slow or PADSTRIDE_SLOW=1")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

@@ -1,27 +1,64 @@
 import dataclasses
 import subprocess
 import sys
+from collections import Counter
 
 import pytest
+from IPython.core.formatters import format_display_data
 
 from padstride import quiz
-from padstride.quiz import QUESTIONS, answer_key, ask, check, question, verify
+from padstride.quiz import (
+    EXAMPLE,
+    QUESTIONS,
+    answer_key,
+    ask,
+    check,
+    forget_answers,
+    question,
+    show_answer,
+    verify,
+)
+from padstride.quiz.questions import MNIST_INK_AT_EDGE, mnist_ink_at_edge
+
+
+@pytest.fixture(autouse=True)
+def fresh_answers():
+    forget_answers()
+    yield
+    forget_answers()
 
 
 def test_enough_well_formed_questions():
     assert len(QUESTIONS) >= 12
     ids = [q.id for q in QUESTIONS]
-    assert len(set(ids)) == len(ids)
+    assert len(set(ids)) == len(ids) and EXAMPLE.id not in ids
+    assert [q.number for q in QUESTIONS] == list(range(1, len(QUESTIONS) + 1))
     for q in QUESTIONS:
         assert 2 <= len(q.choices) <= 4 and len(set(q.choices)) == len(q.choices)
         assert q.answer in quiz.LETTERS[: len(q.choices)]
-        assert q.explanation and q.source
+        assert q.explanation and q.solve is not None
 
 
-@pytest.mark.parametrize("q", QUESTIONS, ids=lambda q: q.id)
+def test_answers_are_spread_over_every_letter():
+    counts = Counter(q.answer for q in QUESTIONS)
+    assert set(counts) == set("ABCD") and min(counts.values()) >= 3
+
+
+def test_nothing_the_learner_sees_mentions_where_questions_came_from():
+    for q in (EXAMPLE, *QUESTIONS):
+        shown = " ".join([q.id, q.prompt, *q.choices, q.explanation]).lower()
+        assert "seed" not in shown and "from:" not in shown
+    assert not hasattr(QUESTIONS[0], "source")
+
+
+@pytest.mark.parametrize("q", [EXAMPLE, *QUESTIONS], ids=lambda q: q.id)
 def test_every_answer_key_is_proved_with_keras(q):
-    assert q.solve is not None
     assert verify(q) == q.answer
+
+
+def test_the_mnist_count_in_question_seven_is_measured():
+    assert mnist_ink_at_edge() == MNIST_INK_AT_EDGE
+    assert f"{MNIST_INK_AT_EDGE:,} of the 70,000" in question("stride-three").explanation
 
 
 def test_a_wrong_key_is_caught():
@@ -34,25 +71,39 @@ def test_a_wrong_key_is_caught():
         verify(off_list)
 
 
-def test_check_says_why():
-    right = check("same-split-even", "c")
-    assert right.correct and str(right).startswith("Right: C, 1 top, 2 bottom.")
-    wrong = check("same-split-even", "A")
-    assert not wrong.correct and str(wrong).startswith("Not A. The answer is C, 1 top, 2 bottom.")
+def test_check_lets_the_learner_try_again_then_shows_the_answer():
+    first = check("same-split-even-kernel", "A")
+    assert not first.correct and not first.revealed
+    assert str(first) == "Not A. Try again (or show_answer('same-split-even-kernel') shows the answer)."
+    assert "1 top, 2 bottom" not in str(first)
+    again = check("same-split-even-kernel", "a")  # the same wrong letter is not a second try
+    assert not again.revealed
+    second = check("same-split-even-kernel", "B")
+    assert second.revealed and str(second).startswith(
+        "Not B. The answer is C, 1 top, 2 bottom. An even kernel"
+    )
+    right = check("same-split-even-kernel", "c")
+    assert right.correct and str(right).startswith("Right: C, 1 top, 2 bottom. An even kernel")
+
+
+def test_a_right_first_answer_and_show_answer():
+    right = check("pool-same", "B")
+    assert right.correct and str(right) == f"Right: B, 4×4. {question('pool-same').explanation}"
+    shown = show_answer("dilation")
+    assert shown.revealed and str(shown).startswith("The answer is C, 24×24. Dilation 2 spreads")
+    after = check("dilation", "A")
+    assert after.revealed and str(after).startswith("Not A. The answer is C")
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (
-            ("same-split-even", "E"),
-            "choice='E' is not allowed: question 'same-split-even' takes one of A, B, C, D",
+            ("same-split-even-kernel", "E"),
+            "choice='E' is not allowed: question 'same-split-even-kernel' takes one of A, B, C, D",
         ),
-        (("same-split-even", 2), "choice=2 is not allowed"),
-        (
-            ("no-such-question", "A"),
-            "question_id='no-such-question' is not allowed: use one of padding-before-conv",
-        ),
+        (("same-split-even-kernel", 2), "choice=2 is not allowed"),
+        (("no-such-question", "A"), "question_id='no-such-question' is not allowed: use one of example"),
     ],
 )
 def test_bad_answers_are_named(args, message):
@@ -67,17 +118,57 @@ def test_answer_key_lists_every_question():
     assert all(line.endswith("proved with Keras") for line in lines)
 
 
-def test_ask_gives_feedback_on_a_click():
+def styles(card):
+    return [b.button_style for b in card.buttons]
+
+
+def test_ask_a_wrong_click_allows_another_try_and_a_right_one_confirms():
     card = ask("pool-same")
     assert [b.description[:2] for b in card.buttons] == ["A.", "B.", "C.", "D."]
     card.buttons[0].click()
-    assert card.buttons[0].button_style == "danger" and "Not A" in card.feedback.value
+    assert styles(card) == ["danger", "", "", ""] and card.buttons[0].disabled
+    assert card.feedback.value == "Not A. Try again, or click “show answer”."
+    assert not card.buttons[1].disabled and not card.show_button.disabled
     card.buttons[1].click()
-    assert card.buttons[1].button_style == "success" and card.buttons[0].button_style == ""
-    assert card.feedback.value.startswith("Right: B")
-    bundle = card._repr_mimebundle_()
-    text = (bundle[0] if isinstance(bundle, tuple) else bundle)["text/plain"]
+    assert styles(card) == ["danger", "success", "", ""]
+    assert card.feedback.value.startswith("Right: B, 4×4. Pooling follows")
+    assert all(b.disabled for b in [*card.buttons, card.show_button])
+
+
+def test_ask_a_second_wrong_click_shows_the_answer():
+    card = ask("transpose-back")
+    card.buttons[0].click()
+    card.buttons[3].click()
+    assert styles(card) == ["danger", "success", "", "danger"]
+    assert card.feedback.value.startswith("Not D. The answer is B, 28. Without output_padding")
+    assert all(b.disabled for b in card.buttons)
+
+
+def test_ask_show_answer_on_request():
+    card = ask("dilation")
+    card.show_button.click()
+    assert styles(card) == ["", "", "success", ""]
+    assert card.feedback.value.startswith("The answer is C, 24×24. Dilation 2")
+    assert all(b.disabled for b in card.buttons)
+
+
+def test_ask_cards_are_independent_of_check_and_of_each_other():
+    check("pool-same", "A")
+    card = ask("pool-same")
+    card.buttons[2].click()
+    assert card.feedback.value.startswith("Not C. Try again")
+    other = ask("pool-same")
+    other.buttons[3].click()
+    assert other.feedback.value.startswith("Not D. Try again")
+
+
+def test_ask_without_widgets_shows_the_question_as_text():
+    data, _ = format_display_data(ask("pool-same"))
+    text = data["text/plain"]
     assert text.startswith("17. MaxPooling2D(pool_size=2") and "check('pool-same', 'A')" in text
+    assert "4×4" in text  # a choice, not the answer: the answer appears nowhere
+    assert "Pooling follows" not in text
+    assert "image/png" not in data
 
 
 def test_the_quiz_module_imports_no_tensorflow():

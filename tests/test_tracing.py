@@ -1,7 +1,13 @@
+import csv
+import io
+import warnings
+
 import pytest
+from hypothesis import given, settings
 
 from padstride.models import conv_model, mnist_variant
-from padstride.tracing import explain
+from padstride.tracing import explain, trace_layers
+from tests.layer_stacks import build_graph, graphs
 
 
 def keras_shapes(model):
@@ -33,31 +39,154 @@ def test_shapes_and_params_equal_keras(keras):
         assert trace[0].input_shape == tuple(model.inputs[0].shape[1:])
 
 
+@settings(max_examples=30)
+@given(graphs())
+def test_random_graphs_equal_keras_call_by_call(spec):
+    built = build_graph(spec)
+    rows = {row.name: row for row in explain(built.model)}
+    assert len(rows) == len(built.made)
+    for index, (layer, _, tensor) in enumerate(built.made):
+        row = rows[built.label(index)]
+        assert row.output_shape == tuple(tensor.shape[1:])
+        assert row.params == layer.count_params()
+    assert explain(built.model).params == built.model.count_params()
+
+
+def test_two_branches_from_one_input(keras):
+    # Once read as one chain: branch_b 26×26×8 → 22×22×4 with 804 parameters (total 884).
+    layers = keras.layers
+    image = keras.Input((28, 28, 1), name="image")
+    a = layers.Conv2D(8, 3, name="branch_a")(image)
+    b = layers.Conv2D(4, 5, name="branch_b")(image)
+    model = keras.Model(image, [a, b])
+    trace = explain(model)
+    branch_b = trace[1]
+    assert (branch_b.name, branch_b.input_shape, branch_b.output_shape) == (
+        "branch_b",
+        (28, 28, 1),
+        (24, 24, 4),
+    )
+    assert (branch_b.params, trace.params) == (104, 184) == (model.get_layer("branch_b").count_params(), 184)
+    assert branch_b.inbound == ("image",)
+    assert "from image; valid, stride 1: floor((28 − 5)/1) + 1 = 24" in str(trace)
+
+
+def test_one_layer_called_twice(keras):
+    # Once read as one chain: one row, output 26×26, Flatten 5408.
+    layers = keras.layers
+    image = keras.Input((28, 28, 8), name="image")
+    conv = layers.Conv2D(8, 3, name="conv")
+    model = keras.Model(image, layers.Flatten(name="flat")(conv(conv(image))))
+    trace = explain(model)
+    assert [(row.name, row.output_shape) for row in trace] == [
+        ("conv (call 1)", (26, 26, 8)),
+        ("conv (call 2)", (24, 24, 8)),
+        ("flat", (4608,)),
+    ]
+    assert trace[-1].output_shape == tuple(model.outputs[0].shape[1:])
+    assert trace.params == model.count_params() == 3 * 3 * 8 * 8 + 8  # one layer, counted once
+    assert trace.flops == 2 * 3 * 3 * 8 * (26 * 26 * 8 + 24 * 24 * 8)  # two calls, both computed
+    assert "conv (Conv2D, call 2)" in trace.table()
+
+
+def test_models_inside_models_equal_keras(keras):
+    layers = keras.layers
+    inner_in = keras.Input((None, None, 2))
+    inner = keras.Model(
+        inner_in, layers.Conv2D(3, 3, strides=2, padding="same", name="c")(inner_in), name="inner"
+    )
+    block = keras.Sequential([layers.ZeroPadding2D(1, name="p"), layers.Conv2D(2, 1, name="q")], name="block")
+    image = keras.Input((11, 10, 2), name="image")
+    a = inner(image)
+    b = inner(block(image))
+    model = keras.Model(
+        image, [a, b, layers.Add(name="sum")([a, layers.Cropping2D(((1, 0), (1, 0)), name="crop")(b)])]
+    )
+    rows = {row.name: row for row in explain(model)}
+    assert rows["inner (call 1)/c"].output_shape == tuple(a.shape[1:])
+    assert rows["inner (call 2)/c"].output_shape == tuple(b.shape[1:])
+    assert rows["inner (call 2)/c"].inbound == ("block/q",)
+    assert rows["sum"].output_shape == tuple(model.outputs[2].shape[1:])
+    assert explain(model).params == model.count_params()
+
+
 def test_the_strided_seed_model_written_out():
     trace = explain(mnist_variant("stride"))
     assert trace[0].arithmetic == (
         "same, stride 2: ceil(28/2) = 14, padding 0 top/left, 1 bottom/right; params 3·3·1·32 + 32"
     )
     assert trace[2].arithmetic.startswith("same, stride 2: ceil(7/2) = 4, padding 1 top/left, 1 bottom/right")
-    table = str(trace)
-    assert table.splitlines()[0].split() == ["layer", "input", "output", "params", "arithmetic"]
-    assert "conv_1 (Conv2D)    28×28×1   14×14×32     320" in table
-    assert table.endswith("total params: 85,770")
+    lines = str(trace).splitlines()
+    assert lines[0].split() == ["layer", "input", "output", "params", "FLOPs", "(2×MACs)"]
+    assert lines[2].split() == ["conv_1", "(Conv2D)", "28×28×1", "14×14×32", "320", "112,896"]
+    assert lines[3] == "    " + trace[0].arithmetic
+    assert lines[-2] == "total params: 85,770"
+    assert lines[-1].startswith(f"total FLOPs per image: {trace.flops:,} (2 per multiply-add")
+    assert not any(line.lstrip().startswith("from ") for line in lines)  # one path: no "from" notes
+
+
+def test_tables_fit_100_columns(keras):
+    layers = keras.layers
+    image = keras.Input((64, 64, 3), name="an_input_with_a_rather_long_name")
+    x = layers.Conv2D(16, 3, strides=2, padding="same", name="a_convolution_with_a_long_name")(image)
+    y = layers.DepthwiseConv2D(3, padding="same", name="depthwise_convolution_with_a_long_name")(x)
+    z = layers.Concatenate(name="join")([x, y, x, y])
+    trace = explain(keras.Model(image, z))
+    assert max(len(line) for line in str(trace).splitlines()) <= 100
+    assert "    from a_convolution_with_a_long_name, depthwise_convolution_with_a_long_name," in str(trace)
+
+
+def test_csv_has_a_line_per_call(keras):
+    trace = explain(mnist_variant("same"))
+    rows = list(csv.DictReader(io.StringIO(trace.to_csv())))
+    assert [r["layer"] for r in rows] == [row.name for row in trace]
+    assert sum(int(r["params"]) for r in rows) == trace.params
+    assert rows[0]["input_shapes"] == "28x28x1" and rows[0]["output_shape"] == "28x28x32"
+    assert rows[0]["arithmetic"] == trace[0].arithmetic
 
 
 def test_unsupported_layers_are_named(keras):
     model = keras.Sequential(
-        [keras.Input((8, 8, 1)), keras.layers.Conv2D(2, 3), keras.layers.Dropout(0.5, name="drop")]
+        [keras.Input((8, 8, 1)), keras.layers.Conv2D(2, 3), keras.layers.GaussianNoise(0.5, name="noise")]
     )
     with pytest.raises(
-        ValueError, match="layer 'drop' is a Dropout, which explain\\(\\) does not support; supported: Conv2D"
+        ValueError, match="layer 'noise' is a GaussianNoise, which is not supported; supported: Conv2D"
     ):
         explain(model)
     first = keras.Sequential(
         [keras.Input((1, 8, 8)), keras.layers.Conv2D(2, 3, data_format="channels_first")]
     )
-    with pytest.raises(ValueError, match="supports 'channels_last' only"):
+    with pytest.raises(ValueError, match="only 'channels_last' is supported"):
         explain(first)
+    image = keras.Input((8, 8, 1))
+    with_ops = keras.Model(image, keras.ops.add(image, image))
+    with pytest.raises(ValueError, match="is keras.ops.Add, an operation rather than a layer"):
+        explain(with_ops)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (None, "model=None is not allowed"),
+        ([1, 2], r"model\[0\]=1 is not allowed: a list of layers holds Keras layers only"),
+        ("abc", "model='abc' is not allowed"),
+    ],
+)
+def test_what_is_not_a_model_is_named(value, message):
+    with pytest.raises(ValueError, match=message):
+        explain(value)
+
+
+def test_sizes_must_be_known(keras):
+    with pytest.raises(ValueError, match="has no input shape yet"):
+        explain(keras.Sequential([keras.layers.Conv2D(1, 3)]))
+    image = keras.Input((None, None, 1), name="image")
+    model = keras.Model(image, keras.layers.Conv2D(1, 3)(image))
+    with pytest.raises(
+        ValueError, match="model input 'image' has shape \\?×\\?×1: its height and width must be known"
+    ):
+        explain(model)
+    assert explain(model, input_shape=(10, 12))[0].output_shape == (8, 10, 1)
 
 
 def test_flops_by_hand(keras):
@@ -74,11 +203,31 @@ def test_flops_by_hand(keras):
 
 
 def test_trace_layers_needs_no_built_model(keras):
-    from padstride.tracing import trace_layers
-
     model = mnist_variant("stride")
     fresh = [keras.layers.Conv2D(32, 3, strides=2, padding="same") for _ in range(3)]
     rows = trace_layers(fresh, (28, 28, 1))
     assert [r.output_shape for r in rows] == [r.output_shape for r in explain(model)[:3]]
     assert [(a.pad_before, a.pad_after) for a in rows[0].axes] == [(0, 1), (0, 1)]
     assert not any(layer.built for layer in fresh)
+
+
+APPLICATIONS = ["VGG16", "ResNet50", "MobileNetV2", "DenseNet121", "InceptionV3", "EfficientNetB0"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", APPLICATIONS)
+@pytest.mark.parametrize("size", [None, 227])
+def test_keras_applications_layer_by_layer(keras, name, size):
+    """Every layer's output shape and parameters, and the total, as Keras builds them; at the
+    default size and at 227, where correct_pad puts its odd zero first."""
+    options = {} if size is None else {"input_shape": (size, size, 3), "include_top": False}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = getattr(keras.applications, name)(weights=None, **options)
+    trace = explain(model)
+    assert [row.name for row in trace] == [layer.name for layer in model.layers[1:]]
+    assert [row.output_shape for row in trace] == keras_shapes(model)[1:]
+    assert [row.params for row in trace] == [layer.count_params() for layer in model.layers[1:]]
+    assert trace.params == model.count_params()
+    assert max(len(line) for line in str(trace).splitlines()) <= 100
+    keras.utils.clear_session()

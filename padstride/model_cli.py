@@ -1,0 +1,158 @@
+"""The ``padstride explain`` and ``padstride receptive`` commands: any Keras model by name.
+
+    padstride explain stride                   one of the MNIST models of notebook 4
+    padstride explain MobileNetV2 --input 225  a keras.applications builder, weights=None
+    padstride receptive saved.keras --csv      a saved model
+
+Bad input (a missing file, a file that is not a Keras model, an unknown name, an
+unsupported layer, a bad --input) raises a ValueError with one line that says what and
+why; the command line prints it and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import warnings
+import zipfile
+from typing import Any
+
+MNIST_MODELS = ("valid", "same", "stride")
+MODEL_HELP = (
+    "valid, same or stride (the MNIST models), a saved .keras (or .h5) file, or the name of a "
+    "keras.applications builder such as ResNet50 or MobileNetV2 (built with weights=None)"
+)
+
+
+def input_size(text: str) -> tuple[int, int]:
+    """--input: '225' (square) or '225x200' (height x width), in ASCII digits.
+
+    >>> input_size("225"), input_size("225x200")
+    ((225, 225), (225, 200))
+    """
+    parts = text.lower().replace("×", "x").split("x")
+    if len(parts) in (1, 2) and all(p.isascii() and p.isdigit() and int(p) > 0 for p in parts):
+        sizes = [int(p) for p in parts]
+        return (sizes[0], sizes[-1])
+    raise argparse.ArgumentTypeError(
+        f"{text!r} is not a size: give a positive whole number of pixels, e.g. 225, or 225x200"
+    )
+
+
+def add_model_commands(commands: Any) -> None:
+    """Add ``explain`` and ``receptive`` to the subparsers of the padstride command."""
+    for name, help_text in (
+        ("explain", "explain a model layer by layer: shapes, arithmetic, parameters, FLOPs"),
+        ("receptive", "receptive field, jump and start of every layer of a model"),
+    ):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("model", metavar="MODEL", help=MODEL_HELP)
+        command.add_argument(
+            "--input",
+            type=input_size,
+            metavar="SIZE",
+            help="input height and width, e.g. 225 or 225x200 (for keras.applications names, and "
+            "saved models whose input size is open)",
+        )
+        command.add_argument("--csv", action="store_true", help="comma-separated values instead of a table")
+
+
+def run_explain(args: argparse.Namespace) -> str:
+    """The text ``padstride explain`` prints."""
+    from .tracing import explain
+
+    model, shape = load_model(args.model, args.input)
+    rows = explain(model, input_shape=shape)
+    return rows.to_csv().rstrip("\n") if args.csv else rows.table()
+
+
+def run_receptive(args: argparse.Namespace) -> str:
+    """The text ``padstride receptive`` prints."""
+    from .receptive import receptive_field
+
+    model, shape = load_model(args.model, args.input)
+    rows = receptive_field(model, input_shape=shape)
+    return rows.to_csv().rstrip("\n") if args.csv else rows.table()
+
+
+def load_model(name: str, size: tuple[int, int] | None = None) -> tuple[Any, tuple[int, int] | None]:
+    """The model MODEL names, and the input_shape to trace it with (None: its own).
+
+    Names are tried in turn: the MNIST models, an existing path (or a name ending in
+    .keras or .h5), a keras.applications builder (any capitalisation)."""
+    if name in MNIST_MODELS:
+        if size is not None:
+            raise ValueError(
+                f"--input is not allowed with {name!r}: the MNIST models take 28×28 images; --input is for "
+                "keras.applications names and saved models"
+            )
+        from .models import mnist_variant
+
+        return mnist_variant(name), None
+    if os.path.exists(name) or name.lower().endswith((".keras", ".h5")):
+        return _load_file(name), size
+    return _build_application(name, size), None
+
+
+def _load_file(path: str) -> Any:
+    if not os.path.exists(path):
+        raise ValueError(f"{path}: no such file")
+    if os.path.isdir(path):
+        raise ValueError(f"{path} is a directory, not a saved Keras model (.keras file)")
+    if not path.lower().endswith((".keras", ".h5")):
+        raise ValueError(f"{path} is not a saved Keras model: give a .keras file (or a legacy .h5 file)")
+    if path.lower().endswith(".keras") and not zipfile.is_zipfile(path):
+        raise ValueError(
+            f"{path} is not a Keras model file: a .keras file is a zip archive, and this is not one"
+        )
+    from ._keras import keras
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = keras().models.load_model(path, compile=False)
+    except Exception as error:  # Keras raises many kinds, for many kinds of bad file
+        raise ValueError(f"{path} is not a Keras model Keras can load: {_one_line(error)}") from None
+    if not hasattr(model, "layers"):
+        raise ValueError(f"{path} holds a {type(model).__name__}, not a Keras model")
+    return model
+
+
+def application_names() -> list[str]:
+    """The builders in keras.applications (ResNet50, MobileNetV2, ...)."""
+    from ._keras import keras
+
+    applications = keras().applications
+    return sorted(n for n in dir(applications) if n[:1].isupper() and callable(getattr(applications, n)))
+
+
+def _build_application(name: str, size: tuple[int, int] | None) -> Any:
+    names = {n.lower(): n for n in application_names()}
+    builder_name = names.get(name.lower())
+    if builder_name is None:
+        raise ValueError(
+            f"MODEL {name!r} is not allowed: it is neither valid, same or stride, nor a file, nor a "
+            "keras.applications name (for example ResNet50, MobileNetV2, VGG16, EfficientNetB0)"
+        )
+    from ._keras import keras
+
+    builder = getattr(keras().applications, builder_name)
+    options: dict[str, Any] = {"weights": None}
+    if size is not None:
+        options["input_shape"] = (*size, 3)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return builder(**options)
+    except Exception as error:  # e.g. an input smaller than the builder accepts
+        where = f" with --input {size[0]}x{size[1]}" if size else ""
+        raise ValueError(
+            f"keras.applications.{builder_name}{where} cannot be built: {_one_line(error)}"
+        ) from None
+
+
+def _one_line(error: BaseException) -> str:
+    """The error's type and first sentence, on one line."""
+    text = " ".join(str(error).split()).split(". ")[0]
+    text = text if len(text) <= 300 else text[:297] + "..."
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__

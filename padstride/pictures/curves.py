@@ -1,0 +1,113 @@
+"""Training curves and the size/accuracy trade-off.
+
+Duck-typed: a history is anything with ``model_name``, ``rows`` (each with ``epoch``)
+and ``column(name)`` for "loss", "val_loss", "accuracy", "val_accuracy"; a comparison
+row has ``name``, ``params``, ``seconds_per_epoch`` and ``test_accuracy``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from .palette import MARKERS, SMALL, TEXT, figure, series_color
+
+ACCURACY_SPAN = 0.10  # the accuracy axis spans at least 10 percentage points, ending at 1
+
+
+def plot_history(*histories: Any):
+    """Loss and accuracy per epoch for one or more training runs: training data solid
+    with circles, test data dashed with squares, one colour per model.
+
+    >>> from types import SimpleNamespace as Run
+    >>> run = Run(model_name="m", rows=[Run(epoch=1)], column=lambda name: [0.5])
+    >>> [line.get_label() for line in plot_history(run).axes[1].lines]
+    ['m: training', 'm: test']
+    """
+    if not histories:
+        raise ValueError("plot_history() needs at least one History")
+    fig, (ax_loss, ax_acc) = figure(9.0, 4.0, ncols=2)
+    for index, history in enumerate(histories):
+        color = series_color(index)
+        epochs = [row.epoch for row in history.rows]
+        for ax, column in ((ax_loss, "loss"), (ax_acc, "accuracy")):
+            ax.plot(
+                epochs, history.column(column), "-o", color=color, label=f"{history.model_name}: training"
+            )
+            ax.plot(
+                epochs,
+                history.column(f"val_{column}"),
+                "--s",
+                color=color,
+                label=f"{history.model_name}: test",
+            )
+    ax_loss.set_ylabel("loss (cross-entropy, lower is better)", fontsize=SMALL)
+    ax_acc.set_ylabel("accuracy (fraction correct)", fontsize=SMALL)
+    ax_loss.set_title("loss per epoch", fontsize=TEXT)
+    ax_acc.set_title("accuracy per epoch", fontsize=TEXT)
+    for ax in (ax_loss, ax_acc):
+        ax.set_xlabel("epoch", fontsize=SMALL)
+        ax.tick_params(labelsize=SMALL)
+        ax.grid(alpha=0.3)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+    ax_acc.legend(fontsize=SMALL)
+    return fig
+
+
+def accuracy_range(values: Sequence[float]) -> tuple[float, float]:
+    """The accuracy axis: up to 1, and down to at least ``ACCURACY_SPAN`` below it (lower
+    when a value is), in whole percentage points, so small differences are not inflated.
+
+    >>> accuracy_range([0.977, 0.989])
+    (0.9, 1.0)
+    """
+    low = min(min(values), 1 - ACCURACY_SPAN)
+    return (math.floor(round(low * 100, 6)) / 100, 1.0)
+
+
+def plot_tradeoff(table: Any):
+    """Test accuracy against parameters and against seconds per epoch, one point per model,
+    each labelled with its accuracy. The accuracy axis runs up to 1 and spans at least 10
+    percentage points; its label says where it starts.
+
+    >>> from types import SimpleNamespace as Row
+    >>> fig = plot_tradeoff([Row(name="a", params=1000, seconds_per_epoch=2.0, test_accuracy=0.98)])
+    >>> fig.axes[0].get_ylabel()
+    'test accuracy (axis from 0.90 to 1.00)'
+    """
+    rows = list(table)
+    if not rows:
+        raise ValueError("plot_tradeoff() needs at least one row")
+    fig, (ax_params, ax_time) = figure(9.0, 4.0, ncols=2, sharey=True)
+    for index, row in enumerate(rows):
+        style = {
+            "marker": MARKERS[index % len(MARKERS)],
+            "color": series_color(index),
+            "s": 60,
+            "label": row.name,
+        }
+        ax_params.scatter(row.params, row.test_accuracy, **style)
+        ax_time.scatter(row.seconds_per_epoch, row.test_accuracy, **style)
+        for ax, x in ((ax_params, row.params), (ax_time, row.seconds_per_epoch)):
+            ax.annotate(
+                f"{row.test_accuracy:.4f}",
+                (x, row.test_accuracy),
+                textcoords="offset points",
+                xytext=(0, -16),
+                ha="center",
+                fontsize=SMALL,
+            )
+    low, high = accuracy_range([row.test_accuracy for row in rows])
+    ax_params.set_ylim(low, high)
+    ax_params.set_ylabel(f"test accuracy (axis from {low:.2f} to {high:.2f})", fontsize=SMALL)
+    ax_params.set_xscale("log")
+    ax_params.set_xlabel("parameters (log scale)", fontsize=SMALL)
+    ax_time.set_xlabel("seconds per epoch", fontsize=SMALL)
+    for ax, title in ((ax_params, "accuracy against size"), (ax_time, "accuracy against time")):
+        ax.set_title(title, fontsize=TEXT)
+        ax.tick_params(labelsize=SMALL)
+        ax.grid(alpha=0.3)
+        ax.margins(x=0.25)
+    ax_time.legend(fontsize=SMALL, loc="lower right")
+    return fig

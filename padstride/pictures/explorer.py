@@ -1,0 +1,144 @@
+"""The explorer: controls for a convolution's settings, redrawing the window picture.
+
+Its labels are Keras' keyword names (``kernel_size``, ``strides``, ``padding``,
+``dilation_rate``) and "input size"; settings Keras refuses show the reason and no
+picture.
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from typing import Any
+
+from ..checks import padding_2d, positive_int
+from .grids import draw_windows
+from .palette import png_bytes, pyplot
+from .widgets import fallback_box, widgets_available
+
+# (label, value) pairs for the padding dropdown; the values go to draw_windows as they are.
+PADDING_CHOICES: tuple[tuple[str, Any], ...] = (
+    ("valid", "valid"),
+    ("same", "same"),
+    ("0", 0),
+    ("1", 1),
+    ("2", 2),
+    ("(0, 1)", (0, 1)),
+    ("(1, 0)", (1, 0)),
+)
+DILATION_HELP = (
+    "dilation_rate spaces the kernel's taps apart: 1 reads neighbouring pixels, "
+    "2 reads every other pixel, so a 3-wide kernel spans 5 pixels."
+)
+
+
+def padding_choices(padding: Any) -> tuple[list[tuple[str, Any]], Any]:
+    """The dropdown's (label, value) pairs, and the value among them that means ``padding``
+    (added as a choice of its own when none does); a bad padding raises ValueError.
+
+    >>> padding_choices((1, 1))[1]
+    1
+    >>> padding_choices(((0, 1), (2, 3)))[0][-1]
+    ('((0, 1), (2, 3))', ((0, 1), (2, 3)))
+    """
+    wanted = padding_2d(padding)
+    choices = list(PADDING_CHOICES)
+    for _, value in choices:
+        if padding_2d(value) == wanted:
+            return choices, value
+    choices.append((str(padding), padding))
+    return choices, padding
+
+
+def explore(
+    size: int = 8, kernel_size: int = 3, strides: int = 1, padding: Any = "same", dilation_rate: int = 1
+):
+    """Controls for input size, kernel_size, strides, padding and dilation_rate that redraw
+    the window picture with its formula; settings that are not possible show the reason
+    instead, and no picture.
+
+    Returns the widget box (``controls`` by Keras name, ``message``, ``picture``, and the
+    current ``figure`` or None). Where no widget front-end renders it (a static notebook
+    viewer, a test run), the same output carries a text line and a static picture of the
+    current setting. Without ipywidgets installed, returns that static Figure.
+
+    >>> box = explore(size=5, kernel_size=7, padding="valid")
+    >>> box.figure is None, box.picture.layout.display
+    (True, 'none')
+    """
+    values = {
+        "size": positive_int(size, "size"),
+        "kernel_size": positive_int(kernel_size, "kernel_size"),
+        "strides": positive_int(strides, "strides"),
+        "dilation_rate": positive_int(dilation_rate, "dilation_rate"),
+    }
+    choices, padding_value = padding_choices(padding)
+    if not widgets_available():
+        print("ipywidgets is not installed: a static picture instead of the explorer")
+        return draw_windows(size, kernel_size, strides, padding, dilation_rate)
+    import ipywidgets as widgets
+
+    style = {"description_width": "initial"}
+
+    def slider(name: str, label: str, top: int) -> Any:
+        return widgets.IntSlider(
+            value=values[name], min=1, max=max(top, values[name]), description=label, style=style
+        )
+
+    controls = {
+        "size": slider("size", "input size", 16),
+        "kernel_size": slider("kernel_size", "kernel_size", 7),
+        "strides": slider("strides", "strides", 4),
+        "padding": widgets.Dropdown(options=choices, value=padding_value, description="padding", style=style),
+        "dilation_rate": slider("dilation_rate", "dilation_rate", 3),
+    }
+    message = widgets.HTML()
+    picture = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+    state: dict[str, Any] = {"figure": None, "error": ""}
+
+    def text() -> str:
+        head = "padstride explorer: the controls need a running kernel and a widget front-end"
+        if state["error"]:
+            return textwrap.fill(f"{head}. Not possible: {state['error']}", 100)
+        return f"{head};\na picture of the current setting follows."
+
+    box = fallback_box(
+        [
+            widgets.HBox([controls["size"], controls["kernel_size"], controls["strides"]]),
+            widgets.HBox([controls["padding"], controls["dilation_rate"]]),
+            widgets.HTML(f"<small>{html.escape(DILATION_HELP)}</small>"),
+            message,
+            picture,
+        ],
+        text,
+        lambda: png_bytes(state["figure"]) if state["figure"] is not None else None,
+    )
+
+    def redraw(_change: Any = None) -> None:
+        current = {name: control.value for name, control in controls.items()}
+        try:
+            fig = draw_windows(
+                current["size"],
+                current["kernel_size"],
+                current["strides"],
+                current["padding"],
+                current["dilation_rate"],
+            )
+        except ValueError as error:
+            state["figure"], state["error"] = None, str(error)
+            message.value = f"<b>Not possible:</b> {html.escape(str(error))}"
+            picture.layout.display = "none"  # no picture, and no broken-image icon
+            picture.value = b""
+        else:
+            pyplot().close(fig)  # shown through the Image widget, not by pyplot
+            state["figure"], state["error"] = fig, ""
+            message.value = ""
+            picture.value = png_bytes(fig)
+            picture.layout.display = None
+        box.figure = state["figure"]
+
+    for control in controls.values():
+        control.observe(redraw, names="value")
+    box.controls, box.message, box.picture = controls, message, picture
+    redraw()
+    return box

@@ -1,0 +1,169 @@
+"""Receptive fields drawn on the input image: one output pixel's field, its neighbour's one
+jump away, where every output pixel's field is centred, and what was measured.
+
+>>> from padstride.models import mnist_variant
+>>> from padstride.receptive import receptive_field
+>>> fig = draw_field(receptive_field(mnist_variant("stride")))
+>>> [p.get_gid() for p in fig.axes[0].patches]
+['outside', 'image', 'field', 'neighbour']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..receptive import FieldRow, ReceptiveField
+from .palette import COLORS, SMALL, TEXT, figure
+
+FIELD = COLORS["window"]  # blue
+NEIGHBOUR = COLORS["pad"]  # orange
+MEASURED = COLORS["filled"]  # sky blue
+CENTRES = COLORS["muted"]
+OUTSIDE = "#BBBBBB"  # hatching beyond the image, where padding would be
+
+
+def field_row(field: ReceptiveField, layer: str | None = None) -> FieldRow:
+    """The row of ``layer`` (by name), or the last row with a field through the
+    convolutional path.
+
+    >>> from padstride.models import mnist_variant
+    >>> from padstride.receptive import receptive_field
+    >>> field_row(receptive_field(mnist_variant("valid"))).name
+    'conv_3'
+    """
+    if layer is not None:
+        for row in field:
+            if row.name == layer:
+                return row
+        raise ValueError(f"layer={layer!r} is not allowed: no row of that name")
+    for row in reversed(field):
+        if row.size != (0, 0) and len(row.output_shape) == 3:
+            return row
+    raise ValueError("the field has no row with a spatial output")
+
+
+def draw_field(
+    field: ReceptiveField,
+    layer: str | None = None,
+    pixel: tuple[int, int] | None = None,
+    measured: np.ndarray | None = None,
+    image: np.ndarray | None = None,
+    ax: Any = None,
+    title: str | None = None,
+    legend: bool = True,
+    view: tuple[float, float] | None = None,
+):
+    """Draw the receptive field of output ``pixel`` (its centre by default) of ``layer``
+    on the input: a solid square for its field, a dashed one for the next pixel to the
+    right (one jump further), dots where every output pixel's field is centred, and,
+    shaded, the ``measured`` pixels (a boolean (height, width) array) if given. Fields
+    larger than the image reach into the grey area around it, where padding would be.
+
+    Returns the Figure (drawn into ``ax`` when given; ``legend=False`` leaves out the key,
+    e.g. for all but one of several panels; ``view`` = (first, last) input pixel shown on
+    both axes, to draw several panels to one scale).
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch, Rectangle
+
+    row = field_row(field, layer)
+    height, width = field.input_shape[:2]
+    grid = row.output_shape[:2]
+    if pixel is None:
+        pixel = (grid[0] // 2, grid[1] // 2)
+    if not all(0 <= p < n for p, n in zip(pixel, grid)):
+        raise ValueError(f"pixel={pixel!r} is not allowed: {row.name} has {grid[0]}×{grid[1]} output pixels")
+    if ax is None:
+        fig, ax = figure(4.6, 5.6)
+    else:
+        fig = ax.figure
+    rows, cols = row.span(*pixel)
+    neighbour_col = pixel[1] + 1 if pixel[1] + 1 < grid[1] else pixel[1] - 1
+    n_rows, n_cols = row.span(pixel[0], neighbour_col) if grid[1] > 1 else (rows, cols)
+
+    ax.set_facecolor("white")
+    outside = Rectangle((-1e5, -1e5), 2e5, 2e5, facecolor="white", edgecolor=OUTSIDE, hatch="///", zorder=-1)
+    outside.set_gid("outside")
+    ax.add_patch(outside)
+    picture = np.full((height, width), 0.8) if image is None else np.asarray(image, dtype=float)
+    ax.imshow(picture, cmap="gray", vmin=0, vmax=1, interpolation="nearest", zorder=0)
+    frame = Rectangle((-0.5, -0.5), width, height, fill=False, edgecolor="black", linewidth=1, zorder=1)
+    frame.set_gid("image")
+    ax.add_patch(frame)
+    if measured is not None:
+        shade = np.ma.masked_where(~np.asarray(measured, dtype=bool), np.ones((height, width)))
+        ax.imshow(
+            shade, cmap=_one_colour(MEASURED), vmin=0, vmax=1, alpha=0.55, interpolation="nearest", zorder=2
+        )
+    centres = [row.start[a] + np.arange(grid[a]) * row.jump[a] + (row.size[a] - 1) / 2 for a in (0, 1)]
+    cy, cx = np.meshgrid(*centres, indexing="ij")
+    ax.scatter(cx.ravel(), cy.ravel(), s=6, color=CENTRES, zorder=3, linewidths=0)
+    square = Rectangle(
+        (cols.start - 0.5, rows.start - 0.5),
+        len(cols),
+        len(rows),
+        fill=False,
+        edgecolor=FIELD,
+        linewidth=2.5,
+        zorder=5,
+    )
+    square.set_gid("field")
+    ax.add_patch(square)
+    if (n_rows, n_cols) != (rows, cols):
+        other = Rectangle(
+            (n_cols.start - 0.5, n_rows.start - 0.5),
+            len(n_cols),
+            len(n_rows),
+            fill=False,
+            edgecolor=NEIGHBOUR,
+            linewidth=1.8,
+            linestyle="--",
+            zorder=4,
+        )
+        other.set_gid("neighbour")
+        ax.add_patch(other)
+    if view is None:
+        low = min(rows.start, cols.start, n_cols.start, 0) - 0.5
+        high = max(rows.stop, cols.stop, n_cols.stop, height, width) - 0.5
+        margin = 0.04 * (high - low)
+    else:
+        (low, high), margin = (view[0] - 0.5, view[1] + 0.5), 0.0
+    ax.set_xlim(low - margin, high + margin)
+    ax.set_ylim(high + margin, low - margin)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    size = f"{row.size[0]}×{row.size[1]}" if row.size[0] != row.size[1] else f"{row.size[0]}×{row.size[0]}"
+    jump = row.jump[0] if row.jump[0] == row.jump[1] else row.jump
+    ax.set_title(title or f"{row.name}: field {size}, jump {jump}", fontsize=TEXT)
+    handles = [
+        Patch(facecolor=str(0.8), edgecolor="black", linewidth=1, label=f"the {height}×{width} input"),
+        Patch(facecolor="white", edgecolor=OUTSIDE, hatch="///", label="outside it: padding"),
+        Line2D([], [], color=FIELD, linewidth=2.5, label=f"field of output pixel {pixel}"),
+        Line2D(
+            [], [], color=NEIGHBOUR, linewidth=1.8, linestyle="--", label=f"its neighbour, {jump} pixels on"
+        ),
+        Line2D(
+            [],
+            [],
+            color=CENTRES,
+            marker="o",
+            linestyle="",
+            markersize=3,
+            label="centres of all output pixels",
+        ),
+    ]
+    if measured is not None:
+        handles.append(Patch(color=MEASURED, alpha=0.55, label="measured: pixels the gradient reaches"))
+    if legend:
+        ax.legend(
+            handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01), fontsize=SMALL, frameon=False
+        )
+    return fig
+
+
+def _one_colour(colour: str):
+    from matplotlib.colors import ListedColormap
+
+    return ListedColormap([colour])

@@ -1,0 +1,57 @@
+"""Padding modes side by side: zeros, reflect, symmetric, replicate."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..arithmetic import Padding
+from ..checks import image_2d, pixel_padding_2d
+from .cells import outline
+from .grids import heatmap, values_fit, write_values
+from .palette import COLORS, GRAY, MAX_WIDTH, SMALL, TEXT, figure
+
+
+def draw_pad_modes(image: np.ndarray, padding: Padding = 1, kernel: np.ndarray | None = None, modes=None):
+    """One panel per padding mode: the padded image with the original framed and, given a
+    kernel, below it the "valid" feature map of the padded image, where the border's edge
+    effects show (values written when the cells are large enough to read them).
+
+    >>> fig = draw_pad_modes(np.eye(4), 2)
+    >>> [ax.get_title() for ax in fig.axes]
+    ['zeros', 'reflect', 'symmetric', 'replicate']
+    """
+    from ..filters import reference_conv2d
+    from ..padding import PAD_MODES, pad
+
+    image = image_2d(image)
+    (top, _), (left, _) = pixel_padding_2d(padding)
+    modes = tuple(PAD_MODES if modes is None else modes)
+    padded = {mode: pad(image, padding, mode) for mode in modes}  # raises on a bad mode or size
+    rows = 1 if kernel is None else 2
+    width = min(MAX_WIDTH, 2.25 * len(modes))
+    fig, axes = figure(width, 2.6 * rows + 0.2, nrows=rows, ncols=len(modes), squeeze=False)
+    low, high = min(p.min() for p in padded.values()), max(p.max() for p in padded.values())
+    for ax, mode in zip(axes[0], modes):
+        shown = ax.imshow(padded[mode], cmap=GRAY, vmin=low, vmax=high, interpolation="nearest")
+        shown.set_gid(f"padded-{mode}")
+        outline(ax, top, left, image.shape, COLORS["pad"])
+        ax.set_title(mode, fontsize=TEXT)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    if kernel is not None:
+        maps = {mode: reference_conv2d(padded[mode], kernel) for mode in modes}
+        low = min(m.min() for m in maps.values())
+        high = max(m.max() for m in maps.values())
+        for ax, mode in zip(axes[1], modes):
+            image = heatmap(ax, maps[mode], labels=False, vmin=low, vmax=high)
+            ax.set_title(f"feature map {maps[mode].shape[0]}×{maps[mode].shape[1]}", fontsize=SMALL)
+            ax.set_xticks([])
+            ax.set_yticks([])
+        if values_fit(axes[1][0], maps[modes[0]]):
+            for ax, mode in zip(axes[1], modes):
+                write_values(ax, maps[mode], low, high)
+        else:  # numbers too small to read: one colour scale instead
+            colorbar = fig.colorbar(image, ax=list(axes[1]), shrink=0.8)
+            colorbar.ax.tick_params(labelsize=SMALL)
+        fig.supxlabel("feature maps: the kernel run over each padded image (valid)", fontsize=SMALL)
+    return fig

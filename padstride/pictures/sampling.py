@@ -1,0 +1,74 @@
+"""What a strided layer reads: the input pixels that no window touches.
+
+>>> unread_pixels(8, 3, strides=4).sum(axis=0).tolist()
+[2, 2, 2, 8, 2, 2, 2, 8]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..arithmetic import IntOrPair, Padding, window_positions
+from ..checks import image_2d
+from .grids import settings_text
+from .palette import COLORS, GRAY, HEATMAP, SMALL, TEXT, TITLE, figure
+
+
+def unread_pixels(
+    size: IntOrPair,
+    kernel_size: IntOrPair,
+    strides: IntOrPair = 1,
+    padding: Padding = "valid",
+    dilation_rate: IntOrPair = 1,
+) -> np.ndarray:
+    """A boolean (height, width) mask: True where no window of the convolution reads the
+    pixel, so nothing after the layer can depend on it."""
+    grid = window_positions(size, kernel_size, strides, padding, dilation_rate)
+    unread = np.ones((grid.height, grid.width), dtype=bool)
+    for r in range(grid.output_shape[0]):
+        for c in range(grid.output_shape[1]):
+            for y, x in grid.cells(r, c):
+                if 0 <= y < grid.height and 0 <= x < grid.width:
+                    unread[y, x] = False
+    return unread
+
+
+def draw_coverage(
+    image: np.ndarray,
+    kernel: np.ndarray,
+    strides: IntOrPair = 1,
+    padding: Padding = "valid",
+    dilation_rate: IntOrPair = 1,
+):
+    """Three panels: the image, the image with the pixels no window reads marked, and the
+    feature map a Keras Conv2D with this kernel computes.
+
+    >>> fig = draw_coverage(np.ones((8, 8)), np.ones((3, 3)), strides=4)
+    >>> fig.axes[1].get_title()
+    'never read: 28 of 64 pixels'
+    """
+    from matplotlib.colors import to_rgba
+
+    from ..filters import apply_filter
+
+    image = image_2d(image)
+    kernel = image_2d(kernel, "kernel")
+    unread = unread_pixels(image.shape, kernel.shape, strides, padding, dilation_rate)
+    feature_map = apply_filter(image, kernel, strides, padding, dilation_rate)
+    fig, axes = figure(9.0, 3.9, ncols=3)
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    axes[0].imshow(image, cmap=GRAY, interpolation="nearest").set_gid("input")
+    axes[0].set_title(f"input {image.shape[0]}×{image.shape[1]}", fontsize=TEXT)
+    axes[1].imshow(image, cmap=GRAY, interpolation="nearest")
+    overlay = np.zeros((*unread.shape, 4))
+    overlay[unread] = to_rgba(COLORS["unread"], 0.75)
+    axes[1].imshow(overlay, interpolation="nearest").set_gid("unread")
+    axes[1].set_title(f"never read: {int(unread.sum())} of {unread.size} pixels", fontsize=TEXT)
+    shown = axes[2].imshow(feature_map, cmap=HEATMAP, interpolation="nearest")
+    shown.set_gid("feature_map")
+    axes[2].set_title(f"output {feature_map.shape[0]}×{feature_map.shape[1]}", fontsize=TEXT)
+    fig.suptitle(settings_text(image.shape, kernel.shape, strides, padding, dilation_rate), fontsize=TITLE)
+    fig.supxlabel("marked pixels reach no output of the layer", fontsize=SMALL)
+    return fig

@@ -1,0 +1,94 @@
+"""Every notebook as a learner first sees it: opened in JupyterLab as stored, untrusted, not run."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.browser.conftest import save_screenshot
+from tests.browser.pages import (
+    BROKEN_IMAGES_JS,
+    LOADED_IMAGES_JS,
+    NOTEBOOKS,
+    WIDGET_ERRORS_JS,
+    shut_down_kernels,
+    wait_for_images,
+)
+
+pytestmark = pytest.mark.browser
+
+IMAGE_TYPES = ("image/png", "image/gif", "image/jpeg")
+
+
+def stored_pictures(notebook) -> tuple[int, int]:
+    """How many outputs carry a picture, and how many of those are animations (GIF)."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    outputs = [output.get("data", {}) for cell in cells for output in cell.get("outputs", [])]
+    pictures = sum(any(kind in data for kind in IMAGE_TYPES) for data in outputs)
+    return pictures, sum("image/gif" in data for data in outputs)
+
+
+@pytest.fixture(scope="module")
+def lab(chromium, jupyter):
+    """One JupyterLab page for the module; each notebook opens from its file browser."""
+    tab = chromium[0].new_page()
+    tab.set_default_timeout(60_000)
+    tab.goto(jupyter.url("lab") + "&reset")
+    tab.locator(".jp-DirListing-item").first.wait_for()
+    yield tab
+    tab.close()
+    shut_down_kernels(jupyter)  # each notebook opened started one
+
+
+@pytest.fixture
+def page(lab, request):
+    """The module's JupyterLab page, with a screenshot when the test fails."""
+    yield lab
+    if getattr(request.node, "browser_failed", False):
+        save_screenshot(lab, request.node.name)
+
+
+def open_stored(page, jupyter, name: str) -> None:
+    """Open ``name`` from the file browser (as stored, untrusted) and wait for its pictures."""
+    page.locator(".jp-DirListing-itemText", has_text=name).first.dblclick()
+    page.locator(".lm-TabBar-tab.lm-mod-current", has_text=name).first.wait_for()
+    cells = len(json.loads((jupyter.root / name).read_text(encoding="utf-8"))["cells"])
+    page.wait_for_function(
+        "(n) => document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell').length >= n",
+        arg=cells,
+    )
+    # Outputs render after their cells appear: wait for the network to settle.
+    page.wait_for_load_state("networkidle")
+    wait_for_images(page, ".jp-NotebookPanel:not(.lm-mod-hidden)")
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
+def test_stored_notebook_shows_every_picture(page, jupyter, traffic, notebook):
+    traffic.clear()
+    open_stored(page, jupyter, notebook.name)
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").first
+    assert panel.evaluate(BROKEN_IMAGES_JS) == [], "broken images"
+    assert panel.evaluate(WIDGET_ERRORS_JS) == [], "outputs that show a widget error"
+    pictures, animations = stored_pictures(notebook)
+    loaded = panel.evaluate(LOADED_IMAGES_JS)
+    assert loaded >= pictures, f"{loaded} pictures loaded, the notebook stores {pictures}"
+    gifs = panel.evaluate(
+        "(root) => [...root.querySelectorAll('img')].filter((img) => img.naturalWidth > 0"
+        " && (img.src || '').startsWith('data:image/gif')).length"
+    )
+    assert gifs >= animations
+    assert traffic.external == [], "requests to other hosts"
+
+
+def test_stride_animation_is_a_picture(page, jupyter, notebook_stride):
+    """The stride animation shows in an untrusted notebook: a stored GIF, not JavaScript."""
+    _, animations = stored_pictures(notebook_stride)
+    assert animations >= 1, f"{notebook_stride.name} stores no GIF animation"
+    open_stored(page, jupyter, notebook_stride.name)
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").first
+    gifs = panel.evaluate(
+        "(root) => [...root.querySelectorAll('img')].filter((img) => img.naturalWidth > 0"
+        " && (img.src || '').startsWith('data:image/gif')).length"
+    )
+    assert gifs >= 1

@@ -1,0 +1,101 @@
+"""The static site (`make site`) opened page by page from a local server: every picture loads,
+no console error, no request leaves the machine, the notebooks in reading order, search works."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import threading
+
+import pytest
+
+from tests.browser.pages import BROKEN_IMAGES_JS, LOADED_IMAGES_JS, NOTEBOOKS, SITE, wait_for_images
+
+pytestmark = pytest.mark.browser
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def site_pages() -> list[str]:
+    if not (SITE / "index.html").exists():
+        return []
+    skip = ("_static/", "_sources/", "_images/")
+    pages = (p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html"))
+    return sorted(p for p in pages if not p.startswith(skip))
+
+
+PAGES = site_pages()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url():
+    if not PAGES:
+        pytest.fail(f"no site in {SITE}: build it first with make site")
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(SITE))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def stored(notebook) -> dict[str, int]:
+    """How many pictures, GIF animations and widgets the notebook stores."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    outputs = [output.get("data", {}) for cell in cells for output in cell.get("outputs", [])]
+    return {
+        "pictures": sum(any(k in d for k in ("image/png", "image/gif", "image/jpeg")) for d in outputs),
+        "gifs": sum("image/gif" in d for d in outputs),
+        "widgets": sum(WIDGET_VIEW in d for d in outputs),
+    }
+
+
+@pytest.mark.parametrize("path", PAGES or ["(no site built)"])
+def test_site_page(page, traffic, site_url, path):
+    page.goto(f"{site_url}/{path}", wait_until="networkidle")
+    wait_for_images(page)
+    assert page.evaluate(BROKEN_IMAGES_JS, page.locator("body").element_handle()) == []
+    assert traffic.external == [], "requests to other hosts"
+    assert traffic.console_errors == [], f"console errors; failed requests: {traffic.failed}"
+    text = page.locator("body").inner_text()
+    assert "\\frac" not in text and "\\text{" not in text, "formulas shown as raw LaTeX"
+    notebook = next((nb for nb in NOTEBOOKS if path == f"notebooks/{nb.stem}.html"), None)
+    if notebook is None:
+        return
+    body = page.locator("body").element_handle()
+    counts = stored(notebook)
+    loaded = page.evaluate(LOADED_IMAGES_JS, body)
+    assert loaded >= counts["pictures"], f"{loaded} pictures loaded, the notebook stores {counts['pictures']}"
+    gifs = page.evaluate(
+        "(root) => [...root.querySelectorAll('img')].filter((img) => img.naturalWidth > 0"
+        " && /\\.gif$|^data:image\\/gif/.test(img.currentSrc)).length",
+        body,
+    )
+    assert gifs >= counts["gifs"], "an animation is missing"
+    notes = page.locator(".widget-note").count()
+    assert notes == counts["widgets"], f"{counts['widgets']} widgets, {notes} notes that they need a kernel"
+
+
+def test_site_reading_order_and_search(page, traffic, site_url):
+    page.goto(f"{site_url}/index.html", wait_until="networkidle")
+    assert page.url.endswith("README.html"), "index.html does not lead to the README"
+    links = page.locator("nav.bd-docs-nav a.reference.internal").evaluate_all(
+        "(links) => links.map((a) => a.getAttribute('href'))"
+    )
+    notebook_links = [link for link in links if link.startswith("notebooks/")]
+    assert notebook_links == [f"notebooks/{nb.stem}.html" for nb in NOTEBOOKS]
+    page.goto(f"{site_url}/search.html?q=stride", wait_until="networkidle")
+    results = page.locator("#search-results ul.search li")
+    results.first.wait_for(timeout=15_000)
+    assert results.count() >= 1
+    assert traffic.console_errors == [] and traffic.external == []

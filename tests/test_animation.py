@@ -1,0 +1,99 @@
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from padstride.filters import VERTICAL_LINE_DETECTOR, line_image
+from padstride.plots import ConvAnimation, animate_conv
+from tests.keras_oracle import conv_map
+from tests.picture_checks import assert_legible
+
+
+@pytest.fixture(scope="module")
+def movie() -> ConvAnimation:
+    return animate_conv(line_image(), VERTICAL_LINE_DETECTOR, strides=2)
+
+
+def filled(movie):
+    ax_out = movie.figure.axes[-1]
+    return {
+        (int(t.get_position()[1]), int(t.get_position()[0])): float(t.get_text())
+        for t in ax_out.texts
+        if t.get_text()
+    }
+
+
+def test_one_frame_per_output_position_filled_with_keras_values(movie):
+    assert movie.frames == 9
+    expected = conv_map(line_image(), VERTICAL_LINE_DETECTOR, strides=2)
+    movie.draw_frame(8)  # the last frame: every output cell filled
+    assert filled(movie) == {(r, c): expected[r, c] for r in range(3) for c in range(3)}
+    assert movie.caption(4) == "output[1, 1] = 1·1 + 1·1 + 1·1 = 3"
+    movie.draw_frame(1)  # frames can be drawn in any order
+    assert filled(movie) == {(0, 0): expected[0, 0], (0, 1): expected[0, 1]}
+    window = [p for p in movie.figure.axes[0].patches if p.get_gid() == "window"]
+    assert sorted((int(p.get_y()), int(p.get_x())) for p in window) == [
+        (r, c) for r in range(3) for c in (2, 3, 4)
+    ]
+    with pytest.raises(ValueError, match="index=9 is not allowed: use 0 to 8"):
+        movie.draw_frame(9)
+
+
+def test_the_gif_is_large_legible_and_the_same_on_every_run(movie):
+    data = movie.gif_bytes()
+    again = animate_conv(line_image(), VERTICAL_LINE_DETECTOR, strides=2).gif_bytes()
+    assert data == again
+    gif = Image.open(io.BytesIO(data))
+    assert gif.format == "GIF" and gif.n_frames == 9
+    assert gif.size[0] >= 880
+    for index in range(movie.frames):
+        movie.draw_frame(index)
+        assert_legible(movie.figure, min_px=13.5)
+    image = movie.to_gif()
+    assert image.format == "gif" and image.data == data
+
+
+def test_frames_keep_one_layout(movie):
+    positions = []
+    for index in (0, 4, 8):
+        movie.draw_frame(index)
+        positions.append([ax.get_position().bounds for ax in movie.figure.axes])
+    assert positions[0] == positions[1] == positions[2]
+
+
+def test_save_gif_does_not_overwrite(movie, tmp_path):
+    path = tmp_path / "conv.gif"
+    movie.save_gif(path)
+    assert Image.open(path).n_frames == 9
+    path.write_bytes(b"mine")
+    with pytest.raises(ValueError, match="it exists, and it is not overwritten"):
+        movie.save_gif(path)
+    assert path.read_bytes() == b"mine"
+
+
+def test_matplotlib_animation_and_player(movie):
+    assert "<script" in movie.animation.to_jshtml()
+    player = movie.player()
+    assert player.slider.max == 8
+    player.slider.value = 5
+    movie.draw_frame(5)
+    assert player.image.value == movie.frame_png(5)
+    from IPython.core.formatters import format_display_data
+
+    data, _ = format_display_data(player)
+    assert "frame controls" in data["text/plain"] and "image/png" not in data
+
+
+def test_padding_shows_and_bad_input_is_refused():
+    padded = animate_conv(np.ones((4, 4)), np.ones((3, 3)), padding="same")
+    assert padded.figure.axes[0].get_title() == "input 4×4 with its padding"
+    assert padded.frames == 16
+    with pytest.raises(ValueError, match="interval=0 is not allowed"):
+        animate_conv(line_image(), VERTICAL_LINE_DETECTOR, interval=0)
+    with pytest.raises(ValueError, match=r"kernel of shape \(3,\) is not allowed"):
+        animate_conv(line_image(), np.ones(3))

@@ -1,0 +1,70 @@
+import matplotlib
+
+matplotlib.use("Agg")
+
+import types
+
+import matplotlib.pyplot as plt
+import pytest
+
+from padstride.pictures.curves import accuracy_range
+from padstride.plots import plot_history, plot_tradeoff
+from tests.picture_checks import assert_legible
+
+
+class FakeHistory:
+    """Only what plot_history reads: the pictures module knows no training classes."""
+
+    model_name = "demo"
+
+    def __init__(self):
+        self.rows = [types.SimpleNamespace(epoch=1), types.SimpleNamespace(epoch=2)]
+        self.values = {
+            "loss": [0.5, 0.3],
+            "val_loss": [0.4, 0.35],
+            "accuracy": [0.8, 0.9],
+            "val_accuracy": [0.85, 0.9],
+        }
+
+    def column(self, name):
+        return self.values[name]
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def test_plot_history_labels_say_what_each_line_is():
+    fig = plot_history(FakeHistory())
+    loss_ax, acc_ax = fig.axes
+    assert [line.get_label() for line in acc_ax.lines] == ["demo: training", "demo: test"]
+    assert list(loss_ax.lines[1].get_ydata()) == [0.4, 0.35]
+    assert "lower is better" in loss_ax.get_ylabel() and acc_ax.get_xlabel() == "epoch"
+    assert_legible(fig)
+    with pytest.raises(ValueError, match="needs at least one History"):
+        plot_history()
+
+
+def test_plot_tradeoff_does_not_inflate_small_differences():
+    rows = [
+        types.SimpleNamespace(name="valid", params=2_002_698, seconds_per_epoch=20.0, test_accuracy=0.9807),
+        types.SimpleNamespace(name="same", params=3_231_498, seconds_per_epoch=30.0, test_accuracy=0.989),
+        types.SimpleNamespace(name="same_stride2", params=85_770, seconds_per_epoch=5.0, test_accuracy=0.977),
+    ]
+    fig = plot_tradeoff(rows)
+    ax_params, ax_time = fig.axes
+    assert [ax.get_title() for ax in fig.axes] == ["accuracy against size", "accuracy against time"]
+    assert ax_params.collections[1].get_offsets().tolist() == [[3_231_498.0, 0.989]]
+    low, high = ax_params.get_ylim()
+    assert (low, high) == (0.9, 1.0) and ax_time.get_ylim() == (0.9, 1.0)
+    assert ax_params.get_ylabel() == "test accuracy (axis from 0.90 to 1.00)"
+    assert {t.get_text() for t in ax_params.texts} == {"0.9807", "0.9890", "0.9770"}
+    assert_legible(fig)
+
+
+def test_accuracy_range_reaches_lower_values():
+    assert accuracy_range([0.977, 0.989]) == (0.9, 1.0)
+    assert accuracy_range([0.42, 0.95]) == (0.42, 1.0)
+    assert accuracy_range([0.876]) == (0.87, 1.0)

@@ -1,0 +1,88 @@
+import matplotlib
+
+matplotlib.use("Agg")
+
+import base64
+
+import pytest
+from IPython.core.formatters import format_display_data
+
+from padstride.checks import padding_2d
+from padstride.pictures.explorer import PADDING_CHOICES, padding_choices
+from padstride.pictures.widgets import fallback_box
+from padstride.plots import explore
+
+
+def bundle(widget):
+    data, _ = format_display_data(widget)
+    return data
+
+
+def test_labels_are_keras_names_and_padding_values_are_real_paddings():
+    box = explore()
+    labels = [control.description for control in box.controls.values()]
+    assert labels == ["input size", "kernel_size", "strides", "padding", "dilation_rate"]
+    assert list(box.controls) == ["size", "kernel_size", "strides", "padding", "dilation_rate"]
+    options = box.controls["padding"].options
+    assert [label for label, _ in options] == [label for label, _ in PADDING_CHOICES]
+    for _, value in options:
+        padding_2d(value)  # every value is a padding the package takes as it is
+    assert dict(options)["(0, 1)"] == (0, 1)
+
+
+def test_explore_redraws_valid_and_invalid_settings():
+    box = explore()
+    assert box.figure is not None and box.message.value == ""
+    assert box.picture.layout.display != "none"
+    box.controls["strides"].value = 2
+    box.controls["dilation_rate"].value = 2
+    assert box.figure is None and "strides=2 with dilation_rate=2 is not allowed" in box.message.value
+    assert box.picture.layout.display == "none" and box.picture.value == b""
+    box.controls["dilation_rate"].value = 1
+    box.controls["padding"].value = "valid"
+    box.controls["kernel_size"].value = 7
+    box.controls["size"].value = 3
+    assert "does not fit" in box.message.value and box.picture.layout.display == "none"
+    box.controls["size"].value = 10
+    box.controls["padding"].value = (0, 1)
+    assert box.figure is not None and box.message.value == ""
+    assert box.picture.layout.display != "none"
+    assert box.figure.get_suptitle().startswith("input 10×10, kernel_size=7, strides=2, padding=(0, 1)")
+
+
+def test_the_static_output_has_a_picture_only_when_there_is_one():
+    box = explore(size=8, kernel_size=3, strides=2, padding="same")
+    data = bundle(box)
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert data["text/plain"].startswith("padstride explorer: the controls need a running kernel")
+    assert base64.b64decode(data["image/png"])[:4] == b"\x89PNG"
+    box.controls["dilation_rate"].value = 2  # Keras refuses strides 2 with dilation 2
+    data = bundle(box)
+    assert "image/png" not in data
+    assert "Not possible: strides=2 with dilation_rate=2 is not allowed" in " ".join(
+        data["text/plain"].split()
+    )
+    assert max(len(line) for line in data["text/plain"].splitlines()) <= 100
+    too_big = explore(size=4, kernel_size=5, padding="valid")
+    assert "image/png" not in bundle(too_big) and "does not fit" in bundle(too_big)["text/plain"]
+
+
+def test_start_values_are_checked_and_kept():
+    box = explore(size=28, kernel_size=3, strides=2, padding=((0, 1), (0, 1)))
+    assert box.controls["size"].value == 28  # the slider's range grows to take it
+    assert box.controls["padding"].value == (0, 1)  # the same padding, written the short way
+    odd = explore(padding=((1, 0), (2, 2)))
+    assert odd.controls["padding"].value == ((1, 0), (2, 2))
+    with pytest.raises(ValueError, match="strides=0 is not allowed"):
+        explore(strides=0)
+    with pytest.raises(ValueError, match="padding='full' is not allowed"):
+        explore(padding="full")
+    assert padding_choices(2)[1] == 2 and padding_choices("SAME")[1] == "same"
+
+
+def test_fallback_box_carries_text_and_png_of_the_moment():
+    state = {"png": None}
+    box = fallback_box([], lambda: "text now", lambda: state["png"])
+    assert bundle(box)["text/plain"] == "text now" and "image/png" not in bundle(box)
+    state["png"] = b"\x89PNG fake"
+    assert base64.b64decode(bundle(box)["image/png"]) == b"\x89PNG fake"

@@ -1,0 +1,164 @@
+import csv
+import io
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from padstride.cli import main
+from padstride.model_cli import input_size, load_model
+
+PADSTRIDE = Path(sys.executable).parent / "padstride"
+# Keras' own saving code trips NumPy 2's copy= deprecation; nothing of ours.
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:keras")
+
+
+def error_line(capsys) -> str:
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("padstride: error: "), captured.err
+    assert "Traceback" not in captured.err
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    """A small functional model with two branches, saved as .keras, and one with open sizes."""
+    from padstride._keras import keras
+
+    k = keras()
+    folder = tmp_path_factory.mktemp("models")
+    image = k.Input((28, 28, 1), name="image")
+    a = k.layers.Conv2D(8, 3, name="branch_a")(image)
+    b = k.layers.Conv2D(8, 5, padding="same", strides=2, name="branch_b")(image)
+    b = k.layers.UpSampling2D(2, name="up")(b)
+    joined = k.layers.Concatenate(name="join")([a, k.layers.Cropping2D(1, name="crop")(b)])
+    fixed = folder / "branches.keras"
+    k.Model(image, joined).save(fixed)
+    any_size = k.Input((None, None, 3), name="any")
+    open_sizes = folder / "open.keras"
+    k.Model(any_size, k.layers.Conv2D(4, 3, strides=2, padding="same", name="conv")(any_size)).save(
+        open_sizes
+    )
+    return fixed, open_sizes
+
+
+def test_explain_a_saved_model(saved, capsys):
+    fixed, _ = saved
+    assert main(["explain", str(fixed)]) == 0
+    out = capsys.readouterr().out
+    assert "branch_b (Conv2D)" in out and "from image;" in out
+    assert "join (Concatenate)" in out and "channels 8 + 8 = 16" in out
+    assert max(len(line) for line in out.splitlines()) <= 100
+
+
+def test_csv_output(saved, capsys):
+    fixed, _ = saved
+    assert main(["explain", str(fixed), "--csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert sorted(r["layer"] for r in rows) == ["branch_a", "branch_b", "crop", "join", "up"]
+    assert {r["layer"]: r["output_shape"] for r in rows}["join"] == "26x26x16"
+    assert main(["receptive", "stride", "--csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [int(r["field_height"]) for r in rows] == [3, 7, 15]
+
+
+def test_input_fills_open_sizes(saved, capsys):
+    _, open_sizes = saved
+    assert main(["explain", str(open_sizes), "--input", "225x200"]) == 0
+    assert "conv (Conv2D)  225×200×3  113×100×4" in capsys.readouterr().out
+    assert main(["explain", str(open_sizes)]) == 2
+    assert "its height and width must be known" in error_line(capsys)
+
+
+def test_receptive_of_the_mnist_models(capsys):
+    assert main(["receptive", "stride"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1].split() == ["conv_3", "(Conv2D)", "4×4×32", "15×15", "8", "−4"]
+
+
+def test_receptive_refuses_what_it_cannot_follow(saved, capsys):
+    fixed, _ = saved
+    assert main(["receptive", str(fixed)]) == 2
+    assert "cannot follow layer 'up' (UpSampling2D)" in error_line(capsys)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["explain", "missing.keras"], "missing.keras: no such file"),
+        (["explain", "ResNet5"], "MODEL 'ResNet5' is not allowed: it is neither valid, same or stride"),
+        (["receptive", "ResNet5"], "MODEL 'ResNet5' is not allowed"),
+        (["explain", "VGG16", "--input", "0"], "argument --input: '0' is not a size"),
+        (["explain", "VGG16", "--input", "-3"], "argument --input: '-3' is not a size"),
+        (["explain", "VGG16", "--input", "２２５"], "argument --input: '２２５' is not a size"),
+        (["explain", "VGG16", "--input", "1_0"], "argument --input: '1_0' is not a size"),
+        (["explain", "valid", "--input", "30"], "--input is not allowed with 'valid'"),
+        (
+            ["explain", "VGG16", "--input", "20"],
+            "keras.applications.VGG16 with --input 20x20 cannot be built",
+        ),
+    ],
+)
+def test_bad_input_one_line_exit_2(args, message, capsys):
+    assert main(args) == 2
+    assert message in error_line(capsys)
+
+
+def test_files_that_are_not_models(tmp_path, capsys):
+    text = tmp_path / "notes.txt"
+    text.write_text("hello")
+    assert main(["explain", str(text)]) == 2
+    assert f"{text} is not a saved Keras model: give a .keras file" in error_line(capsys)
+    fake = tmp_path / "fake.keras"
+    fake.write_text("hello")
+    assert main(["explain", str(fake)]) == 2
+    assert "a .keras file is a zip archive, and this is not one" in error_line(capsys)
+    empty_zip = tmp_path / "empty.keras"
+    with zipfile.ZipFile(empty_zip, "w") as archive:
+        archive.writestr("a.txt", "x")
+    assert main(["explain", str(empty_zip)]) == 2
+    assert f"{empty_zip} is not a Keras model Keras can load: KeyError" in error_line(capsys)
+    assert main(["explain", str(tmp_path)]) == 2
+    assert "is a directory, not a saved Keras model" in error_line(capsys)
+    assert text.read_text() == "hello"  # nothing the user owns is touched
+
+
+def test_unsupported_layers_are_named(tmp_path, capsys):
+    from padstride._keras import keras
+
+    k = keras()
+    image = k.Input((8, 8, 1))
+    path = tmp_path / "noise.keras"
+    k.Model(image, k.layers.GaussianNoise(0.1, name="noise")(image)).save(path)
+    assert main(["explain", str(path)]) == 2
+    assert "layer 'noise' is a GaussianNoise, which is not supported" in error_line(capsys)
+
+
+def test_input_sizes():
+    assert input_size("225") == (225, 225) and input_size("225x200") == (225, 200)
+    assert input_size("64×32") == (64, 32)
+
+
+def test_application_names_in_any_case():
+    model, shape = load_model("mobilenetv2", (96, 96))
+    assert model.name == "mobilenetv2_1.00_96" and shape is None
+    assert tuple(model.inputs[0].shape[1:]) == (96, 96, 3)
+
+
+def test_the_installed_command(tmp_path):
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    ok = subprocess.run(
+        [str(PADSTRIDE), "explain", "MobileNetV2", "--input", "97"], capture_output=True, text=True, env=env
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert "Conv1 (Conv2D)" in ok.stdout and ok.stderr == ""
+    bad = subprocess.run(
+        [str(PADSTRIDE), "receptive", str(tmp_path / "none.keras")], capture_output=True, text=True, env=env
+    )
+    assert bad.returncode == 2 and bad.stdout == ""
+    assert bad.stderr == f"padstride: error: {tmp_path / 'none.keras'}: no such file\n"

@@ -1,0 +1,53 @@
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from padstride.filters import VERTICAL_LINE_DETECTOR, line_image
+from padstride.padding import PAD_MODES, pad
+from padstride.plots import draw_pad_modes
+from tests.keras_oracle import conv_map
+from tests.picture_checks import assert_legible
+
+
+@pytest.mark.parametrize("padding", [1, 2])
+def test_pad_modes_show_what_pad_returns_and_keras_computes(keras, padding):
+    image = line_image()
+    fig = draw_pad_modes(image, padding, VERTICAL_LINE_DETECTOR)
+    panels = [ax for ax in fig.axes if ax.get_images()]
+    assert len(panels) == 2 * len(PAD_MODES)
+    for ax, mode in zip(panels, PAD_MODES):
+        (shown,) = ax.get_images()
+        assert shown.get_gid() == f"padded-{mode}"
+        np.testing.assert_array_equal(shown.get_array(), pad(image, padding, mode))
+        (frame,) = [p for p in ax.patches if p.get_gid() == "input"]
+        assert (frame.get_x(), frame.get_width()) == (padding - 0.5, 8)
+    maps = [ax.get_images()[0].get_array() for ax in panels[len(PAD_MODES) :]]
+    for mode, shown in zip(PAD_MODES, maps):
+        np.testing.assert_array_equal(shown, conv_map(pad(image, padding, mode), VERTICAL_LINE_DETECTOR))
+    if padding == 1:
+        np.testing.assert_array_equal(maps[0], conv_map(image, VERTICAL_LINE_DETECTOR, padding="same"))
+        assert maps[0][0, 3] == 2 and maps[3][0, 3] == 3  # zeros above the line weaken the top row
+    # the values are written, legibly, in every feature map, or in none
+    written = [len(ax.texts) for ax in panels[len(PAD_MODES) :]]
+    assert written in ([m.size for m in maps], [0] * len(maps))
+    assert written[0] > 0
+    assert_legible(fig)
+    plt.close(fig)
+
+
+def test_pad_modes_refuse_bad_input():
+    with pytest.raises(ValueError, match="mode='wrap' is not allowed"):
+        draw_pad_modes(line_image(), 1, modes=["wrap"])
+    with pytest.raises(ValueError, match="not 'valid' or 'same'"):
+        draw_pad_modes(line_image(), "same")
+
+
+def test_a_large_image_without_kernel_is_legible():
+    fig = draw_pad_modes(np.random.default_rng(0).random((10, 10)), 4)
+    assert [ax.get_title() for ax in fig.axes] == list(PAD_MODES)
+    assert_legible(fig)
+    plt.close(fig)

@@ -277,6 +277,17 @@ def keras_input_shape(value: object, name: str = "input_shape") -> tuple[int, in
     return tuple(int(v) for v in value)  # type: ignore[return-value]
 
 
+def fraction(value: object, name: str) -> float:
+    """A share above 0 and at most 1 (an accuracy to reach, say), as a float.
+
+    >>> fraction(0.985, "stop_at_accuracy")
+    0.985
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
+        raise ValueError(f"{name}={value!r} is not allowed: give a fraction above 0 and at most 1")
+    return float(value)
+
+
 def real_number(value: object, name: str) -> float:
     """A finite real number (int, float or a NumPy scalar of either), as a float.
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ._keras import keras
-from .checks import is_int, positive_int, real_number
+from .checks import fraction, is_int, positive_int, real_number
 from .tables import render_table
 from .tracing import explain
 
@@ -302,12 +302,6 @@ def _recorder(history: History, test: _TestSet, steps_per_epoch: int, batch_size
     return [Recorder()]
 
 
-def _check_fraction(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 1:
-        raise ValueError(f"{name}={value!r} is not allowed: give a fraction above 0 and at most 1")
-    return float(value)
-
-
 def train(
     model: Any,
     data: Any,
@@ -354,7 +348,7 @@ def train(
     if not isinstance(warmup, (int, float)) or isinstance(warmup, bool) or not 0 <= warmup < 1:
         raise ValueError(f"warmup={warmup!r} is not allowed: give the share of the steps, from 0 to below 1")
     if stop_at_accuracy is not None:
-        stop_at_accuracy = _check_fraction(stop_at_accuracy, "stop_at_accuracy")
+        stop_at_accuracy = fraction(stop_at_accuracy, "stop_at_accuracy")
     if deterministic and jit_compile:
         raise ValueError(
             "jit_compile=True is not allowed with deterministic=True: Keras does not compile with "

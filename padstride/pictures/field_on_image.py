@@ -100,30 +100,9 @@ def draw_field(
     centres = [row.start[a] + np.arange(grid[a]) * row.jump[a] + (row.size[a] - 1) / 2 for a in (0, 1)]
     cy, cx = np.meshgrid(*centres, indexing="ij")
     ax.scatter(cx.ravel(), cy.ravel(), s=6, color=CENTRES, zorder=3, linewidths=0)
-    square = Rectangle(
-        (cols.start - 0.5, rows.start - 0.5),
-        len(cols),
-        len(rows),
-        fill=False,
-        edgecolor=FIELD,
-        linewidth=2.5,
-        zorder=5,
-    )
-    square.set_gid("field")
-    ax.add_patch(square)
+    _span_square(ax, rows, cols, FIELD, "field", linewidth=2.5, zorder=5)
     if (n_rows, n_cols) != (rows, cols):
-        other = Rectangle(
-            (n_cols.start - 0.5, n_rows.start - 0.5),
-            len(n_cols),
-            len(n_rows),
-            fill=False,
-            edgecolor=NEIGHBOUR,
-            linewidth=1.8,
-            linestyle="--",
-            zorder=4,
-        )
-        other.set_gid("neighbour")
-        ax.add_patch(other)
+        _span_square(ax, n_rows, n_cols, NEIGHBOUR, "neighbour", linewidth=1.8, linestyle="--", zorder=4)
     if view is None:
         low = min(rows.start, cols.start, n_cols.start, 0) - 0.5
         high = max(rows.stop, cols.stop, n_cols.stop, height, width) - 0.5
@@ -134,7 +113,7 @@ def draw_field(
     ax.set_ylim(high + margin, low - margin)
     ax.set_xticks([])
     ax.set_yticks([])
-    size = f"{row.size[0]}×{row.size[1]}" if row.size[0] != row.size[1] else f"{row.size[0]}×{row.size[0]}"
+    size = f"{row.size[0]}×{row.size[1]}"
     jump = row.jump[0] if row.jump[0] == row.jump[1] else row.jump
     ax.set_title(title or f"{row.name}: field {size}, jump {jump}", fontsize=TEXT)
     handles = [
@@ -161,6 +140,17 @@ def draw_field(
             handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01), fontsize=SMALL, frameon=False
         )
     return fig
+
+
+def _span_square(ax: Any, rows: range, cols: range, colour: str, gid: str, **style: Any) -> None:
+    """An unfilled square around the input rows and columns of one field."""
+    from matplotlib.patches import Rectangle
+
+    square = Rectangle(
+        (cols.start - 0.5, rows.start - 0.5), len(cols), len(rows), fill=False, edgecolor=colour, **style
+    )
+    square.set_gid(gid)
+    ax.add_patch(square)
 
 
 def _one_colour(colour: str):

@@ -26,7 +26,7 @@ setup: $(STAMP)
 # Re-created when missing or stale (a Python that no longer runs, e.g. a moved folder),
 # re-installed when pyproject.toml or constraints.txt change; otherwise nothing to do.
 $(STAMP): pyproject.toml constraints.txt
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "padstride needs Python 3.10 or newer; this is " + sys.version.split()[0] + " (set PYTHON=...)")'
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "padstride needs Python 3.11 or newer (Keras 3.15 does); this is " + sys.version.split()[0] + " (set PYTHON=...)")'
 	@if ! $(BIN)/python -c 'import sys' >/dev/null 2>&1; then \
 		echo "creating $(VENV)"; rm -rf $(VENV); $(PYTHON) -m venv $(VENV); fi
 	$(BIN)/python -m pip install --quiet --upgrade pip

@@ -8,6 +8,7 @@ learner, so the import runs with file descriptor 2 pointed at /dev/null.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import sys
 from types import ModuleType
@@ -38,6 +39,35 @@ def quiet_tensorflow() -> None:
     keras()
 
 
+# The oldest Keras whose behaviour the package reproduces: Keras 3.14 and older return a map
+# where a kernel does not fit (instead of refusing), skip the output_padding check, and refuse
+# strides with dilation in SeparableConv2D and DepthwiseConv2D.
+OLDEST_KERAS = (3, 15)
+
+
+def check_keras_version(version: str) -> str:
+    """Return ``version`` if it is Keras 3.15 or newer; refuse an older Keras by name.
+
+    >>> check_keras_version("3.15.1")
+    '3.15.1'
+    >>> check_keras_version("3.12.4")
+    Traceback (most recent call last):
+    ...
+    RuntimeError: padstride needs Keras 3.15 or newer, and this is Keras 3.12.4 (Python 3.11 or newer installs it: pip install 'keras>=3.15')
+    """
+    numbers = []
+    for part in version.split(".")[:2]:
+        digits = "".join(itertools.takewhile(str.isdigit, part))
+        numbers.append(int(digits) if digits else 0)
+    if tuple(numbers) < OLDEST_KERAS:
+        oldest = ".".join(map(str, OLDEST_KERAS))
+        raise RuntimeError(
+            f"padstride needs Keras {oldest} or newer, and this is Keras {version} "
+            f"(Python 3.11 or newer installs it: pip install 'keras>={oldest}')"
+        )
+    return version
+
+
 def keras() -> ModuleType:
     """Return the ``keras`` module, importing TensorFlow quietly the first time."""
     if "keras" not in sys.modules:
@@ -47,4 +77,5 @@ def keras() -> ModuleType:
             import tensorflow  # noqa: F401
     import keras as module
 
+    check_keras_version(module.__version__)
     return module

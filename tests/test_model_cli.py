@@ -139,6 +139,15 @@ def test_unsupported_layers_are_named(tmp_path, capsys):
     assert "layer 'noise' is a GaussianNoise, which is not supported" in error_line(capsys)
 
 
+def test_an_older_keras_is_refused_in_one_line(monkeypatch, capsys):
+    from padstride._keras import keras
+
+    monkeypatch.setattr(keras(), "__version__", "3.12.4")
+    assert main(["explain", "valid"]) == 1
+    line = error_line(capsys)
+    assert "needs Keras 3.15 or newer, and this is Keras 3.12.4" in line
+
+
 def test_input_sizes():
     assert input_size("225") == (225, 225) and input_size("225x200") == (225, 200)
     assert input_size("64×32") == (64, 32)

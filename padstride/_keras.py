@@ -39,9 +39,9 @@ def quiet_tensorflow() -> None:
     keras()
 
 
-# The oldest Keras whose behaviour the package reproduces: Keras 3.14 and older return a map
-# where a kernel does not fit (instead of refusing), skip the output_padding check, and refuse
-# strides with dilation in SeparableConv2D and DepthwiseConv2D.
+# The oldest Keras whose behaviour the package reproduces: Keras 3.13 and older return a map
+# where a kernel does not fit (instead of refusing) and skip the output_padding check; 3.14 and
+# older refuse strides with dilation in SeparableConv2D and DepthwiseConv2D.
 OLDEST_KERAS = (3, 15)
 
 

@@ -8,8 +8,8 @@ learner, so the import runs with file descriptor 2 pointed at /dev/null.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import os
+import re
 import sys
 from types import ModuleType
 
@@ -55,11 +55,8 @@ def check_keras_version(version: str) -> str:
     ...
     RuntimeError: padstride needs Keras 3.15 or newer, and this is Keras 3.12.4 (Python 3.11 or newer installs it: pip install 'keras>=3.15')
     """
-    numbers = []
-    for part in version.split(".")[:2]:
-        digits = "".join(itertools.takewhile(str.isdigit, part))
-        numbers.append(int(digits) if digits else 0)
-    if tuple(numbers) < OLDEST_KERAS:
+    major_minor = tuple(int(number) for number in re.findall(r"\d+", version)[:2])
+    if major_minor < OLDEST_KERAS:
         oldest = ".".join(map(str, OLDEST_KERAS))
         raise RuntimeError(
             f"padstride needs Keras {oldest} or newer, and this is Keras {version} "

@@ -111,7 +111,7 @@ def conv_arithmetic(
 
 
 def _axis(n: int, k: int, s: int, pad: str | tuple[int, int], d: int) -> AxisArithmetic:
-    eff = (k - 1) * d + 1
+    eff = effective_kernel_size(k, d)
     eff_text = f"{eff}" if d == 1 else f"(({k} {MINUS} 1)·{d} + 1)"
     if pad == "same":
         out = ceil_div(n, s)

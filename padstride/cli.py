@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from . import __version__, checks
-from .arithmetic import MINUS, TIMES, conv_arithmetic_2d, describe_axes
+from .arithmetic import MINUS, TIMES, conv_arithmetic_2d, describe_axes, window_positions
 from .model_cli import add_model_commands, run_explain, run_receptive
 
 EXIT_USAGE = 2
@@ -167,8 +167,9 @@ def _run_size(args: argparse.Namespace) -> str:
 def _run_demo(args: argparse.Namespace) -> str:
     # The arithmetic first, without TensorFlow: whether the kernel fits the 8×8 image
     # with this padding, and how large the padded image gets, before any array exists.
-    h, w = conv_arithmetic_2d((8, 8), args.kernel_size, args.strides, args.padding, args.dilation_rate)
-    padded = (8 + h.pad_before + h.pad_after, 8 + w.pad_before + w.pad_after)
+    padded = window_positions(
+        (8, 8), args.kernel_size, args.strides, args.padding, args.dilation_rate
+    ).padded_shape
     if max(padded) > DEMO_MAX_PADDED:
         raise ValueError(
             f"padding={args.padding!r} is not allowed in the demo: it pads the 8{TIMES}8 image to "

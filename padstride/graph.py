@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import checks
+from .layer_shapes import shape_text
 
 
 @dataclass(frozen=True)
@@ -159,13 +160,6 @@ def _walk_sequential(model: Any, input_shape: Any) -> Graph:
     return _chain(list(model.layers), shape, name=name)
 
 
-def _input_name(model: Any) -> str | None:
-    try:
-        return model.inputs[0]._keras_history.operation.name
-    except (AttributeError, IndexError, ValueError):
-        return None
-
-
 def _known_shape(name: str, declared: tuple, input_shape: Any, model_name: str) -> tuple[int, ...]:
     """The model's input shape (without the batch axis), its open sizes filled from
     ``input_shape``; refused while any stays unknown."""
@@ -178,7 +172,7 @@ def _known_shape(name: str, declared: tuple, input_shape: Any, model_name: str) 
         given = checks.input_shape_hwc(input_shape) if len(declared) == 3 else None
         if given is None:
             raise ValueError(
-                f"input_shape={input_shape!r} is not allowed: model {model_name!r} takes {_show(declared)} inputs, "
+                f"input_shape={input_shape!r} is not allowed: model {model_name!r} takes {shape_text(declared)} inputs, "
                 "not images"
             )
         if len(input_shape) == 2 and declared[2] is not None:
@@ -187,21 +181,17 @@ def _known_shape(name: str, declared: tuple, input_shape: Any, model_name: str) 
             if have is not None and have != want:
                 raise ValueError(
                     f"input_shape={input_shape!r} is not allowed: model {model_name!r} is built for "
-                    f"{_show(declared)} inputs ({axis} {have}); input_shape may only fill in sizes it leaves open"
+                    f"{shape_text(declared)} inputs ({axis} {have}); input_shape may only fill in sizes it leaves open"
                 )
         return given
     unknown = [axis for axis, size in zip(axes, declared) if size is None]
     if unknown:
         raise ValueError(
-            f"model input {name!r} has shape {_show(declared)}: its {' and '.join(unknown)} must be known "
+            f"model input {name!r} has shape {shape_text(declared)}: its {' and '.join(unknown)} must be known "
             "to compute sizes; pass input_shape=(height, width) or build the model with "
             "keras.Input((height, width, channels))"
         )
     return tuple(int(d) for d in declared)
-
-
-def _show(shape: tuple) -> str:
-    return "×".join("?" if d is None else str(d) for d in shape)
 
 
 class _Walker:

@@ -26,6 +26,7 @@ from .arithmetic import (
     conv_arithmetic,
     conv_arithmetic_2d,
     describe_axes,
+    effective_kernel_size,
     pool_arithmetic,
 )
 from .transpose import conv_transpose_output_size
@@ -65,6 +66,8 @@ SUPPORTED_LAYERS = (
 )
 
 MERGE_LAYERS = ("Add", "Subtract", "Multiply", "Average", "Maximum")
+# The layers that take several inputs: where paths of a graph meet.
+JOIN_LAYERS = (*MERGE_LAYERS, "Concatenate")
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,7 @@ def layer_step(kind: str, config: dict, input_shapes: Sequence[Shape], name: str
             f"layer {name!r} uses data_format={config['data_format']!r}: only 'channels_last' is supported"
         )
     shapes = [tuple(int(d) for d in shape) for shape in input_shapes]
-    if kind not in (*MERGE_LAYERS, "Concatenate") and len(shapes) != 1:
+    if kind not in JOIN_LAYERS and len(shapes) != 1:
         raise ValueError(f"layer {name!r} ({kind}) is called on {len(shapes)} inputs; it takes one")
     return rule(config, shapes, name)
 
@@ -198,7 +201,7 @@ def _transpose(config, shapes, name):
             out = conv_transpose_output_size(n, k, s, padding, op, d)
         except ValueError as error:
             raise ValueError(f"layer {name!r}: {error}") from None
-        eff = (k - 1) * d + 1
+        eff = effective_kernel_size(k, d)
         if padding == "same" and op is None:
             texts.append(f"{n}·{s} = {out}")
         elif padding == "same":

@@ -61,17 +61,20 @@ def run_explain(args: argparse.Namespace) -> str:
     """The text ``padstride explain`` prints."""
     from .tracing import explain
 
-    model, shape = load_model(args.model, args.input)
-    rows = explain(model, input_shape=shape)
-    return rows.to_csv().rstrip("\n") if args.csv else rows.table()
+    return _report(args, explain)
 
 
 def run_receptive(args: argparse.Namespace) -> str:
     """The text ``padstride receptive`` prints."""
     from .receptive import receptive_field
 
+    return _report(args, receptive_field)
+
+
+def _report(args: argparse.Namespace, trace: Any) -> str:
+    """MODEL traced by ``trace`` (explain or receptive_field), as a table or as CSV."""
     model, shape = load_model(args.model, args.input)
-    rows = receptive_field(model, input_shape=shape)
+    rows = trace(model, input_shape=shape)
     return rows.to_csv().rstrip("\n") if args.csv else rows.table()
 
 

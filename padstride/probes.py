@@ -43,11 +43,7 @@ def keras_same_padding(
     >>> keras_same_padding(8, 4)
     (1, 2)
     """
-    size = checks.positive_int(size, "size")
-    kernel_size = checks.positive_int(kernel_size, "kernel_size")
-    strides = checks.positive_int(strides, "strides")
-    dilation_rate = checks.positive_int(dilation_rate, "dilation_rate")
-    checks.no_strides_with_dilation((strides,), (dilation_rate,))
+    size, kernel_size, strides, dilation_rate = checks.conv_axis(size, kernel_size, strides, dilation_rate)
     layers = keras().layers
     rng = np.random.default_rng(0)
     row = rng.normal(size=(1, 1, size, 1)).astype("float32")

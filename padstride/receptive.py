@@ -36,9 +36,9 @@ from typing import Any
 
 from .arithmetic import MINUS, TIMES
 from .graph import walk
-from .layer_shapes import axes_of, shape_text
-from .tables import render_table
-from .tracing import explain_graph, layer_cell, wrap
+from .layer_shapes import JOIN_LAYERS, axes_of, shape_text
+from .tables import render_csv, render_table
+from .tracing import explain_graph, layer_cell
 
 Axis = tuple[int, int, int]  # (size, jump, start) of one axis
 Extent = tuple[tuple[int, int], tuple[int, int]]  # (first, last) row and column read
@@ -54,7 +54,6 @@ WINDOW_LAYERS = (
 )
 POINTWISE_LAYERS = ("BatchNormalization", "Activation", "ReLU", "Dropout", "Rescaling", "Normalization")
 GLOBAL_POOLING = ("GlobalAveragePooling2D", "GlobalMaxPooling2D")
-MERGES = ("Add", "Subtract", "Multiply", "Average", "Maximum", "Concatenate")
 
 
 @dataclass(frozen=True)
@@ -133,11 +132,7 @@ class ReceptiveField(list):
             notes.append((len(cells), "; ".join(parts)))
             previous = (row.name,)
             extents[row.name] = row.extent
-        lines = render_table(headers, cells).splitlines()
-        for end, note in reversed(notes):
-            if note:
-                lines[2 + end : 2 + end] = wrap(note)
-        return "\n".join(lines)
+        return render_table(headers, cells, notes=notes)
 
     def _global_note(self, row: FieldRow) -> str:
         (top, bottom), (left, right) = row.extent
@@ -152,19 +147,13 @@ class ReceptiveField(list):
     def to_csv(self) -> str:
         """One CSV line per row: layer, kind, output_shape, field, jump and start per axis,
         global, exact, aligned, note."""
-        import csv
-        import io
-
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(
-            (
-                "layer", "kind", "output_shape", "field_height", "field_width", "jump_height", "jump_width",
-                "start_height", "start_width", "global", "exact", "aligned", "note",
-            )
+        headers = (
+            "layer", "kind", "output_shape", "field_height", "field_width", "jump_height", "jump_width",
+            "start_height", "start_width", "global", "exact", "aligned", "note",
         )  # fmt: skip
-        for row in self:
-            writer.writerow(
+        return render_csv(
+            headers,
+            (
                 (
                     row.name,
                     row.kind,
@@ -177,8 +166,9 @@ class ReceptiveField(list):
                     row.aligned,
                     row.note,
                 )
-            )
-        return buffer.getvalue()
+                for row in self
+            ),
+        )
 
     def __str__(self) -> str:
         return self.table()
@@ -261,7 +251,7 @@ def _apply(call, trace, inputs: list[_State], image: tuple[int, int]) -> tuple[_
     state whose local field is its convolutional path."""
     kind, name = call.kind, call.label
     spatial_out = len(trace.output_shape) == 3
-    if kind in MERGES:
+    if kind in JOIN_LAYERS:
         return (*_merge(call, trace, inputs, image), inputs[0])
     (state,) = inputs
     if kind in WINDOW_LAYERS:
@@ -323,10 +313,15 @@ def _coverage(state: _State, image: tuple[int, int]) -> Extent | None:
         parts = [tuple(parts)]
     if state.extent is not None:
         parts.append(state.extent)
-    if not parts:
+    return _bounding(parts)
+
+
+def _bounding(extents: list[Extent]) -> Extent | None:
+    """The smallest extent holding all of ``extents``; None for none."""
+    if not extents:
         return None
     return tuple(  # type: ignore[return-value]
-        (min(p[axis][0] for p in parts), max(p[axis][1] for p in parts)) for axis in (0, 1)
+        (min(e[axis][0] for e in extents), max(e[axis][1] for e in extents)) for axis in (0, 1)
     )
 
 
@@ -399,11 +394,7 @@ def _union_extents(inputs: list[_State], image: tuple[int, int], local: bool = T
         extent = _coverage(state, image) if local else state.extent
         if extent is not None:
             extents.append(extent)
-    if not extents:
-        return None
-    return tuple(  # type: ignore[return-value]
-        (min(e[axis][0] for e in extents), max(e[axis][1] for e in extents)) for axis in (0, 1)
-    )
+    return _bounding(extents)
 
 
 def _union(axes: list[Axis], n: int) -> tuple[Axis, bool, bool]:

@@ -9,7 +9,12 @@ dense   1,290
 
 from __future__ import annotations
 
+import csv
+import io
+import textwrap
 from collections.abc import Iterable, Sequence
+
+WIDTH = 100  # tables fit 100 columns; longer notes continue on the next line
 
 
 def render_table(
@@ -17,9 +22,11 @@ def render_table(
     rows: Iterable[Sequence[str]],
     right: Iterable[int] = (),
     footer: Sequence[str] = (),
+    notes: Iterable[tuple[int, str]] = (),
 ) -> str:
     """Columns two spaces apart, a rule under the headers; the columns in ``right`` are
-    aligned right. ``footer`` lines follow a second rule.
+    aligned right. ``footer`` lines follow a second rule. Each ``(n, text)`` of ``notes``
+    (in order of n) goes, indented and wrapped, under the first n rows.
 
     >>> print(render_table(("a", "b"), [("1", "2")], footer=["total 3"]))
     a  b
@@ -41,6 +48,28 @@ def render_table(
 
     rule = "-" * (sum(widths) + 2 * (len(widths) - 1))
     lines = [line(headers), rule, *map(line, rows)]
+    for end, note in reversed(list(notes)):  # from the bottom, so earlier places stay put
+        lines[2 + end : 2 + end] = wrap(note)
     if footer:
         lines += [rule, *footer]
     return "\n".join(lines)
+
+
+def wrap(text: str, indent: str = "    ") -> list[str]:
+    """Indented lines of at most WIDTH columns; continuation lines indented further."""
+    return textwrap.wrap(
+        text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ", break_on_hyphens=False
+    )
+
+
+def render_csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """The headers and rows as CSV text, one line each.
+
+    >>> render_csv(("layer", "params"), [("conv", 320)])
+    'layer,params\\nconv,320\\n'
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buffer.getvalue()

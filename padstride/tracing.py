@@ -10,20 +10,16 @@ twice (two rows), models inside models.
 
 from __future__ import annotations
 
-import csv
-import io
-import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
 from .arithmetic import AxisArithmetic
 from .graph import Graph, walk
 from .layer_shapes import SUPPORTED_LAYERS, layer_step, shape_text
-from .tables import render_table
+from .tables import render_csv, render_table
 
 __all__ = ["SUPPORTED_LAYERS", "Explanation", "LayerTrace", "explain", "explain_graph", "trace_layers"]
 
-WIDTH = 100  # tables fit 100 columns; longer arithmetic continues on the next line
 FLOPS_HEADER = "FLOPs (2×MACs)"
 
 
@@ -95,48 +91,44 @@ class Explanation(list):
             f"total params: {self.params:,}",
             f"total FLOPs per image: {self.flops:,} (2 per multiply-add of the convolutions and Dense layers)",
         ]
-        lines = render_table(headers, cells, right=(3, 4), footer=footer).splitlines()
-        # Each call's note goes under its last line of columns (2 header lines come first).
-        for end, note in reversed(notes):
-            lines[2 + end : 2 + end] = wrap(note)
-        return "\n".join(lines)
+        # Each call's note goes under its last line of columns.
+        return render_table(headers, cells, right=(3, 4), footer=footer, notes=notes)
 
     def to_csv(self) -> str:
         """One CSV line per call: layer, kind, inbound, input_shapes, output_shape, params,
         flops, arithmetic (shapes as 28x28x1, several separated by ';')."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(
-            ("layer", "kind", "inbound", "input_shapes", "output_shape", "params", "flops", "arithmetic")
+        headers = (
+            "layer",
+            "kind",
+            "inbound",
+            "input_shapes",
+            "output_shape",
+            "params",
+            "flops",
+            "arithmetic",
         )
-        for row in self:
-            shapes = row.input_shapes or (row.input_shape,)
-            writer.writerow(
+        return render_csv(
+            headers,
+            (
                 (
                     row.name,
                     row.kind,
                     ";".join(row.inbound),
-                    ";".join(_ascii_shape(s) for s in shapes),
+                    ";".join(_ascii_shape(s) for s in row.input_shapes or (row.input_shape,)),
                     _ascii_shape(row.output_shape),
                     row.params,
                     row.flops,
                     row.arithmetic,
                 )
-            )
-        return buffer.getvalue()
+                for row in self
+            ),
+        )
 
     def __str__(self) -> str:
         return self.table()
 
     def _repr_pretty_(self, printer, cycle) -> None:  # IPython shows the table
         printer.text(self.table())
-
-
-def wrap(text: str, indent: str = "    ") -> list[str]:
-    """Indented lines of at most WIDTH columns; continuation lines indented further."""
-    return textwrap.wrap(
-        text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ", break_on_hyphens=False
-    )
 
 
 def layer_cell(label: str, kind: str) -> str:

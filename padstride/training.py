@@ -210,9 +210,10 @@ def _compute_in(model: Any, policy: str) -> list[tuple[Any, Any]]:
 class _TestSet:
     """Loss and accuracy of the model on the test images, in fixed batches (one traced function)."""
 
-    def __init__(self, model: Any, x: np.ndarray, y: np.ndarray):
+    def __init__(self, model: Any, images: np.ndarray, labels: np.ndarray):
         import tensorflow as tf
 
+        x, y = prepare(images), np.asarray(labels).astype("int64")
         self.batches = [
             (tf.constant(x[i : i + TEST_BATCH]), y[i : i + TEST_BATCH]) for i in range(0, len(x), TEST_BATCH)
         ]
@@ -230,13 +231,20 @@ class _TestSet:
         return loss / self.count, correct / self.count
 
 
-def _recorder(history: History, test: _TestSet, steps_per_epoch: int, batch_size: int, options: dict):
-    """The callback that times epochs, checks the test set and stops at the target accuracy."""
+def _recorder(
+    history: History,
+    test: _TestSet,
+    steps_per_epoch: int,
+    batch_size: int,
+    *,
+    target: float | None,
+    every: int,
+    quiet: bool,
+    epochs: int,
+):
+    """The callback that times epochs, checks the test set every ``every`` steps and stops at
+    the ``target`` accuracy."""
     k = keras()
-    target = options["stop_at_accuracy"]
-    every = options["eval_every"]
-    quiet = options["quiet"]
-    epochs = options["epochs"]
     images_in_data = history.images_per_epoch
 
     def _images(epoch: int, steps: int) -> int:
@@ -396,19 +404,22 @@ def train(
         train_data = pipeline(
             x_train, np.asarray(y_train).astype("int32"), batch_size, seed if seed is not None else 0
         )
-        test = _TestSet(model, prepare(x_test), np.asarray(y_test).astype("int64"))
-        options = {
-            "stop_at_accuracy": stop_at_accuracy,
-            "eval_every": eval_every,
-            "quiet": quiet,
-            "epochs": epochs,
-        }
+        test = _TestSet(model, x_test, y_test)
         model.fit(
             train_data,
             epochs=epochs,
             shuffle=False,  # the dataset shuffles itself, with the seed
             verbose=0,
-            callbacks=_recorder(history, test, steps_per_epoch, batch_size, options),
+            callbacks=_recorder(
+                history,
+                test,
+                steps_per_epoch,
+                batch_size,
+                target=stop_at_accuracy,
+                every=eval_every,
+                quiet=quiet,
+                epochs=epochs,
+            ),
         )
     finally:
         for layer, policy in saved:
@@ -419,7 +430,7 @@ def train(
 def evaluate(model: Any, data: Any) -> float:
     """Test accuracy of a trained model."""
     _, (x_test, y_test) = data
-    test = _TestSet(model, prepare(x_test), np.asarray(y_test).astype("int64"))
+    test = _TestSet(model, x_test, y_test)
     return test.evaluate()[1]
 
 

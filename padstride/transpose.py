@@ -15,13 +15,13 @@ range(27, 29)
 from __future__ import annotations
 
 from . import checks
-from .arithmetic import MINUS, IntOrPair, Padding, ceil_div, conv_arithmetic
+from .arithmetic import MINUS, IntOrPair, Padding, ceil_div, conv_arithmetic, effective_kernel_size
 
 
 def _transpose_axis(n: int, k: int, s: int, padding: str, output_padding: int | None, d: int) -> int:
     n, k, s, d = checks.conv_axis(n, k, s, d)
     word = checks.padding_word(padding)  # Conv2DTranspose takes no pixel counts
-    eff = (k - 1) * d + 1
+    eff = effective_kernel_size(k, d)
     if output_padding is not None:
         op = checks.pixel_count(output_padding, "output_padding")
         if op >= s:
@@ -106,7 +106,7 @@ def conv_input_sizes(
     if pad == "same":
         return range((m - 1) * s + 1, m * s + 1)
     before, after = (0, 0) if pad == "valid" else pad
-    lowest = (m - 1) * s + (k - 1) * d + 1 - before - after
+    lowest = (m - 1) * s + effective_kernel_size(k, d) - before - after
     return range(max(lowest, 1), lowest + s)
 
 
@@ -123,12 +123,12 @@ def output_padding_for(
     """
     n, k, s, d = checks.conv_axis(size, kernel_size, strides, dilation_rate)
     word = checks.padding_word(padding)
-    m = conv_arithmetic(n, k, s, word, d).output
+    forward = conv_arithmetic(n, k, s, word, d)
+    m, eff = forward.output, forward.effective_kernel
     if conv_transpose_output_size(m, k, s, word, None, d) == n:
         return None
     # Solve (m − 1)·s + base + op = n for op; it lies in 0 … s − 1 (n is one of the
     # strides sizes conv_input_sizes lists for m).
-    eff = (k - 1) * d + 1
     op = n - (m - 1) * s - (eff if word == "valid" else eff % 2)
     if conv_transpose_output_size(m, k, s, word, op, d) != n:  # pragma: no cover - arithmetic says never
         raise AssertionError(f"output_padding={op} does not lead back to {n}")

@@ -80,19 +80,27 @@ def window_frame(ax: Any, grid: WindowGrid, row: int, col: int) -> Any:
 
 
 def outline(
-    ax: Any, top: float, left: float, shape: tuple[int, int], color: str | None = None, gid: str = "input"
+    ax: Any,
+    top: float,
+    left: float,
+    shape: tuple[int, int],
+    color: str | None = None,
+    gid: str = "input",
+    **style: Any,
 ) -> Any:
     """A rectangle around ``shape`` (rows, columns) cells of an image drawn with imshow
-    (pixel centres at integers), starting at (top, left)."""
+    (pixel centres at integers), starting at (top, left); ``style`` goes to the Rectangle
+    (a line 2.5 wide unless it says otherwise)."""
     from matplotlib.patches import Rectangle
 
+    style.setdefault("linewidth", 2.5)
     frame = Rectangle(
         (left - 0.5, top - 0.5),
         shape[1],
         shape[0],
         fill=False,
         edgecolor=color or COLORS["pad"],
-        linewidth=2.5,
+        **style,
     )
     frame.set_gid(gid)
     ax.add_patch(frame)

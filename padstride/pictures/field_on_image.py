@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..receptive import FieldRow, ReceptiveField
+from .cells import outline
 from .palette import COLORS, SMALL, TEXT, figure
 
 FIELD = COLORS["window"]  # blue
@@ -89,9 +90,7 @@ def draw_field(
     ax.add_patch(outside)
     picture = np.full((height, width), 0.8) if image is None else np.asarray(image, dtype=float)
     ax.imshow(picture, cmap="gray", vmin=0, vmax=1, interpolation="nearest", zorder=0)
-    frame = Rectangle((-0.5, -0.5), width, height, fill=False, edgecolor="black", linewidth=1, zorder=1)
-    frame.set_gid("image")
-    ax.add_patch(frame)
+    outline(ax, 0, 0, (height, width), "black", "image", linewidth=1, zorder=1)
     if measured is not None:
         shade = np.ma.masked_where(~np.asarray(measured, dtype=bool), np.ones((height, width)))
         ax.imshow(
@@ -100,9 +99,12 @@ def draw_field(
     centres = [row.start[a] + np.arange(grid[a]) * row.jump[a] + (row.size[a] - 1) / 2 for a in (0, 1)]
     cy, cx = np.meshgrid(*centres, indexing="ij")
     ax.scatter(cx.ravel(), cy.ravel(), s=6, color=CENTRES, zorder=3, linewidths=0)
-    _span_square(ax, rows, cols, FIELD, "field", linewidth=2.5, zorder=5)
+    outline(ax, rows.start, cols.start, (len(rows), len(cols)), FIELD, "field", zorder=5)
     if (n_rows, n_cols) != (rows, cols):
-        _span_square(ax, n_rows, n_cols, NEIGHBOUR, "neighbour", linewidth=1.8, linestyle="--", zorder=4)
+        outline(
+            ax, n_rows.start, n_cols.start, (len(n_rows), len(n_cols)), NEIGHBOUR, "neighbour",
+            linewidth=1.8, linestyle="--", zorder=4,
+        )  # fmt: skip
     if view is None:
         low = min(rows.start, cols.start, n_cols.start, 0) - 0.5
         high = max(rows.stop, cols.stop, n_cols.stop, height, width) - 0.5
@@ -140,17 +142,6 @@ def draw_field(
             handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01), fontsize=SMALL, frameon=False
         )
     return fig
-
-
-def _span_square(ax: Any, rows: range, cols: range, colour: str, gid: str, **style: Any) -> None:
-    """An unfilled square around the input rows and columns of one field."""
-    from matplotlib.patches import Rectangle
-
-    square = Rectangle(
-        (cols.start - 0.5, rows.start - 0.5), len(cols), len(rows), fill=False, edgecolor=colour, **style
-    )
-    square.set_gid(gid)
-    ax.add_patch(square)
 
 
 def _one_colour(colour: str):

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..arithmetic import IntOrPair, Padding, describe_axes, window_positions
+from ..arithmetic import IntOrPair, Padding, ceil_div, describe_axes, window_positions
 from ..checks import image_2d
 from .cells import (
     MAX_LABELLED,
@@ -266,7 +266,7 @@ def draw_conv_steps(
     grid = window_positions(image.shape, kernel.shape, strides, padding, dilation_rate)
     n = len(first_row)
     cols = min(n, 3)
-    rows = -(-n // cols)
+    rows = ceil_div(n, cols)
     fig, axes = figure(3.0 * cols, 3.6 * rows + 0.6, nrows=rows, ncols=cols, squeeze=False)
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)

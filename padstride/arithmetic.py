@@ -143,7 +143,7 @@ def _padding_phrase(kind: str, before: int, after: int) -> str:
         return 'padding="valid"'
     if before == after:
         return f"padding={before}"
-    return f"padding=({before}, {after})"
+    return f"zeros (before, after) = ({before}, {after})"
 
 
 def conv_arithmetic_2d(
@@ -185,8 +185,11 @@ def conv_output_size(
 ) -> int | tuple[int, int]:
     """Output size of a convolution, as Keras' Conv2D computes it.
 
-    ``padding`` is "valid", "same" (any case), an int p (p zeros on each side) or a
-    (before, after) pair. Pairs for size, kernel_size, strides or dilation_rate mean (height, width).
+    ``padding`` is "valid", "same" (any case) or zeros, as Keras' ZeroPadding layers read
+    them. With one int size (one axis): an int p (p on each side) or (before, after), as
+    ZeroPadding1D. With a (height, width) size, or a pair for kernel_size, strides or
+    dilation_rate: an int, a (height, width) pair (each axis symmetric) or
+    ((top, bottom), (left, right)), as ZeroPadding2D.
 
     >>> conv_output_size(8, 3)
     6
@@ -194,6 +197,8 @@ def conv_output_size(
     3
     >>> conv_output_size((8, 8), (3, 3), strides=(2, 2), padding="same")
     (4, 4)
+    >>> conv_output_size((9, 8), 3, padding=(0, 1))  # height 0 on each side, width 1
+    (7, 8)
     """
     if checks.any_pair(size, kernel_size, strides, dilation_rate) or checks.is_nested_padding(padding):
         h, w = conv_arithmetic_2d(size, kernel_size, strides, padding, dilation_rate)

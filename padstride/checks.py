@@ -107,7 +107,7 @@ def padding_word(value: object, *, exact_case: bool = False, name: str = "paddin
     'same'
     """
     word = value if exact_case or not isinstance(value, str) else value.lower()
-    if word not in PADDING_WORDS:
+    if not isinstance(word, str) or word not in PADDING_WORDS:
         if exact_case:
             allowed = "'valid' or 'same' (lower case: Keras' pooling layers take no other spelling)"
         else:
@@ -116,12 +116,19 @@ def padding_word(value: object, *, exact_case: bool = False, name: str = "paddin
     return word
 
 
+def _plain(value: object) -> object:
+    """A NumPy array or number as the list or int it holds; anything else as it is."""
+    return value.tolist() if hasattr(value, "tolist") and not isinstance(value, str) else value
+
+
 def axis_padding(value: object) -> AxisPadding:
-    """One axis' padding: "valid" or "same" (any case), p zeros on each side, or (before, after).
+    """One axis' padding, as Keras' ZeroPadding1D reads it: "valid" or "same" (any case),
+    p zeros on each side, or (before, after).
 
     >>> axis_padding((0, 1))
     (0, 1)
     """
+    value = _plain(value)
     if isinstance(value, str):
         try:
             return padding_word(value)
@@ -133,32 +140,59 @@ def axis_padding(value: object) -> AxisPadding:
     elif is_pair(value) and len(value) == 2 and all(is_int(v) for v in value):
         return (pixel_count(value[0]), pixel_count(value[1]))
     raise ValueError(
-        f"padding={value!r} is not allowed: use 'valid', 'same', an int, a (before, after) pair "
-        "or ((top, bottom), (left, right))"
+        f"padding={value!r} is not allowed: use 'valid', 'same', an int or a (before, after) pair (one axis)"
     )
 
 
-def padding_2d(value: object) -> tuple[AxisPadding, AxisPadding]:
-    """Padding for (height, width): a word, an int or a (before, after) pair applies to both
-    axes; ((top, bottom), (left, right)) sets each.
+PADDING_2D_ALLOWED = (
+    "use 'valid', 'same', an int (zeros on every side), a (height, width) pair (each axis "
+    "symmetric, as in Keras' ZeroPadding2D) or ((top, bottom), (left, right))"
+)
 
+
+def padding_2d(value: object) -> tuple[AxisPadding, AxisPadding]:
+    """Padding for (height, width), as Keras' ZeroPadding2D reads numbers: an int p pads
+    every side by p; a pair (h, w) pads h on top and bottom and w left and right; each
+    item may also be a (before, after) pair, as in ((top, bottom), (left, right)).
+    "valid" and "same" (any case) apply to both axes.
+
+    >>> padding_2d((0, 1))
+    ((0, 0), (1, 1))
     >>> padding_2d(((0, 1), (2, 3)))
     ((0, 1), (2, 3))
     >>> padding_2d("same")
     ('same', 'same')
     """
-    if is_pair(value) and len(value) == 2 and all(is_pair(p) for p in value):
-        return (axis_padding(tuple(value[0])), axis_padding(tuple(value[1])))
-    if is_pair(value) and any(is_pair(p) for p in value):
-        raise ValueError(
-            f"padding={value!r} is not allowed: use ((top, bottom), (left, right)) with two pairs"
-        )
-    one = axis_padding(value)
-    return (one, one)
+    value = _plain(value)
+    if is_int(value):
+        p = pixel_count(value)
+        return ((p, p), (p, p))
+    if isinstance(value, str):
+        try:
+            word = padding_word(value)
+        except ValueError:
+            raise ValueError(f"padding={value!r} is not allowed: {PADDING_2D_ALLOWED}") from None
+        return (word, word)
+    if is_pair(value) and len(value) == 2:
+        return (_pixel_axis(value[0], value), _pixel_axis(value[1], value))
+    raise ValueError(f"padding={value!r} is not allowed: {PADDING_2D_ALLOWED}")
+
+
+def _pixel_axis(item: object, whole: object) -> tuple[int, int]:
+    """One item of a 2-D padding pair: p (p before and after) or (before, after)."""
+    item = _plain(item)
+    if is_int(item):
+        item = (item, item)
+    if not (is_pair(item) and len(item) == 2 and all(is_int(v) for v in item)):
+        raise ValueError(f"padding={whole!r} is not allowed: {PADDING_2D_ALLOWED}")
+    if min(item) < 0:
+        raise ValueError(f"padding={whole!r} is not allowed: padding cannot be negative")
+    return (int(item[0]), int(item[1]))
 
 
 def is_nested_padding(value: object) -> bool:
     """True for padding given per axis, ((top, bottom), (left, right))."""
+    value = _plain(value)
     return is_pair(value) and any(is_pair(p) for p in value)
 
 
@@ -167,11 +201,13 @@ def pixel_padding_2d(value: object) -> tuple[tuple[int, int], tuple[int, int]]:
 
     >>> pixel_padding_2d(2)
     ((2, 2), (2, 2))
+    >>> pixel_padding_2d((1, 2))
+    ((1, 1), (2, 2))
     """
     axes = padding_2d(value) if not isinstance(value, str) else None
     if axes is None or any(isinstance(a, str) for a in axes):
         raise ValueError(
-            f"padding={value!r} is not allowed: give pixel counts (an int, a (before, after) pair or "
+            f"padding={value!r} is not allowed: give pixel counts (an int, a (height, width) pair or "
             "((top, bottom), (left, right))), not 'valid' or 'same'"
         )
     return axes  # type: ignore[return-value]

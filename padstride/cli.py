@@ -12,6 +12,7 @@ line on standard error and exits with status 2.
 from __future__ import annotations
 
 import argparse
+import ast
 import os
 import re
 import reprlib
@@ -74,21 +75,48 @@ def _int(text: str) -> int:
     return value
 
 
-def _padding(text: str) -> str | int | tuple[int, int]:
-    """'valid', 'same' (any case), '1' or '0,1' (before, after)."""
-    try:
-        return _ints(text)
-    except argparse.ArgumentTypeError:
-        pass
-    try:
-        return checks.padding_word(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{reprlib.repr(text)} is not a padding: use valid, same, a number or a before,after pair"
-        ) from None
+# Padding written as Python (and Keras) writes it: digits, commas, spaces and parentheses.
+_PADDING_LITERAL = re.compile(r"[0-9, ()]{1,200}")
 
 
-_PADDING_HELP = "Keras' padding: valid (default) or same; or pixels of zeros, N or before,after"
+def _padding(text: str) -> str | int | tuple:
+    """'valid', 'same' (any case), '1', '0x1' or '0,1' (height, width, as ZeroPadding2D
+    reads (0, 1)), or '((0, 1), (2, 3))' for ((top, bottom), (left, right))."""
+    value: object
+    if text.lstrip().startswith("("):
+        if not _PADDING_LITERAL.fullmatch(text):
+            raise argparse.ArgumentTypeError(f"{reprlib.repr(text)} is not a padding: {_PADDING_FORMS}")
+        try:
+            value = ast.literal_eval(text)
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            raise argparse.ArgumentTypeError(
+                f"{reprlib.repr(text)} is not a padding: {_PADDING_FORMS}"
+            ) from None
+    else:
+        try:
+            value = _ints(text)
+        except argparse.ArgumentTypeError:
+            try:
+                return checks.padding_word(text)
+            except ValueError:
+                raise argparse.ArgumentTypeError(
+                    f"{reprlib.repr(text)} is not a padding: {_PADDING_FORMS}"
+                ) from None
+    try:
+        checks.padding_2d(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return value
+
+
+_PADDING_FORMS = (
+    "use valid, same, N (zeros on every side), HxW or H,W (height, width, as Keras' "
+    "ZeroPadding2D reads (H, W)) or '((top, bottom), (left, right))'"
+)
+_PADDING_HELP = (
+    "Keras' padding: valid (default) or same; or zeros as ZeroPadding2D reads them: N, "
+    "HxW (or H,W) for height and width, or '((top, bottom), (left, right))'"
+)
 
 
 def _conv_flags(parser: argparse.ArgumentParser, kernel_type, kernel_help: str) -> None:
@@ -122,9 +150,11 @@ def _build_parser() -> _Parser:
         _int,
         "Keras' kernel_size: 3 is the line detector, other sizes a centre column of ones (default 3)",
     )
-    data = commands.add_parser("data", help="fetch MNIST and verify it (data/mnist.npz)")
+    data = commands.add_parser("data", help="fetch MNIST and verify it (data/mnist.npz in a checkout)")
     data.add_argument(
-        "--path", help="an .npz to use or to write (default: data/mnist.npz or $PADSTRIDE_DATA)"
+        "--path",
+        help="an .npz to use or to write (default: $PADSTRIDE_DATA, else data/mnist.npz in a "
+        "checkout or mnist.npz in the user's cache folder)",
     )
     return parser
 

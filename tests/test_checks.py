@@ -23,7 +23,9 @@ def test_positive_int_takes_numpy_integers():
         ("valid", ("valid", "valid")),
         ("SAME", ("same", "same")),
         (1, ((1, 1), (1, 1))),
-        ((0, 1), ((0, 1), (0, 1))),
+        ((0, 1), ((0, 0), (1, 1))),  # (height, width), as ZeroPadding2D reads it
+        ([2, (0, 1)], ((2, 2), (0, 1))),
+        (np.array([3, 3]), ((3, 3), (3, 3))),
         (((0, 1), (2, 3)), ((0, 1), (2, 3))),
     ],
 )
@@ -31,7 +33,9 @@ def test_padding_2d(value, expected):
     assert checks.padding_2d(value) == expected
 
 
-@pytest.mark.parametrize("value", ["full", -1, (1, -1), (1, 2, 3), 1.5, None, ((1, 2), 3)])
+@pytest.mark.parametrize(
+    "value", ["full", -1, (1, -1), (1, 2, 3), 1.5, None, ((1, 2, 3), 3), ((1,), 2), ("same", 1), True]
+)
 def test_padding_2d_refuses(value):
     with pytest.raises(ValueError, match="padding="):
         checks.padding_2d(value)
@@ -40,7 +44,7 @@ def test_padding_2d_refuses(value):
 def test_pixel_padding_refuses_words():
     with pytest.raises(ValueError, match="not 'valid' or 'same'"):
         checks.pixel_padding_2d("same")
-    assert checks.pixel_padding_2d((0, 1)) == ((0, 1), (0, 1))
+    assert checks.pixel_padding_2d((0, 1)) == ((0, 0), (1, 1))
 
 
 def test_padding_word_exact_case():

@@ -1,3 +1,4 @@
+import ast
 import dataclasses
 import importlib.metadata
 import math
@@ -12,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from padstride._keras import keras
 from padstride.cli import DEMO_MAX_PADDED, MAX_DIGITS, main
 
 # The installed console script, as a user runs it (falls back to the module in a bare checkout).
@@ -60,6 +62,20 @@ def test_explain_and_demo(capsys):
     assert capsys.readouterr().out.endswith("→ 1×1 feature map\n8\n")
 
 
+@pytest.mark.parametrize(
+    ("padding", "expected"),
+    [("0,1", "7×8"), ("0x1", "7×8"), ("(0, 1)", "7×8"), ("((0, 1), (0, 1))", "8×7"), ("((2,0),1)", "9×8")],
+)
+def test_padding_is_read_as_keras_zero_padding_2d_reads_it(capsys, padding, expected):
+    from tests.keras_oracle import run_layer
+
+    assert main(["size", "9x8", "-p", padding]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith(f"output: {expected}")
+    spelling = {"0,1": (0, 1), "0x1": (0, 1)}.get(padding) or ast.literal_eval(padding)
+    keras_padded = run_layer(keras().layers.ZeroPadding2D(spelling), np.zeros((9, 8))).shape
+    assert expected == f"{keras_padded[0] - 2}×{keras_padded[1] - 2}"  # a 3×3 valid window
+
+
 def test_demo_takes_every_setting_and_runs_keras(capsys):
     from padstride.filters import apply_filter, line_image, line_kernel
 
@@ -67,7 +83,7 @@ def test_demo_takes_every_setting_and_runs_keras(capsys):
     assert main(args) == 0
     lines = capsys.readouterr().out.splitlines()
     expected = apply_filter(line_image(), line_kernel(5), padding=(2, 1), dilation_rate=2)
-    assert lines[0] == "8×8 line image, 5×5 kernel → 3×3 feature map"
+    assert lines[0] == "8×8 line image, 5×5 kernel → 4×2 feature map"  # (2, 1): height 2, width 1
     assert np.array_equal([[float(v) for v in line.split()] for line in lines[1:]], expected)
 
 
@@ -76,6 +92,10 @@ def test_demo_takes_every_setting_and_runs_keras(capsys):
     [
         (["size", "3", "-k", "5"], 'a 5×5 kernel does not fit a 3×3 input with padding="valid"'),
         (["size", "8", "-p", "causal"], "'causal' is not a padding"),
+        (["size", "8", "-p", "(1, 2, 3)"], "padding=(1, 2, 3) is not allowed: use 'valid', 'same', an int"),
+        (["size", "8", "-p", "(__import__('os'))"], "is not a padding: use valid, same, N"),
+        (["size", "8", "-p", "((1, 2), (3,"], "is not a padding"),
+        (["size", "8", "-p", "0x1x2"], "is not a padding"),
         (["size", "8", "-s", "2", "-d", "2"], "strides=2 with dilation_rate=2 is not allowed"),
         (["size", "eight"], "'eight' is not a whole number"),
         (["size", "8", "-k", "0"], "kernel_size=0 is not allowed"),

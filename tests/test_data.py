@@ -387,3 +387,21 @@ def test_a_file_that_inflates_is_refused_as_a_given_path_and_skipped_as_a_place(
     data.load_mnist(progress=lines.append, sources=sources, cache=places.cache)
     assert len(lines) == 2 and lines[0].startswith(f"a bomb {bomb}: ") and message in lines[0]
     assert lines[1] == f"MNIST verified from a good copy; saved to {places.cache}"
+
+
+def test_the_cache_is_in_the_checkout_only_inside_one(tmp_path, monkeypatch):
+    checkout = tmp_path / "checkout"
+    (checkout / "padstride").mkdir(parents=True)
+    (checkout / "pyproject.toml").write_text('[project]\nname = "padstride"\n')
+    assert data.default_cache(checkout / "padstride") == checkout / "data" / "mnist.npz"
+    installed = tmp_path / "site-packages" / "padstride"
+    installed.mkdir(parents=True)
+    monkeypatch.setattr(data.os, "name", "posix")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert data.default_cache(installed) == tmp_path / "xdg" / "padstride" / "mnist.npz"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # ignored, as the spec says
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert data.default_cache(installed) == tmp_path / "home" / ".cache" / "padstride" / "mnist.npz"
+    # another project's pyproject.toml beside the package is not ours
+    (tmp_path / "site-packages" / "pyproject.toml").write_text('[project]\nname = "other"\n')
+    assert data.default_cache(installed).parent.name == "padstride"

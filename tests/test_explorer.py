@@ -27,7 +27,18 @@ def test_labels_are_keras_names_and_padding_values_are_real_paddings():
     assert [label for label, _ in options] == [label for label, _ in PADDING_CHOICES]
     for _, value in options:
         padding_2d(value)  # every value is a padding the package takes as it is
-    assert dict(options)["(0, 1)"] == (0, 1)
+    assert dict(options)["((0, 1), (0, 1))"] == ((0, 1), (0, 1))
+
+
+def test_each_padding_label_means_to_keras_what_its_value_means_here():
+    import ast
+
+    from keras import layers
+
+    for label, value in PADDING_CHOICES:
+        if isinstance(value, str):
+            continue
+        assert layers.ZeroPadding2D(ast.literal_eval(label)).padding == padding_2d(value), label
 
 
 def test_explore_redraws_valid_and_invalid_settings():
@@ -44,10 +55,12 @@ def test_explore_redraws_valid_and_invalid_settings():
     box.controls["size"].value = 3
     assert "does not fit" in box.message.value and box.picture.layout.display == "none"
     box.controls["size"].value = 10
-    box.controls["padding"].value = (0, 1)
+    box.controls["padding"].value = ((0, 1), (0, 1))
     assert box.figure is not None and box.message.value == ""
     assert box.picture.layout.display != "none"
-    assert box.figure.get_suptitle().startswith("input 10×10, kernel_size=7, strides=2, padding=(0, 1)")
+    assert box.figure.get_suptitle().startswith(
+        "input 10×10, kernel_size=7, strides=2, padding=((0, 1), (0, 1))"
+    )
 
 
 def test_the_static_output_has_a_picture_only_when_there_is_one():
@@ -70,7 +83,11 @@ def test_the_static_output_has_a_picture_only_when_there_is_one():
 def test_start_values_are_checked_and_kept():
     box = explore(size=28, kernel_size=3, strides=2, padding=((0, 1), (0, 1)))
     assert box.controls["size"].value == 28  # the slider's range grows to take it
-    assert box.controls["padding"].value == (0, 1)  # the same padding, written the short way
+    assert box.controls["padding"].value == ((0, 1), (0, 1))
+    assert explore(padding=(1, 1)).controls["padding"].value == 1  # the same padding, the short way
+    # Keras reads a flat (0, 1) as (height, width): no choice says that, so it gets its own
+    flat = explore(padding=(0, 1)).controls["padding"]
+    assert flat.value == (0, 1) and padding_2d(flat.value) == ((0, 0), (1, 1))
     odd = explore(padding=((1, 0), (2, 2)))
     assert odd.controls["padding"].value == ((1, 0), (2, 2))
     with pytest.raises(ValueError, match="strides=0 is not allowed"):

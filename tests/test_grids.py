@@ -88,7 +88,7 @@ def test_draw_padding_and_values():
     assert len(ax.texts) == 100  # values written: the grid is small
     assert ax.get_title().startswith("8×8 image padded to 10×10")
     assert_legible(fig)
-    big = draw_padding(np.zeros((20, 20)), (0, 1))
+    big = draw_padding(np.zeros((20, 20)), ((0, 1), (0, 1)))
     assert len(big.axes[0].texts) == 0
     assert len(gids(big.axes[0], "pad")) == 21 * 21 - 400
     with pytest.raises(ValueError, match=r"image of shape \(4,\) is not allowed"):

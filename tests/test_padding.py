@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from padstride.padding import PAD_MODES, pad
@@ -18,7 +18,7 @@ def test_each_mode_on_one_row():
 def test_forms_of_padding_and_channels():
     image = np.arange(12, dtype="float32").reshape(3, 4)
     assert pad(image, 1).shape == (5, 6)
-    assert pad(image, (0, 2)).shape == (5, 6)
+    assert pad(image, (0, 2)).shape == (3, 8)  # (height, width), as ZeroPadding2D reads it
     assert pad(image, ((1, 0), (0, 3)), "replicate").shape == (4, 7)
     rgb = np.stack([image, -image], axis=-1)
     padded = pad(rgb, 1, "reflect")
@@ -102,7 +102,8 @@ def test_matches_keras_ops_pad_on_a_batch_of_channels(case, mode):
     try:
         ours = pad(rgb, sides, mode)
     except ValueError:
-        return  # tf.pad's refusal is covered above
+        ours = None
+    assume(ours is not None)  # tf.pad's refusal is covered above
     word = "constant" if mode == "zeros" else mode
     expected = keras().ops.pad(rgb[None], ((0, 0), *sides, (0, 0)), mode=word)
     np.testing.assert_array_equal(ours, np.asarray(expected)[0])

@@ -231,3 +231,22 @@ def test_keras_applications_layer_by_layer(keras, name, size):
     assert trace.params == model.count_params()
     assert max(len(line) for line in str(trace).splitlines()) <= 100
     keras.utils.clear_session()
+
+
+def test_a_layer_built_for_another_input_is_refused_not_miscounted(keras):
+    import numpy as np
+
+    from padstride import receptive_field
+
+    conv = keras.layers.Conv2D(2, 3, name="conv")
+    conv.build((None, 8, 8, 3))
+    with pytest.raises(ValueError):  # Keras cannot run it on one channel either
+        conv(np.zeros((1, 8, 8, 1), "float32"))
+    for function in (explain, receptive_field):
+        with pytest.raises(ValueError, match="'conv' was built for another input: it holds 56 parameters"):
+            function([conv], input_shape=(8, 8, 1))
+    assert explain([conv], input_shape=(8, 8, 3)).params == conv.count_params() == 56
+    dense = keras.layers.Dense(4)
+    dense.build((None, 10))
+    with pytest.raises(ValueError, match="holds 44 parameters, and an input of 16 needs 68"):
+        explain([keras.layers.Flatten(), dense], input_shape=(4, 4, 1))

@@ -17,14 +17,16 @@ from .palette import png_bytes, pyplot
 from .widgets import fallback_box, widgets_available
 
 # (label, value) pairs for the padding dropdown; the values go to draw_windows as they are.
+# Uneven zeros are written ((top, bottom), (left, right)): Keras reads a flat (0, 1) as
+# (height, width), 0 on top and bottom and 1 on the left and right.
 PADDING_CHOICES: tuple[tuple[str, Any], ...] = (
     ("valid", "valid"),
     ("same", "same"),
     ("0", 0),
     ("1", 1),
     ("2", 2),
-    ("(0, 1)", (0, 1)),
-    ("(1, 0)", (1, 0)),
+    ("((0, 1), (0, 1))", ((0, 1), (0, 1))),
+    ("((1, 0), (1, 0))", ((1, 0), (1, 0))),
 )
 DILATION_HELP = (
     "dilation_rate spaces the kernel's taps apart: 1 reads neighbouring pixels, "

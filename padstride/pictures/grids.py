@@ -40,7 +40,7 @@ WINDOW_CHOICES = ("corners", "first-row", "all")
 def draw_padding(image: np.ndarray, padding: Padding, title: str | None = None):
     """The image as a grid with its zero padding in orange; values written when small.
 
-    ``padding`` is an int, (before, after), ((top, bottom), (left, right)), or "same"
+    ``padding`` is an int, a (height, width) pair, ((top, bottom), (left, right)), or "same"
     with a 3×3 kernel in mind. Returns the Figure.
 
     >>> fig = draw_padding(np.ones((4, 4)), 1)

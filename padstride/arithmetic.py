@@ -320,19 +320,20 @@ class WindowGrid:
 
     ``rows`` and ``cols`` are the first input row / column each window covers, counted on
     the unpadded input (negative inside the top / left padding); ``taps_*`` are the
-    offsets of the kernel taps from that corner (multiples of the dilation).
+    offsets of the kernel taps from that corner (multiples of the dilation). They are
+    ranges, so a grid of any size costs nothing until it is read.
 
     >>> g = window_positions(8, 3, strides=2, padding="same")
-    >>> g.rows, g.pad_top, g.pad_bottom
+    >>> tuple(g.rows), g.pad_top, g.pad_bottom
     ((0, 2, 4, 6), 0, 1)
     """
 
     height: int
     width: int
-    rows: tuple[int, ...]
-    cols: tuple[int, ...]
-    taps_rows: tuple[int, ...]
-    taps_cols: tuple[int, ...]
+    rows: range
+    cols: range
+    taps_rows: range
+    taps_cols: range
     pad_top: int
     pad_bottom: int
     pad_left: int
@@ -341,7 +342,7 @@ class WindowGrid:
 
     @property
     def output_shape(self) -> tuple[int, int]:
-        return (len(self.rows), len(self.cols))
+        return (self.axes[0].output, self.axes[1].output)
 
     @property
     def padded_shape(self) -> tuple[int, int]:
@@ -365,10 +366,10 @@ def window_positions(
     return WindowGrid(
         height=h.size,
         width=w.size,
-        rows=tuple(i * h.stride - h.pad_before for i in range(h.output)),
-        cols=tuple(j * w.stride - w.pad_before for j in range(w.output)),
-        taps_rows=tuple(i * h.dilation for i in range(h.kernel_size)),
-        taps_cols=tuple(j * w.dilation for j in range(w.kernel_size)),
+        rows=range(-h.pad_before, h.output * h.stride - h.pad_before, h.stride),
+        cols=range(-w.pad_before, w.output * w.stride - w.pad_before, w.stride),
+        taps_rows=range(0, h.kernel_size * h.dilation, h.dilation),
+        taps_cols=range(0, w.kernel_size * w.dilation, w.dilation),
         pad_top=h.pad_before,
         pad_bottom=h.pad_after,
         pad_left=w.pad_before,

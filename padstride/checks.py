@@ -260,6 +260,25 @@ def conv_settings_2d(
     return sizes, kernels, steps, dilations
 
 
+MAX_ARRAY_VALUES = 10**8  # 800 MB of float64: larger arrays are refused before they exist
+
+
+def array_values(shape: Sequence[int], what: str) -> None:
+    """Refuse, before anything is allocated, an array of more than MAX_ARRAY_VALUES values.
+
+    >>> array_values((10**5, 10**5), "the padded image")
+    Traceback (most recent call last):
+    ...
+    ValueError: the padded image would be 100000×100000 (10,000,000,000 values): at most 100,000,000 are made; use smaller sizes
+    """
+    count = math.prod(shape)
+    if count > MAX_ARRAY_VALUES:
+        text = "×".join(str(d) for d in shape)
+        raise ValueError(
+            f"{what} would be {text} ({count:,} values): at most {MAX_ARRAY_VALUES:,} are made; use smaller sizes"
+        )
+
+
 INT32_MAX = 2**31 - 1
 
 

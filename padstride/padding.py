@@ -44,6 +44,10 @@ def pad(image: Any, padding: Padding, mode: str = "zeros") -> np.ndarray:
     axes = list(checks.pixel_padding_2d(padding))
     for amounts, size, name in zip(axes, array.shape, ("height", "width")):
         _check_fits(amounts, size, name, mode)
+    padded = [size + before + after for size, (before, after) in zip(array.shape, axes)]
+    checks.array_values(
+        (*padded, *array.shape[2:]), f"padding={padding!r} on a {array.shape} image: the result"
+    )
     if array.ndim == 3:
         axes.append((0, 0))
     return np.pad(array, axes, mode=_NUMPY_MODE[mode])

@@ -102,7 +102,9 @@ def keras_influence(
     ((3, 3, 5, 5), 9)
     """
     probe, (height, width) = _probe(model_or_layers, input_shape, output, linear=False, cut=not global_paths)
-    impulses = np.eye(height * width).reshape(height * width, height, width, 1)
+    pixels = height * width
+    checks.array_values((pixels, height, width), f"keras_influence on {height}×{width}: one impulse per pixel")
+    impulses = np.eye(pixels, dtype="float32").reshape(pixels, height, width, 1)
     response = np.asarray(probe(impulses))
     if response.ndim != 4:
         raise ValueError(

@@ -122,6 +122,8 @@ def test_demo_takes_every_setting_and_runs_keras(capsys):
             f"padding=100000 is not allowed in the demo: it pads the 8×8 image to 200008×200008; "
             f"the demo keeps within {DEMO_MAX_PADDED}×{DEMO_MAX_PADDED}",
         ),
+        # a padding of 10**8 once built 10**8 window positions before any check
+        (["demo", "line", "-p", "100000000"], "padding=100000000 is not allowed in the demo"),
         (["demo", "line", "-s", str(2**31)], "strides=2147483648 is not allowed: TensorFlow takes at most"),
     ],
 )

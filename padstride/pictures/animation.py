@@ -19,7 +19,7 @@ import numpy as np
 
 from ..arithmetic import IntOrPair, Padding, WindowGrid, window_positions
 from ..checks import image_2d, positive_int
-from .cells import add_cell, dot_text, draw_input, draw_window, frame_input, grid_axes, wrap
+from .cells import add_cell, dot_text, draw_input, draw_window, drawable, frame_input, grid_axes, wrap
 from .palette import COLORS, SMALL, TEXT, figure, png_bytes
 from .widgets import fallback_box
 
@@ -188,7 +188,7 @@ def animate_conv(
     image = image_2d(image)
     kernel = image_2d(kernel, "kernel")
     interval = positive_int(interval, "interval")
-    grid = window_positions(image.shape, kernel.shape, strides, padding, dilation_rate)
+    grid = drawable(window_positions(image.shape, kernel.shape, strides, padding, dilation_rate))
     positions = list(patches(image, kernel, strides, padding, dilation_rate))
     out_h, out_w = grid.output_shape
     rows, cols = grid.padded_shape

@@ -120,6 +120,28 @@ def legend_handles(padded: bool = True) -> list[Any]:
     return handles
 
 
+MAX_PICTURE_SIDE = 256  # cells a side; a larger grid would take minutes and show nothing
+
+
+def drawable(grid: WindowGrid) -> WindowGrid:
+    """``grid``, if its padded input fits a picture; refused before anything is drawn.
+
+    >>> from padstride.arithmetic import window_positions
+    >>> drawable(window_positions(8, 3, padding=10**9))
+    Traceback (most recent call last):
+    ...
+    ValueError: the padded input would be 2000000008×2000000008 cells (input 8×8, zeros 1000000000 top, 1000000000 bottom, 1000000000 left, 1000000000 right): a picture shows at most 256×256
+    """
+    rows, cols = grid.padded_shape
+    if max(rows, cols) > MAX_PICTURE_SIDE:
+        raise ValueError(
+            f"the padded input would be {rows}×{cols} cells (input {grid.height}×{grid.width}, zeros "
+            f"{grid.pad_top} top, {grid.pad_bottom} bottom, {grid.pad_left} left, {grid.pad_right} right): "
+            f"a picture shows at most {MAX_PICTURE_SIDE}×{MAX_PICTURE_SIDE}"
+        )
+    return grid
+
+
 def wrap(text: str, width: int = 60) -> str:
     """``text`` broken into lines of at most ``width`` characters."""
     return "\n".join(textwrap.wrap(text, width))

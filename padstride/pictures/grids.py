@@ -24,6 +24,7 @@ from .cells import (
     dot_text,
     draw_input,
     draw_window,
+    drawable,
     frame_input,
     grid_axes,
     legend_handles,
@@ -49,7 +50,7 @@ def draw_padding(image: np.ndarray, padding: Padding, title: str | None = None):
     """
     image = image_2d(image)
     kernel = 3 if isinstance(padding, str) else 1
-    grid = window_positions(image.shape, kernel, 1, padding)
+    grid = drawable(window_positions(image.shape, kernel, 1, padding))
     fig, ax = figure(4.8, 5.0)
     draw_input(ax, grid, image)
     rows, cols = grid.padded_shape
@@ -98,7 +99,7 @@ def draw_windows(
     """
     if show not in WINDOW_CHOICES:
         raise ValueError(f"show={show!r} is not allowed: use 'corners', 'first-row' or 'all'")
-    grid = window_positions(size, kernel_size, strides, padding, dilation_rate)
+    grid = drawable(window_positions(size, kernel_size, strides, padding, dilation_rate))
     out_h, out_w = grid.output_shape
     if show == "all":
         chosen = [(r, c) for r in range(out_h) for c in range(out_w)]
@@ -260,10 +261,10 @@ def draw_conv_steps(
 
     image = image_2d(image)
     kernel = image_2d(kernel, "kernel")
+    grid = drawable(window_positions(image.shape, kernel.shape, strides, padding, dilation_rate))
     first_row = [p for p in patches(image, kernel, strides, padding, dilation_rate) if p.row == 0]
     if steps is not None:
         first_row = first_row[:steps]
-    grid = window_positions(image.shape, kernel.shape, strides, padding, dilation_rate)
     n = len(first_row)
     cols = min(n, 3)
     rows = ceil_div(n, cols)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arithmetic import Padding
+from ..arithmetic import Padding, window_positions
 from ..checks import image_2d, pixel_padding_2d
-from .cells import outline
+from .cells import drawable, outline
 from .grids import heatmap, values_fit, write_values
 from .palette import COLORS, GRAY, MAX_WIDTH, SMALL, TEXT, figure
 
@@ -24,7 +24,8 @@ def draw_pad_modes(image: np.ndarray, padding: Padding = 1, kernel: np.ndarray |
     from ..padding import PAD_MODES, pad
 
     image = image_2d(image)
-    (top, _), (left, _) = pixel_padding_2d(padding)
+    (top, bottom), (left, right) = pixel_padding_2d(padding)
+    drawable(window_positions(image.shape, 1, 1, ((top, bottom), (left, right))))
     modes = tuple(PAD_MODES if modes is None else modes)
     padded = {mode: pad(image, padding, mode) for mode in modes}  # raises on a bad mode or size
     rows = 1 if kernel is None else 2

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arithmetic import IntOrPair, Padding, window_positions
+from .. import checks
+from ..arithmetic import IntOrPair, Padding, ceil_div, window_positions
 from ..checks import image_2d
+from .cells import drawable
 from .grids import settings_text
 from .palette import COLORS, GRAY, HEATMAP, SMALL, TEXT, TITLE, figure
 
@@ -24,13 +26,23 @@ def unread_pixels(
     """A boolean (height, width) mask: True where no window of the convolution reads the
     pixel, so nothing after the layer can depend on it."""
     grid = window_positions(size, kernel_size, strides, padding, dilation_rate)
-    unread = np.ones((grid.height, grid.width), dtype=bool)
-    for r in range(grid.output_shape[0]):
-        for c in range(grid.output_shape[1]):
-            for y, x in grid.cells(r, c):
-                if 0 <= y < grid.height and 0 <= x < grid.width:
-                    unread[y, x] = False
-    return unread
+    checks.array_values((grid.height, grid.width), "the mask of unread pixels")
+    # The pixels read are every first row plus a row tap, times every first column plus
+    # a column tap: a product of two sets, so each axis is worked out on its own.
+    read_rows = _read_along(grid.rows, grid.taps_rows, grid.height)
+    read_cols = _read_along(grid.cols, grid.taps_cols, grid.width)
+    return ~(read_rows[:, None] & read_cols[None, :])
+
+
+def _read_along(starts: range, taps: range, size: int) -> np.ndarray:
+    """Which of ``size`` pixels along one axis some window reads, without listing windows."""
+    read = np.zeros(size, dtype=bool)
+    for tap in taps:
+        first, stop, step = starts.start + tap, starts.stop + tap, starts.step
+        if first < 0:  # the first window of this tap that lands on the input
+            first += step * ceil_div(-first, step)
+        read[first : min(stop, size) : step] = True
+    return read
 
 
 def draw_coverage(
@@ -53,6 +65,7 @@ def draw_coverage(
 
     image = image_2d(image)
     kernel = image_2d(kernel, "kernel")
+    drawable(window_positions(image.shape, kernel.shape, strides, padding, dilation_rate))
     unread = unread_pixels(image.shape, kernel.shape, strides, padding, dilation_rate)
     feature_map = apply_filter(image, kernel, strides, padding, dilation_rate)
     fig, axes = figure(9.0, 3.9, ncols=3)

@@ -159,7 +159,39 @@ def conv_arithmetic_2d(
     >>> (h.output, w.output)
     (14, 20)
     """
-    sizes, kernels, steps, dilations = checks.conv_settings_2d(size, kernel_size, strides, dilation_rate)
+    return _arithmetic_2d(size, kernel_size, strides, padding, dilation_rate, strides_with_dilation=False)
+
+
+def depthwise_arithmetic_2d(
+    size: IntOrPair,
+    kernel_size: IntOrPair,
+    strides: IntOrPair = 1,
+    padding: Padding = "valid",
+    dilation_rate: IntOrPair = 1,
+) -> tuple[AxisArithmetic, AxisArithmetic]:
+    """conv_arithmetic_2d for DepthwiseConv2D and SeparableConv2D, which, unlike Conv2D,
+    take a stride and a dilation above 1 together; TensorFlow places their windows as for
+    any stride (measured in the tests).
+
+    >>> h, w = depthwise_arithmetic_2d(9, 3, strides=2, dilation_rate=2)
+    >>> (h.output, w.output)
+    (3, 3)
+    """
+    return _arithmetic_2d(size, kernel_size, strides, padding, dilation_rate, strides_with_dilation=True)
+
+
+def _arithmetic_2d(
+    size: IntOrPair,
+    kernel_size: IntOrPair,
+    strides: IntOrPair,
+    padding: Padding,
+    dilation_rate: IntOrPair,
+    *,
+    strides_with_dilation: bool,
+) -> tuple[AxisArithmetic, AxisArithmetic]:
+    sizes, kernels, steps, dilations = checks.conv_settings_2d(
+        size, kernel_size, strides, dilation_rate, strides_with_dilation=strides_with_dilation
+    )
     pads = checks.padding_2d(padding)
     try:
         return tuple(_axis(*args) for args in zip(sizes, kernels, steps, pads, dilations))

@@ -244,10 +244,17 @@ def conv_axis(
 
 
 def conv_settings_2d(
-    size: object, kernel_size: object, strides: object, dilation_rate: object, size_name: str = "size"
+    size: object,
+    kernel_size: object,
+    strides: object,
+    dilation_rate: object,
+    size_name: str = "size",
+    *,
+    strides_with_dilation: bool = False,
 ) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int], tuple[int, int]]:
     """conv_axis for (height, width): each setting one positive int or a pair of them,
-    returned as pairs.
+    returned as pairs. ``strides_with_dilation`` lets a stride and a dilation above 1
+    pass together, as DepthwiseConv2D and SeparableConv2D take them.
 
     >>> conv_settings_2d((28, 20), 3, (2, 1), 1)
     ((28, 20), (3, 3), (2, 1), (1, 1))
@@ -256,7 +263,8 @@ def conv_settings_2d(
     kernels = positive_pair(kernel_size, "kernel_size")
     steps = positive_pair(strides, "strides")
     dilations = positive_pair(dilation_rate, "dilation_rate")
-    no_strides_with_dilation(steps, dilations)
+    if not strides_with_dilation:
+        no_strides_with_dilation(steps, dilations)
     return sizes, kernels, steps, dilations
 
 

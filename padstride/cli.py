@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import os
 import re
 import reprlib
@@ -266,14 +267,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         finally:  # also after --help and --version, which leave by SystemExit
             sys.stdout.flush()
     except BrokenPipeError:
-        # The reader has gone (``padstride size 28 | true``): nothing left to say. Point
-        # standard output at devnull so that Python's own flush at exit does not fail
-        # again (the recipe in the signal module's documentation, "Note on SIGPIPE").
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        # The reader has gone (``padstride size 28 | true``): nothing left to say.
+        _quiet_stdout()
         return EXIT_FAILURE
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except OSError as error:  # standard output cannot be written, e.g. a full disk
+        _quiet_stdout()
+        with contextlib.suppress(OSError):  # standard error may be full too
+            _say(f"padstride: error: cannot write the output: {error.strerror or error}", sys.stderr)
+        return EXIT_FAILURE
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at devnull, so that Python's own flush at exit fails no more
+    (the recipe in the signal module's documentation, "Note on SIGPIPE")."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":  # pragma: no cover

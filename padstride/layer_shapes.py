@@ -25,6 +25,7 @@ from .arithmetic import (
     AxisArithmetic,
     conv_arithmetic,
     conv_arithmetic_2d,
+    depthwise_arithmetic_2d,
     describe_axes,
     effective_kernel_size,
     pool_arithmetic,
@@ -127,13 +128,17 @@ def _plus(bias: int) -> str:
     return f" + {bias}" if bias else ""
 
 
-def _window(config: dict, shape: Shape, name: str) -> tuple[AxisArithmetic, AxisArithmetic]:
+def _window(
+    config: dict, shape: Shape, name: str, arithmetic: Callable = conv_arithmetic_2d
+) -> tuple[AxisArithmetic, AxisArithmetic]:
+    """The window arithmetic of a layer; ``arithmetic`` is depthwise_arithmetic_2d for the
+    depthwise layers, which take a stride and a dilation together."""
     (h, w, _) = shape
     strides = checks.positive_pair(config.get("strides", 1), "strides")
     dilation = checks.positive_pair(config.get("dilation_rate", 1), "dilation_rate")
     kernel = checks.positive_pair(config["kernel_size"], "kernel_size")
     try:
-        return conv_arithmetic_2d((h, w), kernel, strides, checks.padding_word(config["padding"]), dilation)
+        return arithmetic((h, w), kernel, strides, checks.padding_word(config["padding"]), dilation)
     except ValueError as error:
         raise ValueError(f"layer {name!r}: {error}") from None
 
@@ -159,7 +164,7 @@ def _conv(config, shapes, name):
 
 def _depthwise(config, shapes, name):
     shape = _image(shapes, name, "DepthwiseConv2D")
-    ah, aw = _window(config, shape, name)
+    ah, aw = _window(config, shape, name, depthwise_arithmetic_2d)
     kh, kw = ah.kernel_size, aw.kernel_size
     multiplier = checks.positive_int(config.get("depth_multiplier", 1), "depth_multiplier")
     channels = shape[2] * multiplier
@@ -171,7 +176,7 @@ def _depthwise(config, shapes, name):
 
 def _separable(config, shapes, name):
     shape = _image(shapes, name, "SeparableConv2D")
-    ah, aw = _window(config, shape, name)
+    ah, aw = _window(config, shape, name, depthwise_arithmetic_2d)
     kh, kw = ah.kernel_size, aw.kernel_size
     multiplier = checks.positive_int(config.get("depth_multiplier", 1), "depth_multiplier")
     filters = checks.positive_int(config["filters"], "filters")

@@ -102,6 +102,8 @@ def _load_file(path: str) -> Any:
         raise ValueError(f"{path}: no such file")
     if os.path.isdir(path):
         raise ValueError(f"{path} is a directory, not a saved Keras model (.keras file)")
+    if not os.path.isfile(path):  # a FIFO or a device would be read forever
+        raise ValueError(f"{path} is not a regular file, so not a saved Keras model (.keras file)")
     if not path.lower().endswith((".keras", ".h5")):
         raise ValueError(f"{path} is not a saved Keras model: give a .keras file (or a legacy .h5 file)")
     if path.lower().endswith(".keras") and not zipfile.is_zipfile(path):

@@ -103,7 +103,9 @@ def keras_influence(
     """
     probe, (height, width) = _probe(model_or_layers, input_shape, output, linear=False, cut=not global_paths)
     pixels = height * width
-    checks.array_values((pixels, height, width), f"keras_influence on {height}×{width}: one impulse per pixel")
+    checks.array_values(
+        (pixels, height, width), f"keras_influence on {height}×{width}: one impulse per pixel"
+    )
     impulses = np.eye(pixels, dtype="float32").reshape(pixels, height, width, 1)
     response = np.asarray(probe(impulses))
     if response.ndim != 4:

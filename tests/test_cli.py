@@ -62,6 +62,16 @@ def test_explain_and_demo(capsys):
     assert capsys.readouterr().out.endswith("→ 1×1 feature map\n8\n")
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full here")
+def test_a_full_disk_is_one_line_and_exit_1():
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [*COMMAND, "size", "28"], stdout=full, stderr=subprocess.PIPE, text=True, timeout=300
+        )
+    assert result.returncode == 1
+    assert result.stderr == "padstride: error: cannot write the output: No space left on device\n"
+
+
 @pytest.mark.parametrize(
     ("padding", "expected"),
     [("0,1", "7×8"), ("0x1", "7×8"), ("(0, 1)", "7×8"), ("((0, 1), (0, 1))", "8×7"), ("((2,0),1)", "9×8")],

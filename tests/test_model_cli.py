@@ -128,6 +128,17 @@ def test_files_that_are_not_models(tmp_path, capsys):
     assert text.read_text() == "hello"  # nothing the user owns is touched
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_a_fifo_or_a_device_is_refused_not_read_forever(tmp_path, capsys):
+    fifo = tmp_path / "model.keras"
+    os.mkfifo(fifo)
+    device = tmp_path / "zeros.h5"
+    device.symlink_to(os.devnull)
+    for path in (fifo, device):
+        assert main(["explain", str(path)]) == 2
+        assert f"{path} is not a regular file" in error_line(capsys)
+
+
 def test_unsupported_layers_are_named(tmp_path, capsys):
     from padstride._keras import keras
 

@@ -8,6 +8,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from padstride.models import mnist_variant
+from padstride.tracing import explain
 from padstride.probes import keras_gradient_support, keras_influence
 from padstride.receptive import FieldRow, receptive_field
 from tests.layer_stacks import build, build_graph, graphs, stacks
@@ -301,3 +302,26 @@ def test_applications_final_field_equals_gradient_support(keras, name):
                 local = FieldRow(row.name, row.kind, row.output_shape, row.size, row.jump, row.start)
                 assert measured_box(alone) == computed_box(local, *pixel, (height, width)), (name, pixel)
         keras.utils.clear_session()
+
+
+@pytest.mark.parametrize("kind", ["DepthwiseConv2D", "SeparableConv2D"])
+@pytest.mark.parametrize("padding", ["valid", "same"])
+def test_depthwise_layers_take_a_stride_with_a_dilation_as_keras_does(keras, kind, padding):
+    # Conv2D refuses strides 2 with dilation 2; these two layers take them and place their
+    # windows as for any stride, on odd and even inputs alike.
+    for size in (9, 10):
+        args = (3,) if kind == "DepthwiseConv2D" else (2, 3)
+        layer = getattr(keras.layers, kind)(*args, strides=2, dilation_rate=2, padding=padding)
+        (row,) = receptive_field([layer], input_shape=(size, size, 1))
+        seen = keras_influence([layer], (size, size))
+        assert row.output_shape[:2] == seen.shape[:2]
+        assert explain([layer], input_shape=(size, size, 1))[0].output_shape[:2] == seen.shape[:2]
+        check_against_measurement(row, seen, (size, size), holes=True)
+        # every tap of every window wholly inside the image is read, at exactly those pixels
+        for i in range(seen.shape[0]):
+            for j in range(seen.shape[1]):
+                rows, cols = row.span(i, j)
+                if rows.start >= 0 and cols.start >= 0 and rows.stop <= size and cols.stop <= size:
+                    taps = np.zeros((size, size), bool)
+                    taps[rows.start : rows.stop : 2, cols.start : cols.stop : 2] = True
+                    assert (seen[i, j] == taps).all(), (kind, padding, size, i, j)

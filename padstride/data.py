@@ -183,6 +183,49 @@ def _check_given_path(target: Path, argument: str) -> None:
         raise UnusablePath(f"{value} cannot be written: {problem}")
 
 
+def _checked_arguments(
+    path: object, progress: object, sources: object, cache: object
+) -> tuple[Progress, list[Source] | None]:
+    """load_mnist's arguments checked before anything is read or written."""
+    for value, name in ((path, "path"), (cache, "cache")):
+        if value is not None and not isinstance(value, (str, os.PathLike)):
+            raise TypeError(f"{name}={value!r} is not allowed: give a file name (str or os.PathLike) or None")
+    if progress is not None and not callable(progress):
+        raise TypeError(
+            f"progress={progress!r} is not allowed: give a function of one line (print will do) or None"
+        )
+    if sources is None:
+        return progress or _quiet, None
+    if isinstance(sources, (str, bytes)) or not isinstance(sources, Sequence):
+        raise TypeError(f"sources={sources!r} is not allowed: give a list of Source objects or None")
+    for i, source in enumerate(sources):
+        if not (callable(getattr(source, "fetch", None)) and isinstance(getattr(source, "name", None), str)):
+            raise TypeError(
+                f"sources[{i}]={source!r} is not allowed: give Source objects (a name and a fetch(progress) "
+                "method), e.g. Source.from_file(...)"
+            )
+    return progress or _quiet, list(sources)
+
+
+def _expanded(given: str | os.PathLike, argument: str) -> Path:
+    try:
+        return Path(given).expanduser()
+    except RuntimeError:  # "~nouser/...": no such user's home
+        raise UnusablePath(
+            f"{argument}={os.fspath(given)!r} names a home folder that does not exist"
+        ) from None
+
+
+def _written_by_another_run(target: Path) -> bool:
+    """True when ``target``, absent a moment ago, now holds verified MNIST: a run beside
+    this one saved it first, which is what this run was going to do."""
+    try:
+        verify(Source.from_file("the given path", target).fetch(_quiet))
+    except Exception:  # anything else there is not ours to judge further
+        return False
+    return True
+
+
 def _not_saved(message: str, say: Progress) -> None:
     warnings.warn(MnistNotSaved(message), stacklevel=3)  # points at load_mnist's caller
     say(message)
@@ -210,28 +253,37 @@ def load_mnist(
     Traceback (most recent call last):
     padstride.data.UnusablePath: path is empty; name an .npz file to use or to create, e.g. data/mnist.npz
     """
-    say = progress or _quiet
+    say, sources = _checked_arguments(path, progress, sources, cache)
     cache = Path(REPO_CACHE if cache is None else cache)
     given, argument = path, "path"
     if given is None and os.environ.get("PADSTRIDE_DATA"):
         given, argument = os.environ["PADSTRIDE_DATA"], "PADSTRIDE_DATA"
     if given is not None and os.fspath(given) == "":
         raise UnusablePath(f"{argument} is empty; name an .npz file to use or to create, e.g. data/mnist.npz")
-    target = cache if given is None else Path(given).expanduser()
+    target = cache if given is None else _expanded(given, argument)
     # The cache is ours to repair; a path named by the user is not, unless it is the cache itself.
     ours = os.path.realpath(target) == os.path.realpath(cache)
     if not ours:
-        _check_given_path(target, argument)
-    remove_stale_temporaries(target)
-    can_save = True
-    if ours and (problem := why_unwritable(target)) is not None:
-        _not_saved(f"cannot save MNIST to {target}: {problem}", say)
-        can_save = False
+        try:
+            _check_given_path(target, argument)
+        except OSError as error:  # e.g. a name longer than the file system allows
+            raise UnusablePath(
+                f"{argument}={str(target)!r} cannot be used: {error.strerror or error}"
+            ) from None
+    remove_stale_temporaries(target)  # only names padstride makes, and only unlocked ones
+    # Whether MNIST can be saved matters only once the file itself has failed; a file that
+    # is there may well hold MNIST, and then a read-only folder is no problem.
+    can_save: bool | None = None
 
     first = Source.from_file("the repository cache" if ours else "the given path", target)
     failures: list[str] = []
     seen = {os.path.realpath(target)}
     for source in [first, *(default_sources(cache) if sources is None else sources)]:
+        if can_save is None and (source is not first or not target.is_file()):  # before any fetch
+            can_save = True
+            if ours and (problem := why_unwritable(target)) is not None:
+                _not_saved(f"cannot save MNIST to {target}: {problem}", say)
+                can_save = False
         file = getattr(source, "file", None)
         if source is not first and file is not None:
             real = os.path.realpath(file)
@@ -260,6 +312,9 @@ def load_mnist(
             try:
                 write_atomically(arrays, target, overwrite=ours)
             except OSError as error:
+                if isinstance(error, FileExistsError) and _written_by_another_run(target):
+                    say(f"MNIST verified in {target}, saved there meanwhile by another run")
+                    return result
                 why = error.strerror or _reason(error)  # "Permission denied", not the temporary's name
                 _not_saved(f"cannot save MNIST to {target}: {why}; loaded from {source.name}, not saved", say)
             else:

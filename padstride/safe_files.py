@@ -70,8 +70,8 @@ def _temporary_name(path: Path) -> re.Pattern[str]:
     return re.compile(re.escape(path.name) + r"\.padstride-[a-z0-9_]+\.tmp")
 
 
-# Versions before the lock named their temporaries <name>.XXXXXXXX.tmp and held no lock.
-_LEGACY_AGE = 3600.0
+# Without flock (Windows), a temporary untouched this long belongs to no live writer.
+_UNLOCKED_AGE = 3600.0
 
 
 def remove_stale_temporaries(path: Path) -> None:
@@ -82,12 +82,13 @@ def remove_stale_temporaries(path: Path) -> None:
     however it ends (SIGKILL included). So a temporary whose lock can be taken belongs to no live
     writer and goes; one whose lock is held is left alone. Unlike a pid written in the name, this
     cannot be fooled by a reused pid or another pid namespace sharing the folder. Without flock
-    (Windows), and for the lock-less names of earlier versions, only temporaries untouched for an
-    hour go (a write takes seconds). Best effort: whatever fails here is left as it is.
+    (Windows), only temporaries untouched for an hour go (a write takes seconds). Files of any
+    other name, such as a user's ``mnist.npz.notes.tmp``, are never touched. Best effort:
+    whatever fails here is left as it is.
 
     >>> remove_stale_temporaries(Path("/nowhere/mnist.npz"))  # no folder: nothing to do
     """
-    ours, legacy = _temporary_name(path), re.compile(re.escape(path.name) + r"\.[a-z0-9_]{8}\.tmp")
+    ours = _temporary_name(path)
     try:
         entries = [entry for entry in os.scandir(path.parent) if entry.is_file(follow_symlinks=False)]
     except OSError:
@@ -99,9 +100,7 @@ def remove_stale_temporaries(path: Path) -> None:
                     fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises if held
                     if os.path.samestat(os.fstat(handle.fileno()), os.stat(entry.path)):
                         os.unlink(entry.path)
-            elif (ours.fullmatch(entry.name) or legacy.fullmatch(entry.name)) and (
-                time.time() - entry.stat().st_mtime > _LEGACY_AGE
-            ):
+            elif ours.fullmatch(entry.name) and time.time() - entry.stat().st_mtime > _UNLOCKED_AGE:
                 os.unlink(entry.path)
         except OSError:
             continue

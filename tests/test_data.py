@@ -1,7 +1,10 @@
 import dataclasses
 import functools
+import os
 import re
 import stat
+import time
+import warnings
 from types import SimpleNamespace
 
 import numpy as np
@@ -405,3 +408,72 @@ def test_the_cache_is_in_the_checkout_only_inside_one(tmp_path, monkeypatch):
     # another project's pyproject.toml beside the package is not ours
     (tmp_path / "site-packages" / "pyproject.toml").write_text('[project]\nname = "other"\n')
     assert data.default_cache(installed).parent.name == "padstride"
+
+
+# --- hardening: what a careful user expects -----------------------------------------------------
+
+
+def test_a_verified_cache_in_a_read_only_folder_needs_no_saving(places, good_copy, monkeypatch):
+    places.cache.parent.mkdir(parents=True)
+    places.cache.write_bytes(good_copy.read_bytes())
+    monkeypatch.setattr(data, "why_unwritable", lambda target: "no permission to write (stand-in)")
+    lines = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no MnistNotSaved: nothing needed saving
+        (x_train, _), _ = places.load(progress=lines.append)
+    assert x_train.shape == (60000, 28, 28) and lines == [f"MNIST verified in {places.cache}"]
+    places.cache.unlink()  # now saving is needed, and the warning comes before any fetch
+    with (
+        pytest.warns(data.MnistNotSaved, match="no permission to write"),
+        pytest.raises(data.MnistUnavailable),
+    ):
+        places.load(progress=lines.append)
+
+
+def test_another_run_saving_the_same_path_first_is_success(places, good_copy, tmp_path):
+    target = tmp_path / "shared.npz"
+
+    def another_run_wins(progress):
+        target.write_bytes(good_copy.read_bytes())  # a run beside this one saved it meanwhile
+        return dict(np.load(good_copy))
+
+    lines = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        data.load_mnist(
+            target, lines.append, [data.Source("meanwhile", another_run_wins)], cache=places.cache
+        )
+    assert lines[-1] == f"MNIST verified in {target}, saved there meanwhile by another run"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("shared")) == ["shared.npz"]
+
+
+def test_a_users_tmp_file_beside_the_path_is_never_deleted(places, tmp_path):
+    notes = tmp_path / "d" / "m.npz.mynotes1.tmp"
+    notes.parent.mkdir()
+    notes.write_text("mine")
+    hours_ago = time.time() - 7200
+    os.utime(notes, (hours_ago, hours_ago))
+    (tmp_path / "d" / "m.npz").write_text("not MNIST")  # refused, and left as it is
+    with pytest.raises(data.UnusablePath):
+        data.load_mnist(tmp_path / "d" / "m.npz", sources=places.sources, cache=places.cache)
+    assert notes.read_text() == "mine"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"sources": [1]}, TypeError, r"sources\[0\]=1 is not allowed: give Source objects"),
+        ({"sources": "keras"}, TypeError, "sources='keras' is not allowed"),
+        ({"progress": "x"}, TypeError, "progress='x' is not allowed: give a function"),
+        ({"path": 123}, TypeError, "path=123 is not allowed: give a file name"),
+        ({"path": "~nouser-padstride/m.npz"}, data.UnusablePath, "names a home folder that does not exist"),
+        ({"path": "x" * 300 + ".npz"}, data.UnusablePath, "cannot be used: File name too long"),
+    ],
+)
+def test_bad_arguments_are_named_before_anything_is_written(places, tmp_path, kwargs, error, message):
+    kwargs = {"sources": places.sources, **kwargs}
+    if "path" not in kwargs:
+        kwargs["path"] = tmp_path / "new.npz"
+    with pytest.raises(error, match=message):
+        data.load_mnist(cache=places.cache, **kwargs)
+    assert not (tmp_path / "new.npz").exists() and not places.cache.exists()

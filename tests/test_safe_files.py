@@ -73,17 +73,16 @@ def test_clean_up_touches_only_its_own_temporaries(tmp_path):
         "mnist.npz.bak",
         "mnist.npz.padstride-abc.tmp.part",
         "other.npz.padstride-abcdefgh.tmp",
-        "mnist.npz.abcdefgh.tmp",  # an earlier version's name, but written a moment ago
+        "mnist.npz.abcdefgh.tmp",
+        "mnist.npz.mynotes1.tmp",  # a user's file, hours old: never padstride's to remove
         "notes.txt",
     ]
     for name in theirs:
         (tmp_path / name).write_text(name)
-    (tmp_path / "mnist.npz.padstride-link0000.tmp").symlink_to(tmp_path / "notes.txt")
-    stale = ["mnist.npz.padstride-zzzzzzzz.tmp", "mnist.npz.k2j3h4g5.tmp"]
-    for name in stale:
-        (tmp_path / name).write_text("left by a killed writer")
     hours_ago = time.time() - 7200
-    os.utime(tmp_path / "mnist.npz.k2j3h4g5.tmp", (hours_ago, hours_ago))
+    os.utime(tmp_path / "mnist.npz.mynotes1.tmp", (hours_ago, hours_ago))
+    (tmp_path / "mnist.npz.padstride-link0000.tmp").symlink_to(tmp_path / "notes.txt")
+    (tmp_path / "mnist.npz.padstride-zzzzzzzz.tmp").write_text("left by a killed writer")
     write_atomically({"a": np.arange(3)}, tmp_path / "mnist.npz")
     left = sorted(p.name for p in tmp_path.iterdir())
     assert left == sorted([*theirs, "mnist.npz.padstride-link0000.tmp", "mnist.npz"])

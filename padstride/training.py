@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ._keras import keras
-from .checks import fraction, is_int, positive_int, real_number
+from .checks import fraction, is_int, is_keras_model, positive_int, real_number
 from .tables import render_table
 from .tracing import explain
 
@@ -346,17 +346,68 @@ def train(
     latter only while the training batches since the last check are within one point of it.
     Every evaluation of the test set is listed in ``History.checks`` and counted in the seconds.
     """
-    epochs = positive_int(epochs, "epochs")
-    batch_size = positive_int(batch_size, "batch_size")
-    steps_per_execution = positive_int(steps_per_execution, "steps_per_execution")
+    if not is_keras_model(model):
+        raise ValueError(
+            f"model={_brief(model)} is not allowed: give a Keras model, e.g. mnist_model() or keras.Sequential"
+        )
+    settings = _train_settings(epochs, batch_size, seed, learning_rate, steps_per_execution, jit_compile)
+    settings.update(_run_settings(stop_at_accuracy, deterministic, precision, warmup, seed, jit_compile))
+    target = settings.pop("target")
+    (x_train, y_train), (x_test, y_test) = _train_data(data, train_images)
+    steps_per_epoch = math.ceil(len(x_train) / settings["batch_size"])
+    if eval_every is None:
+        eval_every = max(1, steps_per_epoch // 8)
+    eval_every = positive_int(eval_every, "eval_every")
+    if seed is not None:
+        make_deterministic(seed, ops=deterministic)
+        reinitialize(model, seed)
+    history = History(model.name, images_per_epoch=len(x_train), settings=settings)
+    saved = _compute_in(model, settings["precision"])
+    try:
+        _compile(model, settings, steps_per_epoch * epochs)
+        labels = np.asarray(y_train).astype("int32")
+        train_data = pipeline(x_train, labels, settings["batch_size"], seed if seed is not None else 0)
+        test = _TestSet(model, x_test, y_test)
+        callbacks = _recorder(
+            history,
+            test,
+            steps_per_epoch,
+            settings["batch_size"],
+            target=target,
+            every=eval_every,
+            quiet=quiet,
+            epochs=epochs,
+        )
+        # shuffle=False: the dataset shuffles itself, with the seed
+        model.fit(train_data, epochs=epochs, shuffle=False, verbose=0, callbacks=callbacks)
+    finally:
+        for layer, policy in saved:
+            layer.dtype_policy = policy
+    return history
+
+
+def _train_settings(
+    epochs, batch_size, seed, learning_rate, steps_per_execution, jit_compile
+) -> dict[str, Any]:
+    """train()'s optimiser settings checked, as the History records them."""
+    positive_int(epochs, "epochs")
     if not real_number(learning_rate, "learning_rate") > 0:
         raise ValueError(f"learning_rate={learning_rate!r} is not allowed: it must be a positive number")
+    return {
+        "batch_size": positive_int(batch_size, "batch_size"),
+        "learning_rate": learning_rate,
+        "jit_compile": jit_compile,
+        "steps_per_execution": positive_int(steps_per_execution, "steps_per_execution"),
+        "seed": seed,
+    }
+
+
+def _run_settings(stop_at_accuracy, deterministic, precision, warmup, seed, jit_compile) -> dict[str, Any]:
+    """train()'s schedule, precision, determinism and stopping ``target``, checked."""
     if precision not in PRECISIONS:
         raise ValueError(f"precision={precision!r} is not allowed: use one of {', '.join(PRECISIONS)}")
     if not isinstance(warmup, (int, float)) or isinstance(warmup, bool) or not 0 <= warmup < 1:
         raise ValueError(f"warmup={warmup!r} is not allowed: give the share of the steps, from 0 to below 1")
-    if stop_at_accuracy is not None:
-        stop_at_accuracy = fraction(stop_at_accuracy, "stop_at_accuracy")
     if deterministic and jit_compile:
         raise ValueError(
             "jit_compile=True is not allowed with deterministic=True: Keras does not compile with "
@@ -364,67 +415,50 @@ def train(
         )
     if deterministic and seed is None:
         raise ValueError("seed=None is not allowed with deterministic=True: a repeatable run needs a seed")
-    (x_train, y_train), (x_test, y_test) = data
+    if precision == "auto":
+        precision = "mixed_bfloat16" if native_bfloat16() else "float32"
+    target = None if stop_at_accuracy is None else fraction(stop_at_accuracy, "stop_at_accuracy")
+    return {"warmup": warmup, "precision": precision, "deterministic": deterministic, "target": target}
+
+
+def _train_data(data: Any, train_images: int | None) -> tuple[tuple[Any, Any], tuple[Any, Any]]:
+    """((x_train, y_train), (x_test, y_test)), each set non-empty with a label per image;
+    the training set cut to ``train_images``."""
+    try:
+        (x_train, y_train), (x_test, y_test) = data
+        counts = {"training": (len(x_train), len(y_train)), "test": (len(x_test), len(y_test))}
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"data={_brief(data)} is not allowed: give ((x_train, y_train), (x_test, y_test)), "
+            "as load_mnist() returns it"
+        ) from None
+    for name, (images, labels) in counts.items():
+        if images == 0:
+            raise ValueError(f"data is not allowed: its {name} set is empty")
+        if images != labels:
+            raise ValueError(f"data is not allowed: its {name} set has {images} images and {labels} labels")
     if train_images is not None:
         if not is_int(train_images) or not 1 <= train_images <= len(x_train):
             raise ValueError(f"train_images={train_images!r} is not allowed: use 1 to {len(x_train)}")
         x_train, y_train = x_train[:train_images], y_train[:train_images]
-    steps_per_epoch = math.ceil(len(x_train) / batch_size)
-    if eval_every is None:
-        eval_every = max(1, steps_per_epoch // 8)
-    eval_every = positive_int(eval_every, "eval_every")
-    if precision == "auto":
-        precision = "mixed_bfloat16" if native_bfloat16() else "float32"
+    return (x_train, y_train), (x_test, y_test)
 
-    k = keras()
-    if seed is not None:
-        make_deterministic(seed, ops=deterministic)
-        reinitialize(model, seed)
-    schedule = learning_rate_schedule(learning_rate, steps_per_epoch * epochs, warmup)
-    saved = _compute_in(model, precision)
-    try:
-        model.compile(
-            optimizer=k.optimizers.Adam(schedule),
-            loss="sparse_categorical_crossentropy",
-            metrics=["accuracy"],
-            steps_per_execution=steps_per_execution,
-            jit_compile=jit_compile,
-        )
-        settings = {
-            "batch_size": batch_size,
-            "learning_rate": learning_rate,
-            "warmup": warmup,
-            "precision": precision,
-            "deterministic": deterministic,
-            "jit_compile": jit_compile,
-            "steps_per_execution": steps_per_execution,
-            "seed": seed,
-        }
-        history = History(model.name, images_per_epoch=len(x_train), settings=settings)
-        train_data = pipeline(
-            x_train, np.asarray(y_train).astype("int32"), batch_size, seed if seed is not None else 0
-        )
-        test = _TestSet(model, x_test, y_test)
-        model.fit(
-            train_data,
-            epochs=epochs,
-            shuffle=False,  # the dataset shuffles itself, with the seed
-            verbose=0,
-            callbacks=_recorder(
-                history,
-                test,
-                steps_per_epoch,
-                batch_size,
-                target=stop_at_accuracy,
-                every=eval_every,
-                quiet=quiet,
-                epochs=epochs,
-            ),
-        )
-    finally:
-        for layer, policy in saved:
-            layer.dtype_policy = policy
-    return history
+
+def _compile(model: Any, settings: dict[str, Any], steps: int) -> None:
+    """Adam on the warm-up and cosine schedule, sparse cross-entropy, accuracy."""
+    schedule = learning_rate_schedule(settings["learning_rate"], steps, settings["warmup"])
+    model.compile(
+        optimizer=keras().optimizers.Adam(schedule),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+        steps_per_execution=settings["steps_per_execution"],
+        jit_compile=settings["jit_compile"],
+    )
+
+
+def _brief(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else f"<{type(value).__name__}>"
 
 
 def evaluate(model: Any, data: Any) -> float:

@@ -136,6 +136,27 @@ def test_train_bad_input(small, kwargs, message):
         train(conv_model(conv_layers=1), small, **kwargs)
 
 
+def test_train_names_bad_data_or_model(small):
+    (x_train, y_train), (x_test, y_test) = small
+    model = conv_model(conv_layers=1)
+    cases = [
+        (((x_train, y_train), (x_test[:0], y_test[:0])), "data is not allowed: its test set is empty"),
+        (((x_train[:0], y_train[:0]), (x_test, y_test)), "data is not allowed: its training set is empty"),
+        (
+            ((x_train, y_train[:10]), (x_test, y_test)),
+            "data is not allowed: its training set has 3000 images and 10 labels",
+        ),
+        (((x_train, y_train), (x_test, y_test[:5])), "its test set has 1000 images and 5 labels"),
+        (None, r"data=None is not allowed: give \(\(x_train, y_train\), \(x_test, y_test\)\)"),
+        ((1, 2), r"data=\(1, 2\) is not allowed"),
+    ]
+    for data, message in cases:
+        with pytest.raises(ValueError, match=message):
+            train(model, data, epochs=1, quiet=True)
+    with pytest.raises(ValueError, match="model=None is not allowed: give a Keras model"):
+        train(None, small)
+
+
 def test_compare_shape_and_ranges(small):
     table = compare(small, variants=("valid", "stride"), epochs=1, quiet=True, train_images=2000)
     assert [row.name for row in table] == ["valid", "same_stride2"]

@@ -89,7 +89,7 @@ ifneq ($(NOTEBOOKS),)
 endif
 
 gallery: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/python -c 'from padstride.plots import gallery; print(*gallery("docs/images"), sep="\n")'
+	MPLBACKEND=Agg $(BIN)/python -c 'from padstride.plots import gallery; print(*gallery("docs/images", overwrite=True), sep="\n")'
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

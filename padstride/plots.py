@@ -14,6 +14,8 @@ use, so a picture cannot disagree with them. All pictures share one palette
 
 from __future__ import annotations
 
+import os
+
 from .pictures.animation import ConvAnimation, animate_conv
 from .pictures.curves import plot_history, plot_tradeoff
 from .pictures.explorer import explore
@@ -51,25 +53,36 @@ __all__ = [
 ]
 
 
-def gallery(folder: str = "docs/images") -> list[str]:
-    """Write a few PNGs (used by the README) to ``folder``; returns their paths."""
-    from pathlib import Path
+def gallery(folder: str = "docs/images", overwrite: bool = False) -> list[str]:
+    """Write a few PNGs (used by the README) to ``folder``, made if missing; returns their
+    paths. Pictures already there are refused, before anything is drawn, unless
+    ``overwrite=True``; each is written whole or not at all."""
+    import io
 
     from .filters import VERTICAL_LINE_DETECTOR, line_image
     from .pictures.palette import pyplot
+    from .safe_files import user_path, write_bytes_atomically
 
-    out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
+    out = user_path(folder, "folder")
+    if os.path.lexists(out) and not out.is_dir():
+        raise ValueError(f"folder={str(folder)!r} is not allowed: it is a file, not a folder")
     pictures = {
         "same_stride2_windows.png": lambda: draw_windows(8, 3, strides=2, padding="same"),
         "valid_stride2_windows.png": lambda: draw_windows(8, 3, strides=2, show="first-row"),
         "conv_steps.png": lambda: draw_conv_steps(line_image(), VERTICAL_LINE_DETECTOR),
         "padding_ring.png": lambda: draw_padding(line_image(), 1),
     }
+    there = [name for name in pictures if os.path.lexists(out / name)]
+    if there and not overwrite:
+        raise ValueError(
+            f"folder={str(folder)!r} already holds {', '.join(there)}; they are left as they are: "
+            "pass overwrite=True to redraw them"
+        )
+    out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, draw in pictures.items():
-        fig = draw()
-        fig.savefig(out / name, dpi=90)
+        fig, png = draw(), io.BytesIO()
+        fig.savefig(png, format="png", dpi=90)
         pyplot().close(fig)
-        written.append(str(out / name))
+        written.append(str(write_bytes_atomically(png.getvalue(), out / name, overwrite=overwrite)))
     return written

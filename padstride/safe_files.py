@@ -19,7 +19,7 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -159,6 +159,7 @@ def write_atomically(
     An interrupted write (an exception, Ctrl-C or SIGTERM) leaves ``path`` as it was and removes
     its temporary file; one left by a killed process is removed by the next write beside it.
     An existing ``path`` is replaced only with ``overwrite=True``; otherwise FileExistsError.
+    Missing folders are made.
 
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     first = write_atomically({"a": np.arange(3)}, Path(folder) / "a.npz")
@@ -170,6 +171,22 @@ def write_atomically(
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    return _write(path, lambda handle: np.savez(handle, **arrays), overwrite)
+
+
+def write_bytes_atomically(data: bytes, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
+    """``data`` written to ``path`` as write_atomically writes: whole or not at all (a full
+    disk leaves nothing behind); an existing ``path`` is replaced only with ``overwrite=True``.
+    The folder must exist.
+
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     write_bytes_atomically(b"GIF89a", Path(folder) / "a.gif").read_bytes()
+    b'GIF89a'
+    """
+    return _write(Path(path), lambda handle: handle.write(data), overwrite)
+
+
+def _write(path: Path, write: Callable[[BinaryIO], object], overwrite: bool) -> Path:
     remove_stale_temporaries(path)
     if not overwrite and os.path.lexists(path):
         raise FileExistsError(errno.EEXIST, "already exists and was left as it is", str(path))
@@ -179,14 +196,61 @@ def write_atomically(
             with handle:
                 umask = os.umask(0)
                 os.umask(umask)
-                os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; the cache is an ordinary file
-                np.savez(handle, **arrays)
+                os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; this is an ordinary file
+                write(handle)
                 handle.flush()
                 os.fsync(handle.fileno())
                 _rename(tmp, path, overwrite)  # while the lock is held
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+    return path
+
+
+def user_path(value: object, name: str = "path") -> Path:
+    """A path the user named, as a Path with ``~`` expanded; refused by name when it is not
+    a file name at all.
+
+    >>> user_path("~/a.gif").name
+    'a.gif'
+    >>> user_path(123)
+    Traceback (most recent call last):
+    ...
+    TypeError: path=123 is not allowed: give a file name (str or os.PathLike)
+    """
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name}={value!r} is not allowed: give a file name (str or os.PathLike)")
+    if os.fspath(value) in ("", b""):
+        raise ValueError(f"{name} is empty; give a file name")
+    try:
+        return Path(value).expanduser()
+    except RuntimeError:  # "~nouser/...": no such user's home
+        raise ValueError(f"{name}={os.fspath(value)!r} names a home folder that does not exist") from None
+
+
+def new_file(value: object, name: str = "path") -> Path:
+    """A path the user named for a new file: its folder exists, and nothing is there yet.
+
+    >>> new_file("/nowhere/a.gif")
+    Traceback (most recent call last):
+    ...
+    ValueError: path='/nowhere/a.gif' is not allowed: the folder /nowhere does not exist
+    """
+    path = user_path(value, name)
+    shown = f"{name}={str(value)!r}"
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        pass
+    except OSError as error:  # e.g. a name longer than the file system allows
+        raise ValueError(f"{shown} is not allowed: {error.strerror or error}") from None
+    else:
+        raise ValueError(f"{shown} is not allowed: it exists, and it is not overwritten")
+    try:
+        if not path.parent.is_dir():
+            raise ValueError(f"{shown} is not allowed: the folder {path.parent} does not exist")
+    except OSError as error:
+        raise ValueError(f"{shown} is not allowed: {error.strerror or error}") from None
     return path
 
 

@@ -76,6 +76,29 @@ def test_save_gif_does_not_overwrite(movie, tmp_path):
     assert path.read_bytes() == b"mine"
 
 
+def test_save_gif_names_a_bad_path(movie, tmp_path):
+    with pytest.raises(ValueError, match="path='/nowhere-padstride/x.gif' is not allowed: the folder"):
+        movie.save_gif("/nowhere-padstride/x.gif")
+    with pytest.raises(TypeError, match="path=123 is not allowed: give a file name"):
+        movie.save_gif(123)
+    with pytest.raises(ValueError, match="is not allowed: File name too long"):
+        movie.save_gif(tmp_path / ("x" * 300 + ".gif"))
+
+
+def test_a_full_disk_leaves_no_truncated_gif(movie, tmp_path, monkeypatch):
+    import errno
+
+    from padstride import safe_files
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(safe_files.os, "fsync", full)
+    with pytest.raises(ValueError, match="the GIF was not written: No space left on device"):
+        movie.save_gif(tmp_path / "conv.gif")
+    assert list(tmp_path.iterdir()) == []  # neither the GIF nor its temporary
+
+
 def test_matplotlib_animation_and_player(movie):
     assert "<script" in movie.animation.to_jshtml()
     player = movie.player()

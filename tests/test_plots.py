@@ -90,3 +90,17 @@ def test_gallery_writes_pngs(tmp_path):
         with open(path, "rb") as f:
             assert f.read(4) == b"\x89PNG"
     plt.close("all")
+
+
+def test_gallery_leaves_a_users_pictures_and_files_alone(tmp_path):
+    mine = tmp_path / "conv_steps.png"
+    mine.write_bytes(b"my picture")
+    with pytest.raises(ValueError, match="already holds conv_steps.png; they are left as they are"):
+        plots.gallery(tmp_path)
+    assert mine.read_bytes() == b"my picture" and sorted(p.name for p in tmp_path.iterdir()) == [mine.name]
+    assert len(plots.gallery(tmp_path, overwrite=True)) == 4 and mine.read_bytes()[:4] == b"\x89PNG"
+    a_file = tmp_path / "a_file"
+    a_file.write_text("x")
+    with pytest.raises(ValueError, match="is not allowed: it is a file, not a folder"):
+        plots.gallery(a_file)
+    plt.close("all")

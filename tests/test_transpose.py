@@ -155,3 +155,20 @@ def test_output_padding_for_leads_back_through_keras(n, k, s, padding, d):
     op = output_padding_for(n, k, s, padding, d)
     assert transpose_shape(forward, k, s, padding, op, d)[0] == n
     assert conv_output_size(n, k, s, padding, d) == forward[0]
+
+
+def test_an_array_as_padding_is_named_not_ambiguous():
+    import numpy as np
+
+    from padstride.arithmetic import pool_output_size
+    from padstride.transpose import conv_transpose_output_size, output_padding_for
+
+    for call in (
+        lambda: pool_output_size(8, 2, padding=np.array([3, 3])),
+        lambda: conv_transpose_output_size(8, 3, padding=np.array([3, 3])),
+        lambda: output_padding_for(8, 3, padding=np.array([3, 3])),
+    ):
+        with pytest.raises(
+            ValueError, match=r"padding=array\(\[3, 3\]\) is not allowed: use 'valid' or 'same'"
+        ):
+            call()

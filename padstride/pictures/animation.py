@@ -129,13 +129,17 @@ class ConvAnimation:
         return Image(data=self.gif_bytes(), format="gif")
 
     def save_gif(self, path: Any) -> None:
-        """Write the GIF to ``path``, refusing to overwrite a file that exists."""
-        from pathlib import Path
+        """Write the GIF to ``path``, whole or not at all, refusing to overwrite a file that
+        exists; the folder must exist."""
+        from ..safe_files import new_file, write_bytes_atomically
 
-        target = Path(path)
-        if target.exists():
-            raise ValueError(f"path={str(path)!r} is not allowed: it exists, and it is not overwritten")
-        target.write_bytes(self.gif_bytes())
+        target = new_file(path)
+        try:
+            write_bytes_atomically(self.gif_bytes(), target)
+        except OSError as error:  # a full disk, a file that appeared meanwhile: nothing is left
+            raise ValueError(
+                f"path={str(path)!r}: the GIF was not written: {error.strerror or error}"
+            ) from None
 
     def player(self):
         """Play, pause and step through the frames with widgets (needs a running kernel);

@@ -74,13 +74,15 @@ JOIN_LAYERS = (*MERGE_LAYERS, "Concatenate")
 @dataclass(frozen=True)
 class Step:
     """One layer call: output shape, parameters, FLOPs (2 per multiply-add), the
-    arithmetic as text, and for layers that move pixels the (height, width) arithmetic."""
+    arithmetic as text, and for layers that move pixels the (height, width) arithmetic
+    and ``formula``, the part of the text that gives the output size."""
 
     output_shape: Shape
     params: int
     flops: int
     arithmetic: str
     axes: tuple[AxisArithmetic, AxisArithmetic] | None = None
+    formula: str = ""
 
 
 def shape_text(shape: Sequence[Any]) -> str:
@@ -159,7 +161,7 @@ def _conv(config, shapes, name):
     out = (ah.output, aw.output, filters)
     text = f"{describe_axes(ah, aw)}; params {kh}·{kw}·{per_group}·{filters}{_plus(bias)}"
     flops = 2 * kh * kw * per_group * math.prod(out)
-    return Step(out, kh * kw * per_group * filters + bias, flops, text, (ah, aw))
+    return Step(out, kh * kw * per_group * filters + bias, flops, text, (ah, aw), describe_axes(ah, aw))
 
 
 def _depthwise(config, shapes, name):
@@ -171,7 +173,8 @@ def _depthwise(config, shapes, name):
     bias = _bias(config, channels)
     out = (ah.output, aw.output, channels)
     text = f"{describe_axes(ah, aw)}; params {kh}·{kw}·{shape[2]}·{multiplier}{_plus(bias)}"
-    return Step(out, kh * kw * channels + bias, 2 * kh * kw * math.prod(out), text, (ah, aw))
+    flops = 2 * kh * kw * math.prod(out)
+    return Step(out, kh * kw * channels + bias, flops, text, (ah, aw), describe_axes(ah, aw))
 
 
 def _separable(config, shapes, name):
@@ -188,7 +191,7 @@ def _separable(config, shapes, name):
         f"{describe_axes(ah, aw)}; params {kh}·{kw}·{shape[2]}·{multiplier} + {middle}·{filters}{_plus(bias)}"
     )
     flops = 2 * (kh * kw * middle + middle * filters) * ah.output * aw.output
-    return Step(out, params, flops, text, (ah, aw))
+    return Step(out, params, flops, text, (ah, aw), describe_axes(ah, aw))
 
 
 def _transpose(config, shapes, name):
@@ -219,9 +222,10 @@ def _transpose(config, shapes, name):
     stride = strides[0] if strides[0] == strides[1] else strides
     bias = _bias(config, filters)
     kh, kw = kernel
-    text = f"transposed {padding}, stride {stride}: {formula}; params {kh}·{kw}·{channels}·{filters}{_plus(bias)}"
+    formula = f"transposed {padding}, stride {stride}: {formula}"
+    text = f"{formula}; params {kh}·{kw}·{channels}·{filters}{_plus(bias)}"
     flops = 2 * kh * kw * channels * filters * h * w  # every input pixel spreads a kernel
-    return Step((*sizes, filters), kh * kw * channels * filters + bias, flops, text)
+    return Step((*sizes, filters), kh * kw * channels * filters + bias, flops, text, formula=formula)
 
 
 def _pool(config, shapes, name):
@@ -235,14 +239,15 @@ def _pool(config, shapes, name):
     except ValueError as error:
         raise ValueError(f"layer {name!r}: {error}") from None
     text = f"pool {ph}{TIMES}{pw}, {describe_axes(ah, aw)}"
-    return Step((ah.output, aw.output, channels), 0, 0, text, (ah, aw))
+    return Step((ah.output, aw.output, channels), 0, 0, text, (ah, aw), text)
 
 
 def _global_pool(word: str) -> Callable:
     def rule(config, shapes, name):
         (h, w, channels) = _image(shapes, name, "global pooling")
         out = (1, 1, channels) if config.get("keepdims", False) else (channels,)
-        return Step(out, 0, 0, f"{word} over {h}{TIMES}{w} for each of {channels} channels")
+        text = f"{word} over {h}{TIMES}{w} for each of {channels} channels"
+        return Step(out, 0, 0, text, formula=text)
 
     return rule
 
@@ -254,7 +259,7 @@ def _zero_padding(config, shapes, name):
     text = f"{h} + {top} + {bottom} = {out[0]} rows, {w} + {left} + {right} = {out[1]} columns"
     # A 1×1 window with explicit padding: the arithmetic of a convolution.
     axes = (conv_arithmetic(h, 1, 1, (top, bottom)), conv_arithmetic(w, 1, 1, (left, right)))
-    return Step(out, 0, 0, text, axes)
+    return Step(out, 0, 0, text, axes, text)
 
 
 def _cropping(config, shapes, name):
@@ -274,7 +279,7 @@ def _cropping(config, shapes, name):
         )
         for n, before, after in ((h, top, bottom), (w, left, right))
     )
-    return Step((rows, cols, channels), 0, 0, text, axes)
+    return Step((rows, cols, channels), 0, 0, text, axes, text)
 
 
 def _upsampling(config, shapes, name):
@@ -282,7 +287,7 @@ def _upsampling(config, shapes, name):
     fh, fw = checks.positive_pair(config["size"], "size")
     interpolation = config.get("interpolation", "nearest")
     text = f"{h}·{fh} = {h * fh} rows, {w}·{fw} = {w * fw} columns ({interpolation})"
-    return Step((h * fh, w * fw, channels), 0, 0, text)
+    return Step((h * fh, w * fw, channels), 0, 0, text, formula=text)
 
 
 def axes_of(config_axis: Any, rank: int, name: str) -> tuple[int, ...]:

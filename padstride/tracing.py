@@ -44,6 +44,21 @@ class LayerTrace:
     inbound: tuple[str, ...] = ()
     input_shapes: tuple[tuple[int, ...], ...] = ()
     layer_id: int = field(default=0, compare=False, repr=False)  # the same for every call of one layer
+    formula: str = ""  # the part of ``arithmetic`` that gives the output size; "" where no size is computed
+
+    @property
+    def padding(self) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        """The zeros ((top, bottom), (left, right)) this call adds (negative where it
+        crops), for a layer that moves pixels; else None.
+
+        >>> from padstride import mnist_model
+        >>> explain(mnist_model(strides=2, padding="same"))[0].padding
+        ((0, 1), (0, 1))
+        """
+        if self.axes is None:
+            return None
+        h, w = self.axes
+        return ((h.pad_before, h.pad_after), (w.pad_before, w.pad_after))
 
 
 class Explanation(list):
@@ -188,6 +203,7 @@ def explain_graph(graph: Graph) -> Explanation:
                 call.inbound,
                 tuple(inputs),
                 id(call.layer),
+                step.formula,
             )
         )
     return rows

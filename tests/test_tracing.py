@@ -250,3 +250,27 @@ def test_a_layer_built_for_another_input_is_refused_not_miscounted(keras):
     dense.build((None, 10))
     with pytest.raises(ValueError, match="holds 44 parameters, and an input of 16 needs 68"):
         explain([keras.layers.Flatten(), dense], input_shape=(4, 4, 1))
+
+
+def test_rows_give_the_size_formula_and_the_zeros_as_fields(keras):
+    from padstride.arithmetic import describe_conv, same_padding
+
+    layers = keras.layers
+    model = keras.Sequential(
+        [
+            keras.Input((9, 8, 1)),
+            layers.ZeroPadding2D(((0, 1), (2, 3)), name="pad"),
+            layers.Conv2D(2, 3, strides=2, padding="same", name="conv"),
+            layers.MaxPooling2D(2, name="pool"),
+            layers.Flatten(name="flat"),
+        ]
+    )
+    pad, conv, pool, flat = explain(model)
+    assert pad.padding == model.get_layer("pad").padding == ((0, 1), (2, 3))
+    assert conv.padding == same_padding((10, 13), 3, strides=2)
+    assert pool.padding == ((0, 0), (0, 0)) and flat.padding is None
+    assert conv.formula == describe_conv((10, 13), 3, strides=2, padding="same")
+    assert pad.formula == "9 + 0 + 1 = 10 rows, 8 + 2 + 3 = 13 columns"
+    for row in (pad, conv, pool):
+        assert row.arithmetic.startswith(row.formula) and "params" not in row.formula
+    assert flat.formula == ""

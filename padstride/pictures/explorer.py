@@ -77,7 +77,9 @@ def explore(
     choices, padding_value = padding_choices(padding)
     if not widgets_available():
         print("ipywidgets is not installed: a static picture instead of the explorer")
-        return draw_windows(size, kernel_size, strides, padding, dilation_rate)
+        return draw_windows(
+            values["size"], values["kernel_size"], values["strides"], padding_value, values["dilation_rate"]
+        )
     import ipywidgets as widgets
 
     style = {"description_width": "initial"}

@@ -393,11 +393,20 @@ def padding_params() -> str:
     return "unexpected"
 
 
+# The model's layer names (mnist_variant's), and how the question's choices describe them.
+_PARAMS_WHERE_CHOICES = {
+    "dense": "the Dense layer of 128 units",
+    "conv_1": "the first convolution",
+    "conv_3": "the last convolution",
+    "output": "the Dense layer of 10 outputs",
+}
+
+
 @_question(
     "params-where",
     "The 'same' MNIST model (three 3×3 convolutions with 32 filters and padding 'same', "
     "Flatten, Dense 128, Dense 10) has 3,231,498 parameters. Which layer holds most of them?",
-    ("dense", "conv_1", "conv_3", "output"),
+    tuple(_PARAMS_WHERE_CHOICES.values()),
     "A",
     "With 'same' padding the last feature map is still 28×28×32 = 25,088 values, and the "
     "Dense layer after Flatten connects each to 128 units: 25,088·128 + 128 = 3,211,392. "
@@ -410,7 +419,8 @@ def params_where() -> str:
     model = mnist_variant("same")
     if model.count_params() != 3_231_498:
         return "unexpected: another parameter count"
-    return max(model.layers, key=lambda layer: layer.count_params()).name
+    name = max(model.layers, key=lambda layer: layer.count_params()).name
+    return _PARAMS_WHERE_CHOICES.get(name, f"unexpected: {name}")
 
 
 @_question(

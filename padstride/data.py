@@ -50,7 +50,7 @@ from .mnist_sources import (
     from_wheel,
     keras_cache,
 )
-from .safe_files import remove_stale_temporaries, why_unwritable, write_atomically
+from .safe_files import remove_stale_temporaries, user_path, why_unwritable, write_atomically
 
 __all__ = [
     "EXPECTED",
@@ -207,15 +207,6 @@ def _checked_arguments(
     return progress or _quiet, list(sources)
 
 
-def _expanded(given: str | os.PathLike, argument: str) -> Path:
-    try:
-        return Path(given).expanduser()
-    except RuntimeError:  # "~nouser/...": no such user's home
-        raise UnusablePath(
-            f"{argument}={os.fspath(given)!r} names a home folder that does not exist"
-        ) from None
-
-
 def _written_by_another_run(target: Path) -> bool:
     """True when ``target``, absent a moment ago, now holds verified MNIST: a run beside
     this one saved it first, which is what this run was going to do."""
@@ -260,7 +251,10 @@ def load_mnist(
         given, argument = os.environ["PADSTRIDE_DATA"], "PADSTRIDE_DATA"
     if given is not None and os.fspath(given) == "":
         raise UnusablePath(f"{argument} is empty; name an .npz file to use or to create, e.g. data/mnist.npz")
-    target = cache if given is None else _expanded(given, argument)
+    try:
+        target = cache if given is None else user_path(given, argument)
+    except ValueError as error:  # e.g. "~nouser/m.npz"
+        raise UnusablePath(str(error)) from None
     # The cache is ours to repair; a path named by the user is not, unless it is the cache itself.
     ours = os.path.realpath(target) == os.path.realpath(cache)
     if not ours:

@@ -370,8 +370,12 @@ def real_number(value: object, name: str) -> float:
     return number
 
 
-def _brief(value: object) -> str:
-    """A short repr: arrays by dtype and shape, long lists cut."""
+def brief(value: object) -> str:
+    """A short repr for a message: arrays by dtype and shape, long lists cut.
+
+    >>> brief(list(range(100)))
+    '[0, 1, 2, 3, 4, 5, ...]'
+    """
     import reprlib
 
     if hasattr(value, "shape") and hasattr(value, "dtype"):
@@ -396,15 +400,15 @@ def image_array(value: object, name: str = "image", ndims: tuple[int, ...] = (2,
         array = np.asarray(value)
     except ValueError:  # ragged nested lists
         raise ValueError(
-            f"{name}={_brief(value)} is not allowed: its rows differ in length; give {wanted}"
+            f"{name}={brief(value)} is not allowed: its rows differ in length; give {wanted}"
         ) from None
     if array.dtype == object or not (
         np.issubdtype(array.dtype, np.number) or np.issubdtype(array.dtype, np.bool_)
     ):
-        raise ValueError(f"{name}={_brief(value)} is not allowed: its dtype is {array.dtype}; give numbers")
+        raise ValueError(f"{name}={brief(value)} is not allowed: its dtype is {array.dtype}; give numbers")
     if np.iscomplexobj(array):
         raise ValueError(
-            f"{name}={_brief(value)} is not allowed: it is complex ({array.dtype}); give real numbers"
+            f"{name}={brief(value)} is not allowed: it is complex ({array.dtype}); give real numbers"
         )
     if array.ndim not in ndims or 0 in array.shape:
         raise ValueError(f"{name} of shape {array.shape} is not allowed: give {wanted}")
@@ -428,6 +432,21 @@ def is_keras_model(value: object) -> bool:
 def is_keras_layer(value: object) -> bool:
     """True for a Keras layer, without importing Keras."""
     return hasattr(value, "get_config") and hasattr(value, "name") and hasattr(value, "compute_output_shape")
+
+
+def keras_model(value: object, name: str = "model") -> Any:
+    """A Keras model; anything else is refused by name.
+
+    >>> keras_model(None)
+    Traceback (most recent call last):
+    ...
+    ValueError: model=None is not allowed: give a Keras model, e.g. mnist_model() or keras.Sequential
+    """
+    if not is_keras_model(value):
+        raise ValueError(
+            f"{name}={brief(value)} is not allowed: give a Keras model, e.g. mnist_model() or keras.Sequential"
+        )
+    return value
 
 
 def model_or_layers(value: object, name: str = "model") -> Any:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ._keras import keras
-from .checks import fraction, is_int, is_keras_model, positive_int, real_number
+from .checks import brief, fraction, is_int, keras_model, positive_int, real_number
 from .tables import render_table
 from .tracing import explain
 
@@ -346,13 +346,10 @@ def train(
     latter only while the training batches since the last check are within one point of it.
     Every evaluation of the test set is listed in ``History.checks`` and counted in the seconds.
     """
-    if not is_keras_model(model):
-        raise ValueError(
-            f"model={_brief(model)} is not allowed: give a Keras model, e.g. mnist_model() or keras.Sequential"
-        )
+    keras_model(model)
     settings = _train_settings(epochs, batch_size, seed, learning_rate, steps_per_execution, jit_compile)
-    settings.update(_run_settings(stop_at_accuracy, deterministic, precision, warmup, seed, jit_compile))
-    target = settings.pop("target")
+    run, target = _run_settings(stop_at_accuracy, deterministic, precision, warmup, seed, jit_compile)
+    settings.update(run)
     (x_train, y_train), (x_test, y_test) = _train_data(data, train_images)
     steps_per_epoch = math.ceil(len(x_train) / settings["batch_size"])
     if eval_every is None:
@@ -402,8 +399,10 @@ def _train_settings(
     }
 
 
-def _run_settings(stop_at_accuracy, deterministic, precision, warmup, seed, jit_compile) -> dict[str, Any]:
-    """train()'s schedule, precision, determinism and stopping ``target``, checked."""
+def _run_settings(
+    stop_at_accuracy, deterministic, precision, warmup, seed, jit_compile
+) -> tuple[dict[str, Any], float | None]:
+    """train()'s schedule, precision and determinism, checked, and the stopping target."""
     if precision not in PRECISIONS:
         raise ValueError(f"precision={precision!r} is not allowed: use one of {', '.join(PRECISIONS)}")
     if not isinstance(warmup, (int, float)) or isinstance(warmup, bool) or not 0 <= warmup < 1:
@@ -418,7 +417,7 @@ def _run_settings(stop_at_accuracy, deterministic, precision, warmup, seed, jit_
     if precision == "auto":
         precision = "mixed_bfloat16" if native_bfloat16() else "float32"
     target = None if stop_at_accuracy is None else fraction(stop_at_accuracy, "stop_at_accuracy")
-    return {"warmup": warmup, "precision": precision, "deterministic": deterministic, "target": target}
+    return {"warmup": warmup, "precision": precision, "deterministic": deterministic}, target
 
 
 def _train_data(data: Any, train_images: int | None) -> tuple[tuple[Any, Any], tuple[Any, Any]]:
@@ -429,7 +428,7 @@ def _train_data(data: Any, train_images: int | None) -> tuple[tuple[Any, Any], t
         counts = {"training": (len(x_train), len(y_train)), "test": (len(x_test), len(y_test))}
     except (TypeError, ValueError):
         raise ValueError(
-            f"data={_brief(data)} is not allowed: give ((x_train, y_train), (x_test, y_test)), "
+            f"data={brief(data)} is not allowed: give ((x_train, y_train), (x_test, y_test)), "
             "as load_mnist() returns it"
         ) from None
     for name, (images, labels) in counts.items():
@@ -454,11 +453,6 @@ def _compile(model: Any, settings: dict[str, Any], steps: int) -> None:
         steps_per_execution=settings["steps_per_execution"],
         jit_compile=settings["jit_compile"],
     )
-
-
-def _brief(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else f"<{type(value).__name__}>"
 
 
 def evaluate(model: Any, data: Any) -> float:

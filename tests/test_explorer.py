@@ -63,6 +63,39 @@ def test_explore_redraws_valid_and_invalid_settings():
     )
 
 
+def test_two_controls_moved_in_two_threads_end_on_the_last_setting(monkeypatch):
+    """A kernel may handle two controls' messages in two threads at once (ipykernel 7 with a
+    subshell). The first redraw is slowed down until the second control has moved: the
+    picture must still end on the setting both moves leave, here a refusal."""
+    import threading
+
+    from padstride.pictures import explorer as module
+
+    box = explore(size=8, kernel_size=3, strides=1, padding="same")
+    first_started, second_moved = threading.Event(), threading.Event()
+    real_draw = module.draw_windows
+
+    def slow_first_draw(*args, **kwargs):
+        if not first_started.is_set():
+            first_started.set()
+            second_moved.wait(timeout=10)
+        return real_draw(*args, **kwargs)
+
+    monkeypatch.setattr(module, "draw_windows", slow_first_draw)
+    first = threading.Thread(target=lambda: setattr(box.controls["dilation_rate"], "value", 2))
+    first.start()
+    assert first_started.wait(timeout=10)
+    second = threading.Thread(target=lambda: setattr(box.controls["strides"], "value", 2))
+    second.start()
+    second.join(timeout=0.5)  # with the lock it waits for the first redraw
+    second_moved.set()
+    first.join(timeout=10)
+    second.join(timeout=10)
+    assert box.controls["strides"].value == 2 and box.controls["dilation_rate"].value == 2
+    assert box.figure is None and "Not possible" in box.message.value
+    assert box.picture.layout.display == "none"
+
+
 def test_the_static_output_has_a_picture_only_when_there_is_one():
     box = explore(size=8, kernel_size=3, strides=2, padding="same")
     data = bundle(box)

@@ -14,7 +14,7 @@ from typing import Any
 from ..checks import padding_2d, positive_int
 from .grids import draw_windows
 from .palette import png_bytes, pyplot
-from .widgets import fallback_box, widgets_available
+from .widgets import fallback_box, one_at_a_time, widgets_available
 
 # (label, value) pairs for the padding dropdown; the values go to draw_windows as they are.
 # Uneven zeros are written ((top, bottom), (left, right)): Keras reads a flat (0, 1) as
@@ -141,6 +141,8 @@ def explore(
             picture.layout.display = None
         box.figure = state["figure"]
 
+    # Each redraw reads the controls when it starts: one at a time, the last reads the last values.
+    (redraw,) = one_at_a_time(redraw)
     for control in controls.values():
         control.observe(redraw, names="value")
     box.controls, box.message, box.picture = controls, message, picture

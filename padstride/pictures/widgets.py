@@ -9,8 +9,9 @@ the widget view, ``text/plain`` and ``image/png`` side by side.
 from __future__ import annotations
 
 import base64
+import threading
 from collections.abc import Callable, Sequence
-from functools import cache
+from functools import cache, wraps
 from typing import Any
 
 
@@ -61,3 +62,29 @@ def widgets_available() -> bool:
     except ImportError:
         return False
     return True
+
+
+def one_at_a_time(*handlers: Callable[..., Any]) -> tuple[Callable[..., Any], ...]:
+    """The handlers, wrapped to share one lock, so that no two of them run at once.
+
+    A kernel may run the handlers of two widgets' messages in two threads at the same time
+    (ipykernel 7 with a front-end that sends widget messages on a subshell). A handler that
+    reads the controls and redraws must then not overlap another: the last to run reads the
+    last values.
+
+    >>> calls = []
+    >>> (log,) = one_at_a_time(calls.append)
+    >>> log(1); calls
+    [1]
+    """
+    lock = threading.Lock()
+
+    def serialized(handler: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(handler)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            with lock:
+                return handler(*args, **kwargs)
+
+        return run
+
+    return tuple(serialized(handler) for handler in handlers)

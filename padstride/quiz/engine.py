@@ -217,7 +217,7 @@ def ask(question_or_id: Question | str):
     ``feedback``). Where no widget front-end renders it (a static viewer, a test run), the
     output is the question as text, with the way to answer it in code.
     """
-    from ..pictures.widgets import fallback_box, widgets_available
+    from ..pictures.widgets import fallback_box, one_at_a_time, widgets_available
 
     q = _resolve(question_or_id)
     in_code = f"check({q.id!r}, 'A')"
@@ -252,6 +252,7 @@ def ask(question_or_id: Question | str):
         feedback.value = html.escape(attempt.reveal().message)
         finish()
 
+    answer, reveal = one_at_a_time(answer, reveal)  # two clicks never change the attempt at once
     for button in buttons:
         button.on_click(answer)
     show_button.on_click(reveal)

@@ -8,7 +8,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 
-.PHONY: help setup lab test unit nbtest browser site notebooks lint format data gallery clean
+.PHONY: help setup lab test unit nbtest browser site notebooks student lint format data gallery clean
 DATA := data/mnist.npz
 
 help:
@@ -17,6 +17,7 @@ help:
 	@echo "make browser    the notebooks, the explorer, the quiz and the site in Chromium (tests/browser)"
 	@echo "make site       the README and the notebooks as a static site in build/site/"
 	@echo "make notebooks  re-execute every notebook in place from a fresh kernel"
+	@echo "make student    the notebooks without their answers in build/student/, each run under nbval"
 	@echo "make data       fetch MNIST into data/mnist.npz and verify it"
 	@echo "make gallery    write the README's pictures to docs/images/"
 	@echo "make lint       ruff check, ruff format --check and actionlint"
@@ -87,6 +88,15 @@ ifneq ($(NOTEBOOKS),)
 		--ClearMetadataPreprocessor.preserve_cell_metadata_mask=jupyter \
 		--ClearMetadataPreprocessor.preserve_cell_metadata_mask=tags $(NOTEBOOKS)
 endif
+
+# Copies without the cells tagged "answer", then run top to bottom: a hand-out that works.
+STUDENT := build/student
+
+student: $(STAMP) $(DATA)
+	$(BIN)/python -m padstride.student notebooks $(STUDENT) --overwrite
+	$(BIN)/python -m pytest -q -p no:randomly --nbval --nbval-current-env \
+		--nbval-sanitize-with notebooks/sanitize.cfg $(NBTEST_WORKERS) $(STUDENT)/*.ipynb
+	@echo "student notebooks: $(STUDENT)/"
 
 gallery: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python -c 'from padstride.plots import gallery; print(*gallery("docs/images", overwrite=True), sep="\n")'

@@ -26,6 +26,7 @@ from .arithmetic import (
     same_padding,
     window_positions,
 )
+from .folding import Folded, folded
 from .transpose import conv_input_sizes, conv_transpose_output_size, output_padding_for
 
 __version__ = "0.1.0"
@@ -104,6 +105,8 @@ __all__ = [
     "same_padding",
     "window_positions",
     "WindowGrid",
+    "Folded",
+    "folded",
     *_LAZY,
 ]
 

@@ -92,3 +92,25 @@ def test_stride_animation_is_a_picture(page, jupyter, notebook_stride):
         " && (img.src || '').startsWith('data:image/gif')).length"
     )
     assert gifs >= 1
+
+
+@pytest.mark.parametrize(
+    ("name", "summary", "revealed"),
+    [
+        (
+            "02_padding.ipynb",
+            "Exercise 2.1: click to show the answer",
+            "Exercise 2.1 (a (before, after) pair)",
+        ),
+        ("09_quiz.ipynb", "Question 1: click to show the proof", "border all zero: True"),
+    ],
+)
+def test_stored_answers_stay_folded_until_clicked(page, jupyter, traffic, name, summary, revealed):
+    open_stored(page, jupyter, name)
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)").first
+    line = panel.locator("summary", has_text=summary).first
+    line.scroll_into_view_if_needed()
+    text = panel.get_by_text(revealed, exact=False).first
+    assert not text.is_visible(), f"{revealed!r} shows before a click"
+    line.click()
+    text.wait_for(state="visible", timeout=10_000)

@@ -99,3 +99,73 @@ def test_site_reading_order_and_search(page, traffic, site_url):
     results.first.wait_for(timeout=15_000)
     assert results.count() >= 1
     assert traffic.console_errors == [] and traffic.external == []
+
+
+def _answer_line(exercise_id: str) -> str:
+    from padstride.exercises import show_answer
+
+    return show_answer(exercise_id).text.splitlines()[0]
+
+
+FOLDED = [
+    # (notebook page, summary to click, text the click reveals)
+    ("02_padding", "Exercise 2.1: click to show the answer", lambda: _answer_line("2.1")),
+    ("07_fields_pooling_transpose", "Exercise 7.4: click to show the answer", lambda: _answer_line("7.4")),
+    ("09_quiz", "Question 1: click to show the proof", lambda: "border all zero: True"),
+    ("09_quiz", "The answer key: click to show it", lambda: "padding-before-conv      C"),
+]
+
+
+def assert_folded_until_clicked(page, summary: str, revealed: str) -> None:
+    """No text of the answer shows until its summary line is clicked; then it does."""
+    hidden = page.get_by_text(revealed, exact=False)
+    assert hidden.count() >= 1, f"{revealed!r} is not on the page at all"
+    assert not any(hidden.nth(i).is_visible() for i in range(hidden.count())), f"{revealed!r} shows unasked"
+    page.locator("summary", has_text=summary).first.click()
+    assert any(hidden.nth(i).is_visible() for i in range(hidden.count())), (
+        f"{revealed!r} hidden after a click"
+    )
+
+
+@pytest.mark.parametrize(("notebook", "summary", "revealed"), FOLDED, ids=[f"{n}:{s}" for n, s, _ in FOLDED])
+def test_site_answers_stay_folded_until_clicked(page, traffic, site_url, notebook, summary, revealed):
+    page.goto(f"{site_url}/notebooks/{notebook}.html", wait_until="networkidle")
+    assert_folded_until_clicked(page, summary, revealed())
+
+
+def test_site_quiz_proof_code_is_folded_too(page, traffic, site_url):
+    page.goto(f"{site_url}/notebooks/09_quiz.html", wait_until="networkidle")
+    code = page.get_by_text("padded = layers.ZeroPadding2D(1)(digit)", exact=False)
+    assert code.count() == 1 and not code.is_visible()
+    page.locator("details.above-input summary").first.click()
+    assert code.is_visible()
+
+
+@pytest.mark.parametrize(("notebook", "summary", "revealed"), FOLDED, ids=[f"{n}:{s}" for n, s, _ in FOLDED])
+def test_nbconvert_html_keeps_answers_folded(page, tmp_path, notebook, summary, revealed):
+    """`jupyter nbconvert --to html`, the static form GitHub and nbviewer also start from."""
+    import subprocess
+    import sys
+
+    (source,) = [nb for nb in NOTEBOOKS if nb.stem == notebook]
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "nbconvert",
+            "--to",
+            "html",
+            "--output-dir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    page.route(
+        "**/*",
+        lambda route: route.abort() if not route.request.url.startswith("file:") else route.continue_(),
+    )
+    page.goto((tmp_path / f"{notebook}.html").as_uri(), wait_until="domcontentloaded")
+    assert_folded_until_clicked(page, summary, revealed())

@@ -1,0 +1,38 @@
+"""Exercises that check themselves: the exercises of notebooks 1 to 8 by id ("3.1").
+
+``check(exercise_id, answer)`` says whether an answer is right (``...`` is "not answered
+yet"), ``hint(exercise_id)`` helps without giving it away, and ``show_answer(exercise_id)``
+reveals it; ``show_answers("3")`` gives a notebook's answers, each folded until opened.
+``EXERCISES`` holds them all. The quiz keeps its own ``check`` (``padstride.check``).
+
+>>> print(check("3.1", 9))
+3.1: not yet. A window must fit whole: the division rounds down, not up. Try again.
+"""
+
+from .engine import (
+    Answer,
+    Answers,
+    Exercise,
+    Misconception,
+    Result,
+    all_exercises,
+    check,
+    hint,
+    show_answer,
+    show_answers,
+)
+
+EXERCISES = all_exercises()
+
+__all__ = [
+    "EXERCISES",
+    "Answer",
+    "Answers",
+    "Exercise",
+    "Misconception",
+    "Result",
+    "check",
+    "hint",
+    "show_answer",
+    "show_answers",
+]

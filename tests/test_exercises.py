@@ -1,0 +1,339 @@
+"""The exercises: every reference answer measured with Keras, passing its own check; every
+known misconception failing with its message; no message giving the answer away."""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from padstride.exercises import EXERCISES, check, hint, show_answer, show_answers
+from padstride.exercises.functions import keras_split
+from padstride.probes import keras_same_padding
+from tests.browser.pages import NOTEBOOKS
+
+IDS = list(EXERCISES)
+
+
+def layers():
+    import keras
+
+    return keras.layers
+
+
+def side(stack, n, channels=1):
+    x = np.zeros((1, n, n, channels), dtype="float32")
+    for layer in stack:
+        x = layer(x)
+    return tuple(x.shape)
+
+
+def keras_1_1():
+    L = layers()
+    return side([L.Conv2D(1, 3)], 28)[1], side([L.Conv2D(1, 3) for _ in range(3)], 28)[1]
+
+
+def keras_1_3():
+    L = layers()
+    moved = np.zeros((1, 8, 8, 1), dtype="float32")
+    moved[0, :, 0:2, 0] = 1
+    conv = L.Conv2D(1, 3, use_bias=False)
+    conv.build((None, 8, 8, 1))
+    kernel = np.zeros((3, 3, 1, 1), dtype="float32")
+    kernel[:, 1, 0, 0] = 1  # the vertical line detector: ones down the middle column
+    conv.set_weights([kernel])
+    row = np.asarray(conv(moved))[0, 0, :, 0]
+    return {int(c): float(row[c]) for c in np.nonzero(row)[0]}
+
+
+def keras_same_size(n, k, s):
+    return side([layers().Conv2D(1, k, strides=s, padding="same")], n)[1]
+
+
+def params(layer, shape):
+    layer.build((None, *shape))
+    return layer.count_params()
+
+
+def keras_3_3():
+    from padstride import keras_influence
+
+    L = layers()
+    width = side([L.Conv2D(1, 5, strides=4)], 28)[1]
+    seen = keras_influence([L.Conv2D(1, 5, strides=4)], input_shape=(28, 28)).any(axis=(0, 1))
+    return width, int((~seen).sum())
+
+
+def keras_4_1():
+    from padstride import conv_model
+
+    return conv_model(padding="same", strides=2, dense_units=64).count_params()
+
+
+def keras_flatten(padding, strides, filters=32):
+    L = layers()
+    return int(
+        np.prod(side([L.Conv2D(filters, 3, strides=strides, padding=padding) for _ in range(3)], 28)[1:])
+    )
+
+
+def keras_5_1():
+    """2 FLOPs per multiply-add of the Conv2D and Dense layers, counted from Keras' shapes."""
+    from padstride import mnist_model
+
+    def flops(**settings):
+        total = 0
+        for layer in mnist_model(**settings).layers:
+            if layer.__class__.__name__ in ("Conv2D", "Dense"):
+                kernel = int(np.prod(layer.kernel.shape))
+                positions = int(np.prod(layer.output.shape[1:-1])) if len(layer.output.shape) == 4 else 1
+                total += 2 * kernel * positions
+        return total
+
+    return flops(padding="same") / flops(padding="same", strides=2)
+
+
+def keras_6_1b():
+    L = layers()
+    probe = np.random.default_rng(1).normal(size=(1, 28, 28, 1)).astype("float32")
+    conv = L.Conv2D(4, 3, strides=2, padding="same")
+    reference = np.asarray(conv(probe))
+    valid = L.Conv2D(4, 3, strides=2)
+    valid.build((None, 30, 30, 1))
+    valid.set_weights(conv.get_weights())
+    one = np.asarray(valid(L.ZeroPadding2D(1)(probe)))
+    return one.shape == reference.shape, bool(np.allclose(one, reference))
+
+
+def keras_6_2():
+    import tensorflow as tf
+
+    row = tf.constant([[1, 2, 3, 4]])
+    out = {"zeros": tuple(tf.pad(row, [[0, 0], [4, 4]]).numpy()[0].tolist())}
+    try:
+        tf.pad(row, [[0, 0], [4, 4]], mode="REFLECT").numpy()
+        out["reflect"] = "taken"
+    except Exception:
+        out["reflect"] = None
+    out["symmetric"] = tuple(tf.pad(row, [[0, 0], [4, 4]], mode="SYMMETRIC").numpy()[0].tolist())
+    out["replicate"] = tuple(np.pad(np.array([1, 2, 3, 4]), 4, mode="edge").tolist())  # tf.pad has none
+    return out
+
+
+def keras_7_1():
+    from padstride import keras_influence
+
+    L = layers()
+    stack = [
+        L.Conv2D(1, 3, strides=2, padding="same"),
+        L.Conv2D(1, 3, strides=2, padding="same"),
+        L.Conv2D(1, 3, dilation_rate=2, padding="same"),
+    ]
+    influence = keras_influence(stack, input_shape=(28, 28))
+    centre = influence[3, 3]  # an output well inside the 7×7 map
+    columns = np.nonzero(centre.any(axis=0))[0]
+    return int(columns[-1] - columns[0] + 1), side(stack, 28)[1]
+
+
+def keras_7_3():
+    L = layers()
+    down = L.Conv2D(8, 4, strides=2, padding="same")(np.zeros((1, 13, 13, 1), dtype="float32"))
+    sizes = {
+        op: L.Conv2DTranspose(8, 4, strides=2, padding="same", output_padding=op).compute_output_shape(
+            down.shape
+        )[1]
+        for op in (None, 0, 1)
+    }
+    chosen = next(op for op in (0, 1) if sizes[op] == 13)
+    return chosen, sizes[None]
+
+
+def keras_8_1():
+    import keras
+
+    found = []
+    for n in range(224, 233):
+        model = keras.applications.ResNet50(weights=None, input_shape=(n, n, 3), include_top=False)
+        if model.get_layer("conv5_block3_out").output.shape[1] == 7:
+            found.append(n)
+    return tuple(found)
+
+
+def keras_8_2():
+    import keras
+
+    model = keras.applications.MobileNetV2(weights=None, input_shape=(227, 227, 3), include_top=False)
+    return tuple(model.get_layer(name).padding[0] for name in ("block_1_pad", "block_3_pad"))
+
+
+def keras_8_3():
+    import keras
+
+    from padstride import receptive_field
+
+    model = keras.applications.VGG16(weights=None, input_shape=(224, 224, 3), include_top=False)
+    row = next(r for r in receptive_field(model) if r.name == "block4_pool")
+    return row.jump[0], row.size[0]
+
+
+def keras_8_4():
+    from padstride import keras_influence
+
+    read = keras_influence([layers().Conv2D(1, 1, strides=2)], input_shape=(56, 56)).any(axis=(0, 1))
+    return float(read.mean())
+
+
+# Each exercise's answer measured with Keras, apart from the package's arithmetic.
+MEASURED = {
+    "1.1": keras_1_1,
+    "1.2": lambda: params(layers().Conv2D(1, 7), (28, 28, 1)),
+    "1.3": keras_1_3,
+    "2.1": lambda: keras_same_padding(28, 4),
+    "2.2": lambda: {n: (keras_same_size(n, 3, 2), keras_same_padding(n, 3, strides=2)) for n in (9, 10)},
+    "2.3": lambda: tuple(n for n in range(5, 11) if len(set(keras_same_padding(n, 5, strides=2))) == 1),
+    "3.1": lambda: side([layers().Conv2D(1, 5, strides=3)], 28)[1],
+    "3.2": lambda: next(s for s in range(1, 9) if side([layers().Conv2D(1, 3, strides=s)], 9)[1] == 4),
+    "3.3": keras_3_3,
+    "4.1": keras_4_1,
+    "4.2": lambda: keras_flatten("valid", 2),
+    "4.3": lambda: params(layers().Conv2D(8, 5), (32, 32, 3)),
+    "5.1": keras_5_1,
+    "5.2": lambda: min(keras_flatten(p, s) for p, s in (("valid", 1), ("same", 1), ("same", 2))),
+    "6.1a": lambda: keras_same_padding(28, 3, strides=2),
+    "6.1b": keras_6_1b,
+    "6.2": keras_6_2,
+    "6.3": lambda: {n: len(set(keras_same_padding(n, 5, strides=2))) > 1 for n in (7, 8)},
+    "7.1": keras_7_1,
+    "7.2": lambda: (
+        13 if side([layers().Conv2D(1, 5, dilation_rate=3)], 28)[1] == 28 - 13 + 1 else None,
+        side([layers().Conv2D(1, 5, dilation_rate=3)], 28)[1],
+        side([layers().Conv2D(1, 5, dilation_rate=3, padding="same")], 28)[1],
+    ),
+    "7.3": keras_7_3,
+    "8.1": keras_8_1,
+    "8.2": keras_8_2,
+    "8.3": keras_8_3,
+    "8.4": keras_8_4,
+}
+FUNCTIONS = {"2.4", "3.4", "7.4"}
+NOT_MEASURED = {"5.3"}  # a learning rate: train()'s own Keras schedule, checked in test_training
+
+
+def test_every_exercise_is_measured_or_a_function():
+    assert set(IDS) == set(MEASURED) | FUNCTIONS | NOT_MEASURED
+
+
+@pytest.mark.parametrize("exercise_id", sorted(MEASURED))
+def test_the_reference_answer_is_what_keras_gives(exercise_id):
+    ex = EXERCISES[exercise_id]
+    measured = MEASURED[exercise_id]()
+    if exercise_id == "6.2":  # reflect is refused by tf.pad as by pad
+        assert ex.solve()["reflect"] is None and measured["reflect"] is None
+    assert ex.close(ex.read(measured), ex.solve())
+    assert check(exercise_id, measured), f"{exercise_id}: Keras' answer does not pass the check"
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_the_reference_passes_and_each_misconception_gets_its_message(exercise_id):
+    ex = EXERCISES[exercise_id]
+    assert check(exercise_id, ex.solve()).correct
+    assert ex.misconceptions, f"{exercise_id} names no misconception"
+    for known in ex.misconceptions:
+        result = check(exercise_id, known.wrong())
+        assert not result.correct
+        assert known.message in result.message
+
+
+def answer_tokens(ex):
+    """Texts of the answer that a message must not contain."""
+    reference = ex.solve()
+    if callable(reference):
+        return []
+    text = [repr(reference), str(reference)]
+    if isinstance(reference, (int, float)) and not isinstance(reference, bool):
+        text = [
+            rf"(?<![\d.]){re.escape(format(reference, 'g'))}(?![\d.])",
+            rf"(?<![\d.]){reference:.3g}(?![\d])",
+        ]
+        return text
+    return [re.escape(t) for t in text]
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_no_message_gives_the_answer_away(exercise_id):
+    ex = EXERCISES[exercise_id]
+    messages = [check(exercise_id, ...).message, hint(exercise_id), check(exercise_id, "no idea").message]
+    messages += [check(exercise_id, known.wrong()).message for known in ex.misconceptions]
+    for pattern in answer_tokens(ex):
+        for message in messages:
+            assert not re.search(pattern, message), f"{exercise_id}: {message!r} shows the answer"
+    assert str(show_answer(exercise_id))  # only show_answer reveals
+
+
+def right_output_size(n, kernel_size, strides, padding, dilation_rate=1):
+    if padding == "same":
+        return -(-n // strides)
+    zeros = 0 if padding == "valid" else 2 * padding
+    return (n + zeros - (kernel_size - 1) * dilation_rate - 1) // strides + 1
+
+
+def right_same_split(n, kernel_size, strides):
+    total = max((-(-n // strides) - 1) * strides + kernel_size - n, 0)
+    return total // 2, total - total // 2
+
+
+def test_a_learners_right_functions_pass():
+    assert check("2.4", right_same_split)
+    assert check("3.4", lambda n, k, s, p: right_output_size(n, k, s, p))
+    assert check("7.4", right_output_size)
+
+
+def test_a_wrong_function_gets_its_smallest_counterexample():
+    def floor_same(n, kernel_size, strides, padding):
+        return n // strides if padding == "same" else right_output_size(n, kernel_size, strides, padding)
+
+    result = check("3.4", floor_same)
+    assert not result
+    assert "For n=1, kernel_size=1, strides=2, padding='same' yours gives 0, Keras gives 1" in result.message
+
+    def placeholder(n, kernel_size, strides): ...
+
+    assert "not answered yet" in check("2.4", placeholder).message
+
+    def broken(n, kernel_size, strides):
+        raise ZeroDivisionError("oops")
+
+    assert "yours raised ZeroDivisionError: oops" in check("2.4", broken).message
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(1, 30), st.integers(1, 6), st.integers(1, 4))
+def test_the_split_the_checker_measures_is_keras_own(n, kernel_size, strides):
+    assert keras_split(n, kernel_size, strides) == keras_same_padding(n, kernel_size, strides)
+
+
+def test_answers_fold_until_opened_and_bad_ids_are_named():
+    html = show_answers("3")._repr_html_()
+    assert html.count("<details") == sum(1 for i in IDS if i.startswith("3.")) and "<summary>" in html
+    with pytest.raises(ValueError, match=r"exercise_id='9.9' is not allowed"):
+        check("9.9", 1)
+    with pytest.raises(ValueError, match=r"notebook='12' is not allowed"):
+        show_answers("12")
+
+
+def test_every_exercise_has_a_checked_cell_in_its_notebook_and_a_folded_answer():
+    for notebook in NOTEBOOKS:
+        nb = nbformat.read(notebook, as_version=4)
+        code = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "code")
+        number = str(int(notebook.name[:2]))
+        for exercise_id in (i for i in IDS if i.split(".")[0] == number):
+            assert EXERCISES[exercise_id].notebook == notebook.stem
+            assert re.search(rf"check\(\"{re.escape(exercise_id)}\", ", code), (
+                f"{notebook.name}: no check of {exercise_id}"
+            )
+        if any(i.split(".")[0] == number for i in IDS):
+            assert f'show_answers("{number}")' in code, f"{notebook.name}: no answers cell"

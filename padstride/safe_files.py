@@ -270,4 +270,16 @@ def why_unwritable(target: Path) -> str | None:
         return f"{folder} is not a folder"
     if not os.access(folder, os.W_OK | os.X_OK):
         return f"no permission to write in {folder}"
+    return _name_too_long(target, folder)
+
+
+def _name_too_long(target: Path, folder: Path) -> str | None:
+    """Whether a name still to be made below ``folder`` is longer than its file system allows."""
+    try:
+        limit = os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        limit = 255
+    for part in target.relative_to(folder).parts if target.is_relative_to(folder) else ():
+        if len(os.fsencode(part)) > limit:
+            return f"the name {part[:20]}… is longer than this file system allows ({limit} bytes)"
     return None

@@ -477,3 +477,11 @@ def test_bad_arguments_are_named_before_anything_is_written(places, tmp_path, kw
     with pytest.raises(error, match=message):
         data.load_mnist(cache=places.cache, **kwargs)
     assert not (tmp_path / "new.npz").exists() and not places.cache.exists()
+
+
+def test_a_name_too_long_in_a_folder_still_to_be_made_is_refused_before_any_fetch(places, tmp_path):
+    target = tmp_path / "new-folder" / ("x" * 300 + ".npz")
+    with pytest.raises(data.UnusablePath, match="is longer than this file system allows"):
+        data.load_mnist(target, sources=places.sources, cache=places.cache)
+    assert not (tmp_path / "new-folder").exists() and not places.cache.exists()
+    assert places.calls == []

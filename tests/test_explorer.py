@@ -118,9 +118,12 @@ def test_start_values_are_checked_and_kept():
     assert box.controls["size"].value == 28  # the slider's range grows to take it
     assert box.controls["padding"].value == ((0, 1), (0, 1))
     assert explore(padding=(1, 1)).controls["padding"].value == 1  # the same padding, the short way
-    # Keras reads a flat (0, 1) as (height, width): no choice says that, so it gets its own
-    flat = explore(padding=(0, 1)).controls["padding"]
-    assert flat.value == (0, 1) and padding_2d(flat.value) == ((0, 0), (1, 1))
+    # Keras reads a flat (0, 1) as (height, width): no choice says that, so it gets its own,
+    # shown and drawn in the full form
+    flat = explore(padding=(0, 1))
+    assert flat.controls["padding"].value == ((0, 0), (1, 1)) == padding_2d((0, 1))
+    assert flat.controls["padding"].label == "((0, 0), (1, 1))"
+    assert "padding=((0, 0), (1, 1))" in flat.figure.get_suptitle()
     odd = explore(padding=((1, 0), (2, 2)))
     assert odd.controls["padding"].value == ((1, 0), (2, 2))
     with pytest.raises(ValueError, match="strides=0 is not allowed"):

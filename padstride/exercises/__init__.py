@@ -9,6 +9,7 @@ reveals it; ``show_answers("3")`` gives a notebook's answers, each folded until 
 3.1: not yet. A window must fit whole: the division rounds down, not up. Try again.
 """
 
+from . import bank  # noqa: F401  (registers every exercise with the engine)
 from .engine import (
     Answer,
     Answers,

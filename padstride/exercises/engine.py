@@ -261,17 +261,13 @@ def register(exercise: Exercise) -> Exercise:
 
 def exercise(exercise_id: str) -> Exercise:
     """The exercise with this id, such as "3.1" (notebook 3, exercise 1)."""
-    from . import bank  # noqa: F401  (registers every exercise)
-
     if not isinstance(exercise_id, str) or exercise_id not in _BANK:
         raise ValueError(f"exercise_id={exercise_id!r} is not allowed: use one of {', '.join(_BANK)}")
     return _BANK[exercise_id]
 
 
 def all_exercises() -> dict[str, Exercise]:
-    """Every exercise by id, in the order of the notebooks."""
-    from . import bank  # noqa: F401
-
+    """Every exercise by id, in the order of the notebooks (``exercises.bank`` registers them)."""
     return dict(_BANK)
 
 

@@ -36,20 +36,24 @@ DILATION_HELP = (
 
 def padding_choices(padding: Any) -> tuple[list[tuple[str, Any]], Any]:
     """The dropdown's (label, value) pairs, and the value among them that means ``padding``
-    (added as a choice of its own when none does); a bad padding raises ValueError.
+    (added as a choice of its own, in the ((top, bottom), (left, right)) form, when none
+    does); a bad padding raises ValueError.
 
     >>> padding_choices((1, 1))[1]
     1
     >>> padding_choices(((0, 1), (2, 3)))[0][-1]
     ('((0, 1), (2, 3))', ((0, 1), (2, 3)))
+    >>> padding_choices((0, 2))[1]
+    ((0, 0), (2, 2))
     """
     wanted = padding_2d(padding)
     choices = list(PADDING_CHOICES)
     for _, value in choices:
         if padding_2d(value) == wanted:
             return choices, value
-    choices.append((str(padding), padding))
-    return choices, padding
+    # Written out in full, as Keras reads it: a flat (0, 2) shows as ((0, 0), (2, 2)).
+    choices.append((str(wanted), wanted))
+    return choices, wanted
 
 
 def explore(

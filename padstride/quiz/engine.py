@@ -120,11 +120,17 @@ def choice_letter(q: Question, choice: object) -> str:
     return letter
 
 
+_BANK: list[Question] = []  # the example first, then the quiz's questions in order
+
+
+def use_questions(example: Question, questions: tuple[Question, ...]) -> None:
+    """Make ``example`` and ``questions`` the ones the engine asks (``quiz.questions`` calls it)."""
+    _BANK[:] = [example, *questions]
+
+
 def all_questions() -> tuple[Question, ...]:
     """The quiz's questions and the example, in order (the example first)."""
-    from .questions import EXAMPLE, QUESTIONS
-
-    return (EXAMPLE, *QUESTIONS)
+    return tuple(_BANK)
 
 
 def question(question_id: str) -> Question:
@@ -198,10 +204,8 @@ def verify(question_or_id: Question | str) -> str | None:
 
 def answer_key() -> str:
     """Every quiz question's key, each proved with Keras first (raises on the first that fails)."""
-    from .questions import QUESTIONS
-
     lines = []
-    for q in QUESTIONS:
+    for q in all_questions()[1:]:
         proved = verify(q)
         status = "proved with Keras" if proved else "explained, no computation"
         lines.append(f"{q.number:>2}. {q.id:<24} {q.answer}  {status}")

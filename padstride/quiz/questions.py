@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .._keras import keras
-from .engine import Question
+from .engine import Question, use_questions
 
 _BANK: list[Question] = []
 
@@ -497,3 +497,4 @@ def transpose_back() -> str:
 
 
 QUESTIONS: tuple[Question, ...] = tuple(_BANK)
+use_questions(EXAMPLE, QUESTIONS)

@@ -241,6 +241,7 @@ def _recorder(
     every: int,
     quiet: bool,
     epochs: int,
+    test_each_epoch: bool = True,
 ):
     """The callback that times epochs, checks the test set every ``every`` steps and stops at
     the ``target`` accuracy."""
@@ -298,7 +299,9 @@ def _recorder(
         def on_epoch_end(self, epoch, logs=None):
             if self.model.stop_training:
                 return  # the row was written where training stopped
-            row = self._row(epoch, steps_per_epoch, logs or {}, self._check(epoch, steps_per_epoch))
+            last = epoch + 1 == epochs
+            val = self._check(epoch, steps_per_epoch) if test_each_epoch or last else (math.nan, math.nan)
+            row = self._row(epoch, steps_per_epoch, logs or {}, val)
             if target is not None and row.val_accuracy >= target:
                 self.model.stop_training = True
 
@@ -327,6 +330,7 @@ def train(
     precision: str = "auto",
     warmup: float = 0.0,
     eval_every: int | None = None,
+    test_each_epoch: bool = True,
 ) -> History:
     """Compile and fit ``model`` on MNIST-like ``data`` (as ``load_mnist()`` returns it) and
     return the per-epoch table; the test images are evaluated after every epoch.
@@ -345,10 +349,14 @@ def train(
     epoch's end and every ``eval_every`` training steps (default: an eighth of an epoch), the
     latter only while the training batches since the last check are within one point of it.
     Every evaluation of the test set is listed in ``History.checks`` and counted in the seconds.
+    ``test_each_epoch=False`` evaluates the test set once, after the last epoch (a fixed
+    budget, nothing chosen by the test set); the earlier rows then show nan for it.
     """
     keras_model(model)
     settings = _train_settings(epochs, batch_size, seed, learning_rate, steps_per_execution, jit_compile)
-    run, target = _run_settings(stop_at_accuracy, deterministic, precision, warmup, seed, jit_compile)
+    run, target = _run_settings(
+        stop_at_accuracy, deterministic, precision, warmup, seed, jit_compile, test_each_epoch
+    )
     settings.update(run)
     (x_train, y_train), (x_test, y_test) = _train_data(data, train_images)
     steps_per_epoch = math.ceil(len(x_train) / settings["batch_size"])
@@ -374,6 +382,7 @@ def train(
             every=eval_every,
             quiet=quiet,
             epochs=epochs,
+            test_each_epoch=test_each_epoch,
         )
         # shuffle=False: the dataset shuffles itself, with the seed
         model.fit(train_data, epochs=epochs, shuffle=False, verbose=0, callbacks=callbacks)
@@ -400,7 +409,7 @@ def _train_settings(
 
 
 def _run_settings(
-    stop_at_accuracy, deterministic, precision, warmup, seed, jit_compile
+    stop_at_accuracy, deterministic, precision, warmup, seed, jit_compile, test_each_epoch=True
 ) -> tuple[dict[str, Any], float | None]:
     """train()'s schedule, precision and determinism, checked, and the stopping target."""
     if precision not in PRECISIONS:
@@ -417,6 +426,12 @@ def _run_settings(
     if precision == "auto":
         precision = "mixed_bfloat16" if native_bfloat16() else "float32"
     target = None if stop_at_accuracy is None else fraction(stop_at_accuracy, "stop_at_accuracy")
+    if not isinstance(test_each_epoch, bool):
+        raise ValueError(f"test_each_epoch={test_each_epoch!r} is not allowed: give True or False")
+    if not test_each_epoch and target is not None:
+        raise ValueError(
+            "stop_at_accuracy is not allowed with test_each_epoch=False: stopping needs the test checks"
+        )
     return {"warmup": warmup, "precision": precision, "deterministic": deterministic}, target
 
 

@@ -1,3 +1,5 @@
+import math
+
 import numpy as np
 import pytest
 
@@ -87,6 +89,20 @@ def test_stop_at_accuracy_out_of_reach_trains_every_epoch(small, keras):
     assert history.final.val_accuracy < 1.0
 
 
+def test_a_fixed_budget_evaluates_the_test_set_once_after_the_last_epoch(small, keras):
+    keras.utils.clear_session()
+    model = mnist_variant("stride")
+    history = train(
+        model, small, epochs=2, quiet=True, train_images=1000, test_each_epoch=False, precision="float32"
+    )
+    assert [r.images for r in history.rows] == [1000, 2000]
+    assert len(history.checks) == 1 and history.checks[0][0] == 2000
+    assert math.isnan(history.rows[0].val_accuracy)
+    x_test, y_test = small[1]
+    predicted = np.argmax(model.predict(prepare(x_test), verbose=0), axis=1)
+    assert history.final.val_accuracy == pytest.approx(np.mean(predicted == y_test), abs=1e-9)
+
+
 def test_precision_is_lent_to_the_model_only_while_it_trains(small, keras):
     keras.utils.clear_session()
     model = mnist_variant("stride")
@@ -129,6 +145,11 @@ def test_the_pipeline_shuffles_each_epoch_by_its_seed(small):
         ({"eval_every": 0}, "eval_every=0 is not allowed"),
         ({"deterministic": True, "jit_compile": True}, "jit_compile=True is not allowed with deterministic"),
         ({"deterministic": True, "seed": None}, "seed=None is not allowed with deterministic=True"),
+        ({"test_each_epoch": "no"}, "test_each_epoch='no' is not allowed: give True or False"),
+        (
+            {"test_each_epoch": False, "stop_at_accuracy": 0.9},
+            "stop_at_accuracy is not allowed with test_each_epoch=False",
+        ),
     ],
 )
 def test_train_bad_input(small, kwargs, message):

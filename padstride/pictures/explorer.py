@@ -86,30 +86,10 @@ def explore(
         )
     import ipywidgets as widgets
 
-    style = {"description_width": "initial"}
-
-    def slider(name: str, label: str, top: int) -> Any:
-        return widgets.IntSlider(
-            value=values[name], min=1, max=max(top, values[name]), description=label, style=style
-        )
-
-    controls = {
-        "size": slider("size", "input size", 16),
-        "kernel_size": slider("kernel_size", "kernel_size", 7),
-        "strides": slider("strides", "strides", 4),
-        "padding": widgets.Dropdown(options=choices, value=padding_value, description="padding", style=style),
-        "dilation_rate": slider("dilation_rate", "dilation_rate", 3),
-    }
+    controls = _controls(widgets, values, choices, padding_value)
     message = widgets.HTML()
     picture = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
     state: dict[str, Any] = {"figure": None, "error": ""}
-
-    def text() -> str:
-        head = "padstride explorer: the controls need a running kernel and a widget front-end"
-        if state["error"]:
-            return textwrap.fill(f"{head}. Not possible: {state['error']}", 100)
-        return f"{head};\na picture of the current setting follows."
-
     box = fallback_box(
         [
             widgets.HBox([controls["size"], controls["kernel_size"], controls["strides"]]),
@@ -118,37 +98,68 @@ def explore(
             message,
             picture,
         ],
-        text,
+        lambda: _fallback_text(state["error"]),
         lambda: png_bytes(state["figure"]) if state["figure"] is not None else None,
     )
+    box.controls, box.message, box.picture = controls, message, picture
 
     def redraw(_change: Any = None) -> None:
-        current = {name: control.value for name, control in controls.items()}
-        try:
-            fig = draw_windows(
-                current["size"],
-                current["kernel_size"],
-                current["strides"],
-                current["padding"],
-                current["dilation_rate"],
-            )
-        except ValueError as error:
-            state["figure"], state["error"] = None, str(error)
-            message.value = f"<b>Not possible:</b> {html.escape(str(error))}"
-            picture.layout.display = "none"  # no picture, and no broken-image icon
-            picture.value = b""
-        else:
-            pyplot().close(fig)  # shown through the Image widget, not by pyplot
-            state["figure"], state["error"] = fig, ""
-            message.value = ""
-            picture.value = png_bytes(fig)
-            picture.layout.display = None
-        box.figure = state["figure"]
+        _redraw(box, state)
 
     # Each redraw reads the controls when it starts: one at a time, the last reads the last values.
     (redraw,) = one_at_a_time(redraw)
     for control in controls.values():
         control.observe(redraw, names="value")
-    box.controls, box.message, box.picture = controls, message, picture
     redraw()
     return box
+
+
+def _controls(widgets: Any, values: dict[str, int], choices: list, padding_value: Any) -> dict[str, Any]:
+    """The five controls by Keras name, set to the starting values."""
+    style = {"description_width": "initial"}
+
+    def slider(name: str, label: str, top: int) -> Any:
+        return widgets.IntSlider(
+            value=values[name], min=1, max=max(top, values[name]), description=label, style=style
+        )
+
+    return {
+        "size": slider("size", "input size", 16),
+        "kernel_size": slider("kernel_size", "kernel_size", 7),
+        "strides": slider("strides", "strides", 4),
+        "padding": widgets.Dropdown(options=choices, value=padding_value, description="padding", style=style),
+        "dilation_rate": slider("dilation_rate", "dilation_rate", 3),
+    }
+
+
+def _fallback_text(error: str) -> str:
+    """What a viewer without widgets shows: the reason a setting is not possible, or a note."""
+    head = "padstride explorer: the controls need a running kernel and a widget front-end"
+    if error:
+        return textwrap.fill(f"{head}. Not possible: {error}", 100)
+    return f"{head};\na picture of the current setting follows."
+
+
+def _redraw(box: Any, state: dict[str, Any]) -> None:
+    """Draw the controls' current setting into the box, or say why it is not possible."""
+    current = {name: control.value for name, control in box.controls.items()}
+    try:
+        fig = draw_windows(
+            current["size"],
+            current["kernel_size"],
+            current["strides"],
+            current["padding"],
+            current["dilation_rate"],
+        )
+    except ValueError as error:
+        state["figure"], state["error"] = None, str(error)
+        box.message.value = f"<b>Not possible:</b> {html.escape(str(error))}"
+        box.picture.layout.display = "none"  # no picture, and no broken-image icon
+        box.picture.value = b""
+    else:
+        pyplot().close(fig)  # shown through the Image widget, not by pyplot
+        state["figure"], state["error"] = fig, ""
+        box.message.value = ""
+        box.picture.value = png_bytes(fig)
+        box.picture.layout.display = None
+    box.figure = state["figure"]

@@ -66,9 +66,6 @@ def draw_field(
     e.g. for all but one of several panels; ``view`` = (first, last) input pixel shown on
     both axes, to draw several panels to one scale).
     """
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch, Rectangle
-
     row = field_row(field, layer)
     height, width = field.input_shape[:2]
     grid = row.output_shape[:2]
@@ -84,21 +81,8 @@ def draw_field(
     neighbour_col = pixel[1] + 1 if pixel[1] + 1 < grid[1] else pixel[1] - 1
     n_rows, n_cols = row.span(pixel[0], neighbour_col) if grid[1] > 1 else (rows, cols)
 
-    ax.set_facecolor("white")
-    outside = Rectangle((-1e5, -1e5), 2e5, 2e5, facecolor="white", edgecolor=OUTSIDE, hatch="///", zorder=-1)
-    outside.set_gid("outside")
-    ax.add_patch(outside)
-    picture = np.full((height, width), 0.8) if image is None else np.asarray(image, dtype=float)
-    ax.imshow(picture, cmap="gray", vmin=0, vmax=1, interpolation="nearest", zorder=0)
-    outline(ax, 0, 0, (height, width), "black", "image", linewidth=1, zorder=1)
-    if measured is not None:
-        shade = np.ma.masked_where(~np.asarray(measured, dtype=bool), np.ones((height, width)))
-        ax.imshow(
-            shade, cmap=_one_colour(MEASURED), vmin=0, vmax=1, alpha=0.55, interpolation="nearest", zorder=2
-        )
-    centres = [row.start[a] + np.arange(grid[a]) * row.jump[a] + (row.size[a] - 1) / 2 for a in (0, 1)]
-    cy, cx = np.meshgrid(*centres, indexing="ij")
-    ax.scatter(cx.ravel(), cy.ravel(), s=6, color=CENTRES, zorder=3, linewidths=0)
+    _draw_image(ax, (height, width), image, measured)
+    _draw_centres(ax, row, grid)
     outline(ax, rows.start, cols.start, (len(rows), len(cols)), FIELD, "field", zorder=5)
     if (n_rows, n_cols) != (rows, cols):
         outline(
@@ -115,11 +99,53 @@ def draw_field(
     ax.set_ylim(high + margin, low - margin)
     ax.set_xticks([])
     ax.set_yticks([])
-    size = f"{row.size[0]}×{row.size[1]}"
     jump = row.jump[0] if row.jump[0] == row.jump[1] else row.jump
-    ax.set_title(title or f"{row.name}: field {size}, jump {jump}", fontsize=TEXT)
+    ax.set_title(title or f"{row.name}: field {row.size[0]}×{row.size[1]}, jump {jump}", fontsize=TEXT)
+    if legend:
+        ax.legend(
+            handles=_key((height, width), pixel, jump, measured is not None),
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.01),
+            fontsize=SMALL,
+            frameon=False,
+        )
+    return fig
+
+
+def _draw_image(ax: Any, shape: tuple[int, int], image: Any, measured: Any) -> None:
+    """The hatched area outside the input, the input (grey, or ``image``), and the
+    ``measured`` pixels shaded."""
+    from matplotlib.patches import Rectangle
+
+    height, width = shape
+    ax.set_facecolor("white")
+    outside = Rectangle((-1e5, -1e5), 2e5, 2e5, facecolor="white", edgecolor=OUTSIDE, hatch="///", zorder=-1)
+    outside.set_gid("outside")
+    ax.add_patch(outside)
+    picture = np.full((height, width), 0.8) if image is None else np.asarray(image, dtype=float)
+    ax.imshow(picture, cmap="gray", vmin=0, vmax=1, interpolation="nearest", zorder=0)
+    outline(ax, 0, 0, (height, width), "black", "image", linewidth=1, zorder=1)
+    if measured is not None:
+        shade = np.ma.masked_where(~np.asarray(measured, dtype=bool), np.ones((height, width)))
+        ax.imshow(
+            shade, cmap=_one_colour(MEASURED), vmin=0, vmax=1, alpha=0.55, interpolation="nearest", zorder=2
+        )
+
+
+def _draw_centres(ax: Any, row: FieldRow, grid: tuple[int, int]) -> None:
+    """A dot where each output pixel's field is centred."""
+    centres = [row.start[a] + np.arange(grid[a]) * row.jump[a] + (row.size[a] - 1) / 2 for a in (0, 1)]
+    cy, cx = np.meshgrid(*centres, indexing="ij")
+    ax.scatter(cx.ravel(), cy.ravel(), s=6, color=CENTRES, zorder=3, linewidths=0)
+
+
+def _key(shape: tuple[int, int], pixel: tuple[int, int], jump: Any, measured: bool) -> list:
+    """The legend's entries."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
     handles = [
-        Patch(facecolor=str(0.8), edgecolor="black", linewidth=1, label=f"the {height}×{width} input"),
+        Patch(facecolor=str(0.8), edgecolor="black", linewidth=1, label=f"the {shape[0]}×{shape[1]} input"),
         Patch(facecolor="white", edgecolor=OUTSIDE, hatch="///", label="outside it: padding"),
         Line2D([], [], color=FIELD, linewidth=2.5, label=f"field of output pixel {pixel}"),
         Line2D(
@@ -135,13 +161,9 @@ def draw_field(
             label="centres of all output pixels",
         ),
     ]
-    if measured is not None:
+    if measured:
         handles.append(Patch(color=MEASURED, alpha=0.55, label="measured: pixels the gradient reaches"))
-    if legend:
-        ax.legend(
-            handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01), fontsize=SMALL, frameon=False
-        )
-    return fig
+    return handles
 
 
 def _one_colour(colour: str):

@@ -19,12 +19,11 @@ from dataclasses import dataclass
 
 from . import checks
 from .checks import PADDING_WORDS
+from .text import MINUS, TIMES
 
 IntOrPair = int | tuple[int, int]
 Padding = str | int | tuple
 
-TIMES = "×"  # as in "3×3"; the command line falls back to "x" where the terminal lacks it
-MINUS = "−"
 
 __all__ = [
     "PADDING_WORDS",

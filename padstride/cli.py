@@ -22,8 +22,9 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from . import __version__, checks
-from .arithmetic import MINUS, TIMES, conv_arithmetic_2d, describe_axes, window_positions
+from .arithmetic import conv_arithmetic_2d, describe_axes, window_positions
 from .model_cli import add_model_commands, run_explain, run_receptive
+from .text import MINUS, TIMES
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1

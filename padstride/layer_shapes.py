@@ -30,6 +30,7 @@ from .arithmetic import (
     effective_kernel_size,
     pool_arithmetic,
 )
+from .text import one_if_same
 from .transpose import conv_transpose_output_size
 
 Shape = tuple[int, ...]
@@ -219,7 +220,7 @@ def _transpose(config, shapes, name):
             texts.append(f"({n} {MINUS} 1)·{s} + {eff} + {extra} = {out}")
         sizes.append(out)
     formula = texts[0] if texts[0] == texts[1] else f"height {texts[0]}; width {texts[1]}"
-    stride = strides[0] if strides[0] == strides[1] else strides
+    stride = one_if_same(strides)
     bias = _bias(config, filters)
     kh, kw = kernel
     formula = f"transposed {padding}, stride {stride}: {formula}"

@@ -34,10 +34,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .arithmetic import MINUS, TIMES
 from .graph import walk
 from .layer_shapes import JOIN_LAYERS, axes_of, shape_text
 from .tables import render_csv, render_table
+from .text import MINUS, TIMES, pair_text
 from .tracing import explain_graph, layer_cell
 
 Axis = tuple[int, int, int]  # (size, jump, start) of one axis
@@ -178,8 +178,7 @@ class ReceptiveField(list):
 
 
 def _pair(values: tuple[int, int]) -> str:
-    text = [f"{MINUS}{-v}" if v < 0 else str(v) for v in values]
-    return text[0] if values[0] == values[1] else f"({text[0]}, {text[1]})"
+    return pair_text(values)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..folding import Folded
+from ..text import one_if_same
 
 WIDTH = 100  # characters per line of text output
 
@@ -161,7 +162,7 @@ def size(value: Any) -> int | tuple[int, int]:
     """A side: one number, or a (height, width) pair (read as one number when they agree)."""
     value = plain(value)
     if isinstance(value, tuple) and len(value) == 2 and all(_is_number(v) for v in value):
-        return value[0] if value[0] == value[1] else value
+        return one_if_same(value)
     return number(value)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..arithmetic import IntOrPair, Padding, WindowGrid
+from ..text import pair_text as _pair_text
 from .palette import COLORS, SMALL, TEXT
 
 MAX_LABELLED = 16  # values are written in the cells up to this many rows and columns
@@ -154,9 +155,7 @@ def padding_text(padding: Padding) -> str:
 
 def pair_text(value: IntOrPair) -> str:
     """3 for 3 or (3, 3); (3, 5) for a pair that differs."""
-    if isinstance(value, (tuple, list)):
-        return str(value[0]) if value[0] == value[1] else f"({value[0]}, {value[1]})"
-    return str(value)
+    return _pair_text(value, str)
 
 
 def dot_text(values: np.ndarray, kernel: np.ndarray) -> str:

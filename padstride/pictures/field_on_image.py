@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..receptive import FieldRow, ReceptiveField
+from ..text import one_if_same
 from .cells import outline
 from .palette import COLORS, SMALL, TEXT, figure
 
@@ -99,7 +100,7 @@ def draw_field(
     ax.set_ylim(high + margin, low - margin)
     ax.set_xticks([])
     ax.set_yticks([])
-    jump = row.jump[0] if row.jump[0] == row.jump[1] else row.jump
+    jump = one_if_same(row.jump)
     ax.set_title(title or f"{row.name}: field {row.size[0]}×{row.size[1]}, jump {jump}", fontsize=TEXT)
     if legend:
         ax.legend(

@@ -1,0 +1,34 @@
+"""The few ways the package writes numbers: the × and − signs, and a pair as one value when
+both axes agree.
+
+>>> one_if_same((3, 3)), one_if_same((3, 5)), pair_text((2, -1))
+(3, (3, 5), '(2, −1)')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+TIMES = "×"  # as in "3×3"; the command line falls back to "x" where the terminal lacks it
+MINUS = "−"
+
+
+def one_if_same(pair: Any) -> Any:
+    """``pair[0]`` when both entries agree, else the pair as a tuple; a single value as it is."""
+    if isinstance(pair, (tuple, list)) and len(pair) == 2:
+        return pair[0] if pair[0] == pair[1] else tuple(pair)
+    return pair
+
+
+def signed(value: int) -> str:
+    """An integer with a true minus sign: "−2"."""
+    return f"{MINUS}{-value}" if value < 0 else str(value)
+
+
+def pair_text(pair: Any, number: Callable[[Any], str] = signed) -> str:
+    """ "3" for (3, 3) or 3, "(3, 5)" for a pair that differs, each number written by ``number``."""
+    value = one_if_same(pair)
+    if isinstance(value, tuple):
+        return f"({number(value[0])}, {number(value[1])})"
+    return number(value)

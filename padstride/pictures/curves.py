@@ -89,12 +89,15 @@ def plot_tradeoff(table: Any):
         }
         ax_params.scatter(row.params, row.test_accuracy, **style)
         ax_time.scatter(row.seconds_per_epoch, row.test_accuracy, **style)
+        # Labels below and above the points in turn: neighbouring points (models of similar
+        # size and accuracy) keep their labels apart.
+        offset = (0, -16) if index % 2 == 0 else (0, 9)
         for ax, x in ((ax_params, row.params), (ax_time, row.seconds_per_epoch)):
             ax.annotate(
                 f"{row.test_accuracy:.4f}",
                 (x, row.test_accuracy),
                 textcoords="offset points",
-                xytext=(0, -16),
+                xytext=offset,
                 ha="center",
                 fontsize=SMALL,
             )

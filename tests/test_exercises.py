@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from padstride.exercises import EXERCISES, check, hint, show_answer, show_answers
+from padstride.exercises.engine import exercise
 from padstride.exercises.functions import keras_split
 from padstride.probes import keras_same_padding
 from tests.browser.pages import NOTEBOOKS
@@ -337,3 +338,19 @@ def test_every_exercise_has_a_checked_cell_in_its_notebook_and_a_folded_answer()
             )
         if any(i.split(".")[0] == number for i in IDS):
             assert f'show_answers("{number}")' in code, f"{notebook.name}: no answers cell"
+
+
+def test_the_pad_modes_answer_may_be_what_pad_returns_and_lopsided_takes_only_true_or_false():
+    from padstride import pad
+
+    row = np.array([[1, 2, 3, 4]])
+    as_pad_gives = {
+        mode: None if mode == "reflect" else pad(row, ((0, 0), (4, 4)), mode)
+        for mode in ("zeros", "reflect", "symmetric", "replicate")
+    }
+    assert check("6.2", as_pad_gives)
+    reference = exercise("6.3").solve()
+    assert check("6.3", reference)
+    worded = {n: "yes" if lopsided else "no" for n, lopsided in reference.items()}
+    result = check("6.3", worded)
+    assert not result and "True/False" in result.message

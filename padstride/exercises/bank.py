@@ -526,7 +526,7 @@ def _flatten_lengths() -> dict[str, int]:
 _add(
     "5.2",
     "a number: the shortest Flatten length",
-    "Which of the three models has the shortest Flatten output, and how long is it?",
+    "How long is the shortest Flatten output of the three models (and which model has it)?",
     "Flatten's length is the last map's height · width · channels.",
     lambda: min(_flatten_lengths().values()),
     lambda a: (
@@ -601,12 +601,12 @@ def _padding_one_same() -> tuple[bool, bool]:
 
 _add(
     "6.1b",
-    "two yes/no answers: (same size, same numbers)",
+    "two True/False answers: (same size?, same numbers?)",
     "Would padding=1 give the same output size as TensorFlow's 'same' there? The same numbers?",
     "Compare the output sizes first; then ask where each puts the windows' first column.",
     _padding_one_same,
     lambda a: (
-        f"{_title('6.1b', 'two yes/no answers')}: {a}\n"
+        f"{_title('6.1b', 'two True/False answers')}: {a}\n"
         f"Size: ⌊(30 − 3) / 2⌋ + 1 = {conv_output_size(28, 3, strides=2, padding=1)} either way. Numbers: "
         "padding=1 starts every window one pixel earlier, so the windows read other pixels."
     ),
@@ -628,12 +628,20 @@ def _pad_modes_row() -> dict[str, tuple[int, ...] | None]:
     return result
 
 
+def _one_row(item: Any) -> Any:
+    """A padded row as numbers: a flat list, or the one row of what pad returns; None stays."""
+    if item is None:
+        return None
+    item = plain(item)
+    if isinstance(item, tuple) and len(item) == 1 and isinstance(item[0], tuple):
+        return item[0]  # pad(row, ...) on a one-row image gives a 1×12 array
+    return item
+
+
 def _read_modes(value: Any) -> dict[str, Any]:
     from ..padding import PAD_MODES
 
-    read = table(str, lambda item: None if item is None else plain(item), "a dict {mode: row, or None}")(
-        value
-    )
+    read = table(str, _one_row, "a dict {mode: row, or None}")(value)
     if set(read) != set(PAD_MODES):
         raise ValueError(f"a dict with one entry per mode: {', '.join(PAD_MODES)} (None where refused)")
     return read
@@ -641,7 +649,8 @@ def _read_modes(value: Any) -> dict[str, Any]:
 
 _add(
     "6.2",
-    "a dict {mode: padded row, or None where pad refuses}",
+    'a dict {"zeros": row, "reflect": row, "symmetric": row, "replicate": row}, each row its 12 '
+    "numbers, or None where pad refuses",
     "Pad the row 1 2 3 4 by 4 pixels on its left and right in each of the four modes.",
     "reflect mirrors without repeating the edge, symmetric mirrors with it; how many pixels does each "
     "have to mirror?",
@@ -661,13 +670,20 @@ _add(
 )
 
 
+def _truth(value: Any) -> bool:
+    value = plain(value)
+    if not isinstance(value, bool):
+        raise ValueError("True or False")
+    return value
+
+
 def _lopsided() -> dict[int, bool]:
     return {n: len(set(same_padding(n, 5, strides=2))) > 1 for n in (7, 8)}
 
 
 _add(
     "6.3",
-    "a dict {n: lopsided?} for n = 7 and 8",
+    "a dict {7: True/False, 8: True/False}: lopsided?",
     "With padding='same' and stride 2, is a 5×5 kernel lopsided on 7 pixels? On 8?",
     "Work out the total of zeros for each: an odd total cannot split evenly.",
     _lopsided,
@@ -675,7 +691,7 @@ _add(
         f"{_title('6.3', 'a dict')}: {a}\n"
         + ", ".join(f"{n} pixels: split {same_padding(n, 5, strides=2)}" for n in a)
     ),
-    table(number, bool, "a dict {n: True/False}"),
+    table(number, _truth, "a dict {7: True/False, 8: True/False}"),
     (
         Misconception(
             lambda: {n: not lopsided for n, lopsided in _lopsided().items()},
@@ -776,7 +792,8 @@ _add(
     numbers(2),
     (
         Misconception(
-            lambda: (0, _transpose_back()[1]), "output_padding=0 is not the same as none: it gives 12."
+            lambda: (0, _transpose_back()[1]),
+            "output_padding=0 is not the same as none: it asks for 12, which TensorFlow refuses to run.",
         ),
     ),
 )

@@ -123,7 +123,7 @@ class ReceptiveField(list):
             field = ("" if row.exact else "≤ ") + f"{row.size[0]}{TIMES}{row.size[1]}" if local else ""
             if row.is_global:
                 field = f"{field}, global" if field else "global"
-            jump, start = (_pair(row.jump), _pair(row.start)) if local else ("", "")
+            jump, start = (pair_text(row.jump), pair_text(row.start)) if local else ("", "")
             cells.append((layer_cell(row.name, row.kind), shape_text(row.output_shape), field, jump, start))
             parts = [] if row.inbound == previous or not row.inbound else [f"from {', '.join(row.inbound)}"]
             parts += [row.note] if row.note else []
@@ -175,10 +175,6 @@ class ReceptiveField(list):
 
     def _repr_pretty_(self, printer, cycle) -> None:
         printer.text(self.table())
-
-
-def _pair(values: tuple[int, int]) -> str:
-    return pair_text(values)
 
 
 @dataclass(frozen=True)

@@ -279,7 +279,7 @@ def _name_too_long(target: Path, folder: Path) -> str | None:
         limit = os.pathconf(folder, "PC_NAME_MAX")
     except (OSError, ValueError):
         limit = 255
-    for part in target.relative_to(folder).parts if target.is_relative_to(folder) else ():
+    for part in target.relative_to(folder).parts:  # folder is an ancestor of target
         if len(os.fsencode(part)) > limit:
             return f"the name {part[:20]}… is longer than this file system allows ({limit} bytes)"
     return None

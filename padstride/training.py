@@ -241,7 +241,7 @@ def _recorder(
     every: int,
     quiet: bool,
     epochs: int,
-    test_each_epoch: bool = True,
+    test_each_epoch: bool,
 ):
     """The callback that times epochs, checks the test set every ``every`` steps and stops at
     the ``target`` accuracy."""
@@ -409,7 +409,7 @@ def _train_settings(
 
 
 def _run_settings(
-    stop_at_accuracy, deterministic, precision, warmup, seed, jit_compile, test_each_epoch=True
+    stop_at_accuracy, deterministic, precision, warmup, seed, jit_compile, test_each_epoch
 ) -> tuple[dict[str, Any], float | None]:
     """train()'s schedule, precision and determinism, checked, and the stopping target."""
     if precision not in PRECISIONS:

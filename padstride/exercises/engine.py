@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..checks import brief
 from ..folding import Folded
 from ..text import one_if_same
 
@@ -295,7 +296,7 @@ def check(exercise_id: str, answer: Any) -> Result:
     try:
         given = ex.read(answer)
     except ValueError:
-        return Result(ex.id, False, f"{ex.id} takes {ex.asks}; yours is {_shown(answer)}. Try again.")
+        return Result(ex.id, False, f"{ex.id} takes {ex.asks}; yours is {brief(answer)}. Try again.")
     if ex.judge is not None:
         return _check_function(ex, given, waiting)
     if ex.close(given, ex.solve()):
@@ -318,11 +319,6 @@ def _check_function(ex: Exercise, given: Callable[..., Any], waiting: Result) ->
             message += f" {known.message}"
             break
     return Result(ex.id, False, message + " Try again.")
-
-
-def _shown(answer: Any) -> str:
-    text = repr(answer)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def hint(exercise_id: str) -> str:

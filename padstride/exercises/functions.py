@@ -43,7 +43,9 @@ def keras_split(n: int, kernel_size: int, strides: int) -> tuple[int, int]:
 
     The row holds 1, 2, …, n and filter t has one weight, 1, on tap t: output j of filter t
     is the pixel under tap t of window j, so a value v there means the window starts
-    v − 1 − t pixels into the row, and ``before`` zeros come first.
+    v − 1 − t pixels into the row, and ``before`` zeros come first. One run per case:
+    ``probes.keras_same_padding`` finds the same split by trying paddings until the outputs
+    agree, about five times slower over the whole sweep; the tests hold the two together.
     """
     layers = keras().layers
     conv = layers.Conv1D(kernel_size, kernel_size, strides=strides, padding="same", use_bias=False)

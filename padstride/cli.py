@@ -2,6 +2,7 @@
 
     padstride size 28 --kernel-size 3 --strides 2 --padding same
     padstride explain stride
+    padstride check ResNet50
     padstride demo line --padding same --strides 2
 
 The flags carry Keras' names (``kernel_size``, ``strides``, ``padding``, ``dilation_rate``).
@@ -23,7 +24,7 @@ from typing import TextIO
 
 from . import __version__, checks
 from .arithmetic import conv_arithmetic_2d, describe_axes, window_positions
-from .model_cli import add_model_commands, run_explain, run_receptive
+from .model_cli import add_model_commands, run_check, run_explain, run_port, run_receptive
 from .text import MINUS, TIMES
 
 EXIT_USAGE = 2
@@ -143,7 +144,7 @@ def _build_parser() -> _Parser:
     size.add_argument("size", type=_ints, help="input size: 28, or 28x20 for height x width")
     _conv_flags(size, _ints, "Keras' kernel_size: 3, or 3x5 for height x width (default 3)")
 
-    add_model_commands(commands)  # explain and receptive
+    add_model_commands(commands)  # explain, receptive, check and port
 
     demo = commands.add_parser("demo", help="the 8x8 vertical-line demo, run by a Keras Conv2D")
     demo.add_argument("name", choices=["line"], help="the demo to run")
@@ -224,6 +225,8 @@ _RUNNERS = {
     "size": _run_size,
     "explain": run_explain,
     "receptive": run_receptive,
+    "check": run_check,
+    "port": run_port,
     "demo": _run_demo,
     "data": _run_data,
 }
@@ -249,7 +252,9 @@ def _run(argv: Sequence[str] | None) -> int:
     parser = _build_parser()
     try:
         args = parser.parse_args(argv)
-        text = _RUNNERS[args.command](args)
+        text, status = _RUNNERS[args.command](args), 0
+        if isinstance(text, tuple):  # `check` says by its status whether it found a warning
+            text, status = text
     except (UsageError, ValueError) as error:
         _say(f"padstride: error: {error}", sys.stderr)
         return EXIT_USAGE
@@ -257,7 +262,7 @@ def _run(argv: Sequence[str] | None) -> int:
         _say(f"padstride: error: {error}", sys.stderr)
         return EXIT_FAILURE
     _say(text, sys.stdout)
-    return 0
+    return status
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -3,6 +3,8 @@
     padstride explain stride                   one of the MNIST models of notebook 4
     padstride explain MobileNetV2 --input 225  a keras.applications builder, weights=None
     padstride receptive saved.keras --csv      a saved model
+    padstride check ResNet50 --json            padding and stride pitfalls; exit 1 on a warning
+    padstride port MobileNetV2 --to torch      the explicit zeros that port each layer exactly
 
 Bad input (a missing file, a file that is not a Keras model, an unknown name, an
 unsupported layer, a bad --input) raises a ValueError with one line that says what and
@@ -21,6 +23,11 @@ MNIST_MODELS = ("valid", "same", "stride")
 MODEL_HELP = (
     "valid, same or stride (the MNIST models), a saved .keras (or .h5) file, or the name of a "
     "keras.applications builder such as ResNet50 or MobileNetV2 (built with weights=None)"
+)
+
+INPUT_HELP = (
+    "input height and width, e.g. 225 or 225x200 (for keras.applications names, and saved models "
+    "whose input size is open)"
 )
 
 
@@ -51,10 +58,22 @@ def add_model_commands(commands: Any) -> None:
             "--input",
             type=input_size,
             metavar="SIZE",
-            help="input height and width, e.g. 225 or 225x200 (for keras.applications names, and "
-            "saved models whose input size is open)",
+            help=INPUT_HELP,
         )
         command.add_argument("--csv", action="store_true", help="comma-separated values instead of a table")
+    check = commands.add_parser(
+        "check",
+        help="padding and stride pitfalls of a model; exit status 1 when a warning is found, 0 when none",
+    )
+    port = commands.add_parser(
+        "port",
+        help="per layer, the explicit zeros and the ONNX or PyTorch spelling that gives TensorFlow's output",
+    )
+    port.add_argument("--to", choices=("onnx", "torch"), required=True, help="the framework to port to")
+    for command in (check, port):
+        command.add_argument("model", metavar="MODEL", help=MODEL_HELP)
+        command.add_argument("--input", type=input_size, metavar="SIZE", help=INPUT_HELP)
+        command.add_argument("--json", action="store_true", help="JSON instead of a table")
 
 
 def run_explain(args: argparse.Namespace) -> str:
@@ -69,6 +88,24 @@ def run_receptive(args: argparse.Namespace) -> str:
     from .receptive import receptive_field
 
     return _report(args, receptive_field)
+
+
+def run_check(args: argparse.Namespace) -> tuple[str, int]:
+    """The text ``padstride check`` prints, and its exit status: 1 when a warning is found."""
+    from .pitfalls import check
+
+    model, shape = load_model(args.model, args.input)
+    findings = check(model, input_shape=shape)
+    return (findings.to_json() if args.json else findings.table()), (1 if findings.warnings else 0)
+
+
+def run_port(args: argparse.Namespace) -> str:
+    """The text ``padstride port`` prints."""
+    from .porting import port
+
+    model, shape = load_model(args.model, args.input)
+    plan = port(model, to=args.to, input_shape=shape)
+    return plan.to_json() if args.json else plan.table()
 
 
 def _report(args: argparse.Namespace, trace: Any) -> str:

@@ -188,6 +188,31 @@ def keras_8_4():
     return float(read.mean())
 
 
+def keras_10_1():
+    from padstride import keras_influence
+
+    read = keras_influence([layers().Conv2D(1, 2, strides=3)], input_shape=(30, 30)).any(axis=(0, 1))
+    return int((~read).sum())
+
+
+def keras_10_2():
+    return (*keras_same_padding(224, 3, strides=2), *keras_same_padding(225, 3, strides=2))
+
+
+def keras_10_3():
+    import numpy as np
+
+    def even(k):  # a ones kernel on ones: away from the edges, each pixel counts its taps
+        up = layers().Conv2DTranspose(1, k, strides=3, use_bias=False, kernel_initializer="ones")
+        out = np.asarray(up(np.ones((1, 10, 10, 1), dtype="float32")))[
+            0, k + 3 : -(k + 3), k + 3 : -(k + 3), 0
+        ]
+        return len(np.unique(out)) == 1
+
+    assert not even(4)
+    return next(k for k in range(5, 13) if even(k))
+
+
 # Each exercise's answer measured with Keras, apart from the package's arithmetic.
 MEASURED = {
     "1.1": keras_1_1,
@@ -219,6 +244,9 @@ MEASURED = {
     "8.2": keras_8_2,
     "8.3": keras_8_3,
     "8.4": keras_8_4,
+    "10.1": keras_10_1,
+    "10.2": keras_10_2,
+    "10.3": keras_10_3,
 }
 FUNCTIONS = {"2.4", "3.4", "7.4"}
 NOT_MEASURED = {"5.3"}  # a learning rate: train()'s own Keras schedule, checked in test_training

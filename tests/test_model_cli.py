@@ -182,3 +182,38 @@ def test_the_installed_command(tmp_path):
     )
     assert bad.returncode == 2 and bad.stdout == ""
     assert bad.stderr == f"padstride: error: {tmp_path / 'none.keras'}: no such file\n"
+
+
+def test_check_exit_status_says_whether_a_warning_was_found(tmp_path, capsys):
+    import json
+
+    from padstride._keras import keras
+
+    k = keras()
+    assert main(["check", "VGG16"]) == 0  # clean
+    assert capsys.readouterr().out.strip() == "vgg16: no padding or stride pitfalls found"
+    assert main(["check", "vgg16", "--input", "225", "--json"]) == 1  # block1_pool drops a row
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert [(f["rule"], f["layer"]) for f in findings][0] == ("dropped-edge", "block1_pool")
+    skipping = tmp_path / "skipping.keras"
+    image = k.Input((28, 28, 1))
+    k.Model(image, k.layers.Conv2D(4, 3, strides=4)(image)).save(skipping)
+    assert main(["check", str(skipping)]) == 1
+    assert "343 of the 784 pixels" in capsys.readouterr().out
+    assert main(["check", "nosuch"]) == 2
+    assert "MODEL 'nosuch' is not allowed" in error_line(capsys)
+
+
+def test_port_prints_the_zeros_for_each_target(capsys):
+    import json
+
+    assert main(["port", "stride", "--to", "torch"]) == 0
+    out = capsys.readouterr().out
+    assert "nn.Sequential(nn.ZeroPad2d((0, 1, 0, 1)), nn.Conv2d(1, 32, 3, stride=2, padding=0))" in out
+    assert main(["port", "stride", "--to", "onnx", "--json"]) == 0
+    layers = json.loads(capsys.readouterr().out)["layers"]
+    assert layers[0]["spelling"] == "Conv(kernel_shape=[3, 3], strides=[2, 2], pads=[0, 0, 1, 1])"
+    assert main(["port", "stride"]) == 2
+    assert "--to" in error_line(capsys)
+    assert main(["port", "stride", "--to", "caffe"]) == 2
+    assert "invalid choice: 'caffe'" in error_line(capsys)

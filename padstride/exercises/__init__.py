@@ -1,4 +1,4 @@
-"""Exercises that check themselves: the exercises of notebooks 1 to 8 by id ("3.1").
+"""Exercises that check themselves: the exercises of notebooks 1 to 8 and 10 by id ("3.1").
 
 ``check(exercise_id, answer)`` says whether an answer is right (``...`` is "not answered
 yet"), ``hint(exercise_id)`` helps without giving it away, and ``show_answer(exercise_id)``

@@ -1,4 +1,4 @@
-"""The exercises of notebooks 1 to 8, in order, each with its computed answer.
+"""The exercises of notebooks 1 to 8 and 10, in order, each with its computed answer.
 
 Ids are "notebook.exercise" ("3.1"); an exercise in two parts has a letter ("6.1a").
 Every reference answer is computed here with the package's arithmetic or its Keras
@@ -39,6 +39,7 @@ NB = {
     6: "06_same_and_pad_modes",
     7: "07_fields_pooling_transpose",
     8: "08_real_architectures",
+    10: "10_pitfalls_and_porting",
 }
 
 
@@ -943,4 +944,85 @@ _add(
     number,
     (Misconception(lambda: 0.5, "Stride 2 skips along both axes: rows and columns."),),
     close=within(1e-9),
+)
+
+
+# --- 10. Pitfalls and porting -------------------------------------------------------------------
+
+
+def _unread_2_by_3() -> int:
+    read = len(range(conv_output_size(30, 2, strides=3))) * 2  # each window reads 2 rows of its own
+    return 30 * 30 - read * read
+
+
+_add(
+    "10.1",
+    "a number",
+    "A Conv2D with kernel_size=2 and strides=3 on a 30×30 image: how many of the 900 pixels does no "
+    "output depend on?",
+    "Count the rows the windows read (each reads 2, none overlap), then rows × columns.",
+    _unread_2_by_3,
+    lambda a: (
+        f"{_title('10.1', 'a number')}: {a}\n"
+        f"{conv_output_size(30, 2, strides=3)} windows per axis, 2 rows each: "
+        f"{2 * conv_output_size(30, 2, strides=3)} of 30 rows are read, and as many columns; "
+        f"900 − {900 - a} = {a} pixels are never read."
+    ),
+    number,
+    (
+        Misconception(
+            lambda: 30 * 30 // 3,
+            "A third of the rows is unread, and a third of the columns: count the pixels in either.",
+        ),
+        Misconception(
+            lambda: 30 - 2 * conv_output_size(30, 2, strides=3), "That is rows; the question counts pixels."
+        ),
+    ),
+)
+
+
+def _conv1_zeros() -> tuple[int, int, int, int]:
+    (top, bottom), (left, right) = same_padding(225, 3, strides=2), same_padding(224, 3, strides=2)
+    return left, right, top, bottom
+
+
+_add(
+    "10.2",
+    "four numbers: (left, right, top, bottom)",
+    "MobileNetV2's Conv1 (3×3, strides 2, padding='same') on an image 225 high and 224 wide: which "
+    "zeros does it add, in the order nn.ZeroPad2d takes them?",
+    "Each axis on its own: TensorFlow's split for 225 and for 224; nn.ZeroPad2d starts with the width.",
+    _conv1_zeros,
+    lambda a: (
+        f"{_title('10.2', 'four numbers')}: {a}\n"
+        f"Height 225 (odd) gets (top, bottom) = {same_padding(225, 3, strides=2)}; width 224 (even) gets "
+        f"(left, right) = {same_padding(224, 3, strides=2)}, the odd zero after. nn.ZeroPad2d reads "
+        "(left, right, top, bottom)."
+    ),
+    numbers(4),
+    (
+        Misconception(
+            lambda: (1, 1, 0, 1), "That is (top, bottom, left, right): nn.ZeroPad2d starts with the width."
+        ),
+        Misconception(
+            lambda: (1, 1, 1, 1),
+            "PyTorch's padding=1 is symmetric; TensorFlow puts an even size's odd zero after.",
+        ),
+    ),
+)
+
+
+_add(
+    "10.3",
+    "a kernel size",
+    "A Conv2DTranspose with strides=3 and kernel_size=4 prints a checkerboard. What is the smallest "
+    "kernel_size larger than 4 that does not?",
+    "Every output pixel must receive the same number of kernel taps: a kernel that the stride divides.",
+    lambda: next(k for k in range(5, 13) if k % 3 == 0),
+    lambda a: (
+        f"{_title('10.3', 'a kernel size')}: {a}\n"
+        f"With stride 3, a kernel of {a} gives every output pixel {a // 3} taps; 5 gives 2, 2 and 1 in turn."
+    ),
+    number,
+    (Misconception(lambda: 5, "5 taps over a stride of 3 land 2, 2 and 1 times: still uneven."),),
 )

@@ -1,0 +1,520 @@
+"""Padding and stride pitfalls in a Keras model, found from its layers' settings.
+
+``check(model)`` walks the model as ``explain`` does and returns findings, each with the
+layer call, a rule, a severity, the numbers and a fix. The rules:
+
+========================  ========  ==========================================================
+rule                      severity  what it finds
+========================  ========  ==========================================================
+``unread-input``          warning   pixels of the model's input that no output depends on
+``skipped-pixels``        warning   a stride longer than the kernel: windows step over pixels
+                          info      (the same with a 1×1 kernel: deliberate subsampling)
+``dropped-edge``          warning   last rows or columns no window reaches: (padded size −
+                                    kernel) is not a multiple of the stride
+``lopsided-same``         info      ``padding="same"`` with one zero more after than before:
+                                    PyTorch's symmetric padding and ONNX's SAME_LOWER differ
+``checkerboard``          warning   a transposed convolution whose kernel is not a multiple
+                                    of its stride: output pixels get uneven numbers of taps
+``gridding``              warning   stacked dilated convolutions whose rates share a factor:
+                                    together they read a grid with holes
+``rounded-maps``          info      an input size that is not a multiple of the model's
+                                    stride: maps round, and the last map's size depends on it
+========================  ========  ==========================================================
+
+Nothing is run: the numbers come from the same arithmetic as ``explain`` (the tests measure
+each rule with real Keras layers).
+
+>>> from keras import layers
+>>> findings = check([layers.Conv2D(8, 3, strides=4)], input_shape=(28, 28))
+>>> [(f.rule, f.severity) for f in findings]
+[('skipped-pixels', 'warning'), ('unread-input', 'warning')]
+>>> findings[-1].numbers["unread"], findings[-1].numbers["pixels"]
+(343, 784)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .arithmetic import AxisArithmetic
+from .graph import Graph, walk
+from .layer_shapes import JOIN_LAYERS, shape_text
+from .tables import render_table
+from .tracing import Explanation, LayerTrace, explain_graph
+
+RULES = (
+    "unread-input",
+    "skipped-pixels",
+    "dropped-edge",
+    "lopsided-same",
+    "checkerboard",
+    "gridding",
+    "rounded-maps",
+)
+SEVERITIES = ("warning", "info")
+# The layers whose windows read the map (ZeroPadding2D and Cropping2D move pixels too, but
+# read each one once).
+WINDOWED = ("Conv2D", "DepthwiseConv2D", "SeparableConv2D", "MaxPooling2D", "AveragePooling2D")
+CONVOLUTIONS = ("Conv2D", "DepthwiseConv2D", "SeparableConv2D")
+# Layers that change values pixel by pixel: a chain of dilated convolutions runs through them.
+POINTWISE = (
+    "BatchNormalization",
+    "LayerNormalization",
+    "Activation",
+    "ReLU",
+    "Softmax",
+    "Dropout",
+    "Rescaling",
+    "Normalization",
+)
+MODEL = "(model)"  # the layer of a finding about the model as a whole
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One pitfall: the layer call it is at (``MODEL`` for the whole model), the rule, the
+    severity ("warning" or "info"), what happens with its numbers, and how to fix it.
+    ``numbers`` holds the counts the message states."""
+
+    layer: str
+    rule: str
+    severity: str
+    message: str
+    fix: str
+    numbers: dict = field(default_factory=dict, compare=False)
+
+    def as_dict(self) -> dict:
+        return {
+            "layer": self.layer,
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "fix": self.fix,
+            "numbers": self.numbers,
+        }
+
+
+class Findings(list):
+    """Findings in the order of the layer calls, the model's own last. Prints as a table
+    at most 100 columns wide; ``to_json()`` gives them for machines."""
+
+    model: str = ""
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self if f.severity == "warning"]
+
+    def table(self) -> str:
+        if not self:
+            return f"{self.model}: no padding or stride pitfalls found"
+        cells, notes = [], []
+        for finding in self:
+            cells.append((finding.severity, finding.rule, finding.layer))
+            notes.append((len(cells), f"{finding.message} Fix: {finding.fix}"))
+        count = len(self.warnings)
+        footer = [f"{self.model}: {count} warning{'s' * (count != 1)}, {len(self) - count} info"]
+        return render_table(("severity", "rule", "layer"), cells, footer=footer, notes=notes)
+
+    def to_json(self) -> str:
+        return json.dumps({"model": self.model, "findings": [f.as_dict() for f in self]}, indent=2)
+
+    def __str__(self) -> str:
+        return self.table()
+
+    def _repr_pretty_(self, printer, cycle) -> None:  # IPython shows the table
+        printer.text(self.table())
+
+
+def check(model_or_layers: Any, input_shape: Any = None) -> Findings:
+    """Padding and stride pitfalls of a Keras model (Sequential or functional), or of a
+    list of layers applied in turn to an input of ``input_shape``; see RULES.
+
+    >>> from padstride.models import mnist_variant
+    >>> check(mnist_variant("same")).table()
+    'same: no padding or stride pitfalls found'
+    """
+    if isinstance(model_or_layers, str):
+        raise TypeError(
+            f"check({model_or_layers!r}) is not allowed: check takes a Keras model or a list of layers. "
+            "Quiz answers go to padstride.quiz.check(question, letter); a saved model or a "
+            "keras.applications name goes to the command `padstride check MODEL`"
+        )
+    graph = walk(model_or_layers, input_shape)
+    rows = explain_graph(graph)
+    content = content_masks(graph, rows)
+    findings = Findings()
+    findings.model = getattr(model_or_layers, "name", "layers")
+    for call, row in zip(graph.calls, rows):
+        findings += _layer_findings(row, call.layer, content[call.inputs[0]] if call.inputs else None)
+    findings += _gridding(graph, rows)
+    findings += _unread_input(graph, rows, findings)
+    findings += _rounded_maps(graph, rows, content)
+    return findings
+
+
+# --- one layer at a time -------------------------------------------------------------
+
+
+def read_positions(axis: AxisArithmetic) -> np.ndarray:
+    """Which of the axis' input positions at least one window reads (padding excluded).
+
+    >>> from padstride import conv_arithmetic
+    >>> read_positions(conv_arithmetic(7, 1, strides=2)).astype(int).tolist()
+    [1, 0, 1, 0, 1, 0, 1]
+    """
+    return _reads(axis).any(axis=0)
+
+
+def _reads(axis: AxisArithmetic) -> np.ndarray:
+    """reads[o, i]: output position o's window reads input position i."""
+    reads = np.zeros((axis.output, axis.size), dtype=bool)
+    for o in range(axis.output):
+        start = o * axis.stride - axis.pad_before
+        taps = [start + t * axis.dilation for t in range(axis.kernel_size)]
+        reads[o, [i for i in taps if 0 <= i < axis.size]] = True
+    return reads
+
+
+def _layer_findings(row: LayerTrace, layer: Any, content: np.ndarray | None) -> list[Finding]:
+    if row.kind == "Conv2DTranspose":
+        return _checkerboard(row, layer.get_config())
+    if row.axes is None or row.kind not in WINDOWED:
+        return []
+    findings = []
+    skipping = [a for a in row.axes if a.stride > a.effective_kernel]
+    if skipping:
+        findings.append(_skipped(row, skipping))
+    carries = (
+        (content.any(axis=1), content.any(axis=0)) if content is not None and content.ndim == 2 else None
+    )
+    dropped = [
+        _dropped_rows(a, held) if a.stride <= a.effective_kernel and held is not None else 0
+        for a, held in zip(row.axes, carries or (None, None))
+    ]
+    if any(dropped):
+        findings.append(_dropped(row, dropped))
+    if row.axes[0].padding == "same" and any(a.pad_before != a.pad_after for a in row.axes):
+        findings.append(_lopsided(row))
+    return findings
+
+
+def _kernel_text(row: LayerTrace) -> str:
+    h, w = row.axes
+    span = f"{h.effective_kernel}×{w.effective_kernel}"
+    kernel = f"{h.kernel_size}×{w.kernel_size}"
+    what = "pool" if "Pooling" in row.kind else "kernel"
+    return f"{kernel} {what}" + (f" (spanning {span} with dilation)" if span != kernel else "")
+
+
+def _skipped(row: LayerTrace, skipping: list[AxisArithmetic]) -> Finding:
+    h, w = row.axes
+    read = int(read_positions(h).sum()) * int(read_positions(w).sum())
+    total = h.size * w.size
+    strides = "×".join(str(a.stride) for a in row.axes)
+    numbers = {"read": read, "positions": total}
+    message = (
+        f"strides {strides} step further than its {_kernel_text(row)}: its windows read "
+        f"{read:,} of the {total:,} positions of its {h.size}×{w.size} input, and skip {total - read:,}."
+    )
+    if all(a.effective_kernel == 1 for a in skipping):
+        return Finding(
+            row.name,
+            "skipped-pixels",
+            "info",
+            message + " A strided 1×1 window subsamples on purpose (ResNet's shortcuts do); earlier "
+            "windows have mixed each skipped pixel into its neighbours.",
+            "none if meant; else put the stride on the next 3×3 layer (as ResNet v1.5 does)",
+            numbers,
+        )
+    return Finding(
+        row.name,
+        "skipped-pixels",
+        "warning",
+        message,
+        f"a kernel at least as long as the stride (e.g. kernel_size={max(a.stride for a in skipping)}), "
+        "or a smaller stride",
+        numbers,
+    )
+
+
+def _dropped_rows(axis: AxisArithmetic, carries: np.ndarray) -> int:
+    """Input positions after the last window's end that carry the model's input (zeros an
+    earlier ZeroPadding2D added do not count): pixels no window reaches."""
+    last_read = (axis.output - 1) * axis.stride - axis.pad_before + axis.effective_kernel - 1
+    return int(carries[last_read + 1 :].sum())
+
+
+def _dropped(row: LayerTrace, dropped: list[int]) -> Finding:
+    parts = []
+    for axis, count, lines in zip(row.axes, dropped, ("row", "column")):
+        if count:
+            padded = axis.size + axis.pad_before + axis.pad_after
+            last = f"last {count} {lines}s" if count > 1 else f"last {lines}"
+            parts.append(
+                f"its {last} ({padded} padded − {axis.effective_kernel} "
+                f"= {padded - axis.effective_kernel}, not a multiple of stride {axis.stride})"
+            )
+    h, w = row.axes
+    return Finding(
+        row.name,
+        "dropped-edge",
+        "warning",
+        f"no window of this {_kernel_text(row)} reaches {' or '.join(parts)} of its {h.size}×{w.size} input.",
+        'an input size that makes (size + padding − kernel) a multiple of the stride, or padding="same"',
+        {"rows": dropped[0], "columns": dropped[1]},
+    )
+
+
+def _lopsided(row: LayerTrace) -> Finding:
+    (top, bottom), (left, right) = row.padding
+    return Finding(
+        row.name,
+        "lopsided-same",
+        "info",
+        f'padding="same" adds (top, bottom) = ({top}, {bottom}) and (left, right) = ({left}, {right}) '
+        "zeros: TensorFlow puts the odd zero after. PyTorch's padding=1 adds a zero on every side and "
+        "ONNX's SAME_LOWER puts the odd zero before: either moves every window by one pixel.",
+        f"when porting, write the zeros explicitly: ONNX pads=[{top}, {left}, {bottom}, {right}], "
+        f"PyTorch nn.ZeroPad2d(({left}, {right}, {top}, {bottom})) then padding=0 "
+        "(`padstride port` gives them for every layer)",
+        {"top": top, "bottom": bottom, "left": left, "right": right},
+    )
+
+
+def taps_per_output(kernel_size: int, strides: int) -> list[int]:
+    """How many kernel taps land on each output position of a transposed convolution,
+    one count per position modulo the stride (away from the edges).
+
+    >>> taps_per_output(3, 2), taps_per_output(4, 2)
+    ([2, 1], [2, 2])
+    """
+    return [len(range(r, kernel_size, strides)) for r in range(strides)]
+
+
+def _checkerboard(row: LayerTrace, config: dict) -> list[Finding]:
+    kernel, strides = config["kernel_size"], config["strides"]
+    uneven = [(k, s) for k, s in zip(kernel, strides) if k % s]
+    if not uneven:
+        return []
+    k, s = uneven[0]
+    taps = taps_per_output(k, s)
+    return [
+        Finding(
+            row.name,
+            "checkerboard",
+            "warning",
+            f"kernel {k} is not a multiple of stride {s}: in turn, output pixels receive "
+            f"{' and '.join(str(t) for t in taps)} kernel taps, an uneven overlap that prints a "
+            "checkerboard (Odena, Dumoulin and Olah, Distill 2016).",
+            f"a kernel that is a multiple of the stride (kernel_size={math.ceil(k / s) * s} with strides={s}), "
+            "or UpSampling2D followed by a Conv2D",
+            {"taps": taps},
+        )
+    ]
+
+
+# --- across layers --------------------------------------------------------------------
+
+
+def _producers(graph: Graph) -> dict[int, Any]:
+    """The call that writes each tensor key."""
+    return {key: call for call in graph.calls for key in call.outputs}
+
+
+def _gridding(graph: Graph, rows: Explanation) -> list[Finding]:
+    """Runs of stride-1 dilated convolutions, one feeding the next (through pointwise
+    layers only), whose rates share a factor on an axis."""
+    row_of = {call.label: row for call, row in zip(graph.calls, rows)}
+    writer = _producers(graph)
+
+    def dilated(call: Any) -> bool:
+        row = row_of[call.label]
+        return (
+            row.kind in CONVOLUTIONS
+            and all(a.stride == 1 for a in row.axes)
+            and any(a.dilation > 1 for a in row.axes)
+        )
+
+    def previous_dilated(call: Any) -> Any:
+        """The dilated convolution whose output this call reads, through pointwise layers."""
+        while len(call.inputs) == 1 and call.inputs[0] in writer:
+            call = writer[call.inputs[0]]
+            if call.kind in POINTWISE:
+                continue
+            return call if dilated(call) else None
+        return None
+
+    findings, in_a_run = [], set()
+    for call in reversed(graph.calls):
+        if call.label in in_a_run or not dilated(call):
+            continue
+        run = [call]
+        while (before := previous_dilated(run[-1])) is not None:
+            run.append(before)
+        run.reverse()
+        in_a_run.update(c.label for c in run)
+        if len(run) < 2:
+            continue
+        for axis, name in ((0, "rows"), (1, "columns")):
+            rates = [row_of[c.label].axes[axis].dilation for c in run]
+            factor = math.gcd(*rates)
+            if factor > 1:
+                names = ", ".join(c.label for c in run)
+                findings.append(
+                    Finding(
+                        call.label,
+                        "gridding",
+                        "warning",
+                        f"{names} are stacked with dilation rates {', '.join(map(str, rates))} on the {name}, "
+                        f"all multiples of {factor}: together they read only one in {factor} of the {name} "
+                        f"of {run[0].label}'s input, a grid with holes (gridding; Wang et al., 2018).",
+                        "rates without a common factor, such as 1, 2, 5 (hybrid dilated convolution), "
+                        "or a dilation-1 layer between them",
+                        {"rates": rates, "factor": factor},
+                    )
+                )
+                break
+    findings.reverse()
+    return findings
+
+
+def read_masks(graph: Graph, rows: Explanation) -> dict[int, np.ndarray]:
+    """For each tensor of a map (height, width, channels), which of its pixels at least one
+    output of the model depends on, going backwards from the outputs; for other tensors
+    one value. A transposed convolution counts as reading its whole input (a bound)."""
+    shapes = {item.key: item.shape for item in graph.inputs}
+    for call, row in zip(graph.calls, rows):
+        for key in call.outputs:
+            shapes[key] = row.output_shape
+
+    def blank(key: int) -> np.ndarray:
+        shape = shapes[key]
+        return np.zeros(shape[:2] if len(shape) == 3 else (), dtype=bool)
+
+    read = {key: ~blank(key) for key in graph.outputs}
+    for call, row in reversed(list(zip(graph.calls, rows))):
+        out = np.zeros((), dtype=bool)
+        for key in call.outputs:
+            if key in read:
+                out = out | read[key]
+        for key in call.inputs:
+            needed = _needed(row, call.layer, out, blank(key))
+            read[key] = read[key] | needed if key in read else needed
+    return read
+
+
+def _needed(row: LayerTrace, layer: Any, out: np.ndarray, blank: np.ndarray) -> np.ndarray:
+    """The input pixels a layer call reads to give the output pixels ``out``."""
+    if row.axes is not None and out.ndim == 2:
+        h, w = row.axes
+        return (_reads(h).T.astype(int) @ out.astype(int) @ _reads(w).astype(int)) > 0
+    if row.kind == "UpSampling2D" and out.ndim == 2:
+        sh, sw = layer.get_config()["size"]
+        needed = blank.copy()
+        rows_, cols = np.nonzero(out)
+        needed[rows_ // sh, cols // sw] = True
+        return needed
+    same_map = out.ndim == 2 and out.shape == blank.shape
+    if same_map and (row.kind in POINTWISE or row.kind in JOIN_LAYERS or row.kind == "Dense"):
+        return out.copy()
+    return blank | bool(out.any())  # every input pixel counts towards every output value
+
+
+def _unread_input(graph: Graph, rows: Explanation, findings: list[Finding]) -> list[Finding]:
+    read = read_masks(graph, rows)
+    result = []
+    for item in graph.inputs:
+        mask = read.get(item.key)
+        if mask is None or mask.ndim != 2 or mask.all():
+            continue
+        unread, pixels = int((~mask).sum()), mask.size
+        causes = [f.layer for f in findings if f.rule in ("skipped-pixels", "dropped-edge")]
+        why = f" (see {', '.join(causes)})" if causes else ""
+        result.append(
+            Finding(
+                MODEL,
+                "unread-input",
+                "warning",
+                f"{unread:,} of the {pixels:,} pixels of input {item.name!r} ({shape_text(item.shape)}) reach no "
+                f"output: changing them changes nothing the model computes{why}.",
+                "kernels at least as long as their strides, and input sizes the windows cover",
+                {"unread": unread, "pixels": pixels},
+            )
+        )
+    return result
+
+
+def content_masks(graph: Graph, rows: Explanation) -> dict[int, np.ndarray]:
+    """For each tensor of a map, which of its pixels depend on the model's input (zeros a
+    ZeroPadding2D adds do not), going forwards; for other tensors one value. A transposed
+    convolution counts as spreading its input everywhere (a bound)."""
+    content = {
+        item.key: np.ones(item.shape[:2] if len(item.shape) == 3 else (), dtype=bool) for item in graph.inputs
+    }
+    for call, row in zip(graph.calls, rows):
+        inputs = [content[key] for key in call.inputs]
+        shape = row.output_shape[:2] if len(row.output_shape) == 3 else ()
+        out = np.zeros(shape, dtype=bool)
+        first = inputs[0] if inputs else np.zeros((), dtype=bool)
+        if row.axes is not None and first.ndim == 2 and len(shape) == 2:
+            h, w = row.axes
+            out = (_reads(h).astype(int) @ first.astype(int) @ _reads(w).T.astype(int)) > 0
+        elif row.kind == "UpSampling2D" and first.ndim == 2:
+            sh, sw = call.layer.get_config()["size"]
+            out = first.repeat(sh, axis=0).repeat(sw, axis=1)
+        elif all(mask.shape == shape for mask in inputs) and (
+            row.kind in POINTWISE or row.kind in JOIN_LAYERS or row.kind == "Dense"
+        ):
+            for mask in inputs:
+                out = out | mask
+        else:
+            out = out | any(bool(mask.any()) for mask in inputs)
+        for key in call.outputs:
+            content[key] = out
+    return content
+
+
+def _rounded_maps(graph: Graph, rows: Explanation, content: dict[int, np.ndarray]) -> list[Finding]:
+    """Strided layers whose output is not exactly their input's pixels (the zeros of an
+    earlier ZeroPadding2D left out) divided by the stride, and the stride of the whole
+    model: the largest product of strides from the input to a map."""
+    stride = {item.key: 1 for item in graph.inputs}
+    rounding = []
+    for call, row in zip(graph.calls, rows):
+        before = max((stride.get(k, 1) for k in call.inputs), default=1)
+        factor = 1
+        if row.axes is not None and row.kind in WINDOWED:
+            factor = max(a.stride for a in row.axes)
+            mask = content[call.inputs[0]]
+            held = (int(mask.any(axis=1).sum()), int(mask.any(axis=0).sum())) if mask.ndim == 2 else None
+            for a, real in zip(row.axes, held or ()):
+                if a.stride > 1 and a.output * a.stride != real:
+                    rounding.append(f"{row.name} {real} → {a.output}")
+                    break
+        for key in call.outputs:
+            stride[key] = before * factor
+    if not rounding or len(graph.inputs) != 1:
+        return []
+    total = max(stride.values())
+    size = graph.inputs[0].shape[:2]
+    near = sorted({m for n in size for m in (max(total, n // total * total), -(-n // total) * total)})
+    shown = rounding[:4] + ([f"and {len(rounding) - 4} more"] if len(rounding) > 4 else [])
+    layers_text = f"{len(rounding)} strided layers round" if len(rounding) > 1 else "1 strided layer rounds"
+    return [
+        Finding(
+            MODEL,
+            "rounded-maps",
+            "info",
+            f"the {shape_text(size)} input is not a multiple of {total}, the product of the strides: "
+            f"{layers_text} the size of a map ({', '.join(shown)}), so the last maps' size depends on "
+            "the input's exact size, and windows sit off the centre of what they summarise.",
+            f"an input size that is a multiple of {total} (e.g. {' or '.join(str(n) for n in near)}), if the "
+            "model allows",
+            {"stride": total, "rounding": len(rounding)},
+        )
+    ]

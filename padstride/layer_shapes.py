@@ -30,46 +30,11 @@ from .arithmetic import (
     effective_kernel_size,
     pool_arithmetic,
 )
+from .layer_kinds import JOIN_LAYERS, MERGE_LAYERS, SUPPORTED_LAYERS, axes_of
 from .text import one_if_same
 from .transpose import conv_transpose_output_size
 
 Shape = tuple[int, ...]
-
-SUPPORTED_LAYERS = (
-    "InputLayer",
-    "Conv2D",
-    "DepthwiseConv2D",
-    "SeparableConv2D",
-    "Conv2DTranspose",
-    "MaxPooling2D",
-    "AveragePooling2D",
-    "GlobalAveragePooling2D",
-    "GlobalMaxPooling2D",
-    "ZeroPadding2D",
-    "Cropping2D",
-    "UpSampling2D",
-    "BatchNormalization",
-    "LayerNormalization",
-    "Activation",
-    "ReLU",
-    "Softmax",
-    "Dropout",
-    "Rescaling",
-    "Normalization",
-    "Add",
-    "Subtract",
-    "Multiply",
-    "Average",
-    "Maximum",
-    "Concatenate",
-    "Reshape",
-    "Flatten",
-    "Dense",
-)
-
-MERGE_LAYERS = ("Add", "Subtract", "Multiply", "Average", "Maximum")
-# The layers that take several inputs: where paths of a graph meet.
-JOIN_LAYERS = (*MERGE_LAYERS, "Concatenate")
 
 
 @dataclass(frozen=True)
@@ -289,23 +254,6 @@ def _upsampling(config, shapes, name):
     interpolation = config.get("interpolation", "nearest")
     text = f"{h}·{fh} = {h * fh} rows, {w}·{fw} = {w * fw} columns ({interpolation})"
     return Step((h * fh, w * fw, channels), 0, 0, text, formula=text)
-
-
-def axes_of(config_axis: Any, rank: int, name: str) -> tuple[int, ...]:
-    """Keras' ``axis`` setting (which counts the batch axis as 0) as indices into a shape
-    of ``rank`` dimensions without the batch axis.
-
-    >>> axes_of(-1, 3, "bn"), axes_of([3], 3, "norm")
-    ((2,), (2,))
-    """
-    values = config_axis if isinstance(config_axis, (list, tuple)) else (config_axis,)
-    out = []
-    for value in values:
-        full = value + rank + 1 if value < 0 else value
-        if not 1 <= full <= rank:
-            raise ValueError(f"layer {name!r}: axis {value} is not an axis of a {rank + 1}-dimensional input")
-        out.append(full - 1)
-    return tuple(sorted(out))
 
 
 def _batch_norm(config, shapes, name):

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .graph import LayerCall, walk
-from .layer_shapes import JOIN_LAYERS, SUPPORTED_LAYERS, axes_of
+from .layer_kinds import JOIN_LAYERS, SUPPORTED_LAYERS, axes_of
 from .tracing import LayerTrace, explain_graph
 
 if TYPE_CHECKING:

@@ -43,7 +43,8 @@ import numpy as np
 
 from .arithmetic import AxisArithmetic
 from .graph import Graph, walk
-from .layer_shapes import JOIN_LAYERS, shape_text
+from .layer_kinds import CONVOLUTIONS, JOIN_LAYERS, WINDOWED, acts_per_pixel
+from .layer_shapes import shape_text
 from .tables import render_table
 from .tracing import Explanation, LayerTrace, explain_graph
 
@@ -57,21 +58,6 @@ RULES = (
     "rounded-maps",
 )
 SEVERITIES = ("warning", "info")
-# The layers whose windows read the map (ZeroPadding2D and Cropping2D move pixels too, but
-# read each one once).
-WINDOWED = ("Conv2D", "DepthwiseConv2D", "SeparableConv2D", "MaxPooling2D", "AveragePooling2D")
-CONVOLUTIONS = ("Conv2D", "DepthwiseConv2D", "SeparableConv2D")
-# Layers that change values pixel by pixel: a chain of dilated convolutions runs through them.
-POINTWISE = (
-    "BatchNormalization",
-    "LayerNormalization",
-    "Activation",
-    "ReLU",
-    "Softmax",
-    "Dropout",
-    "Rescaling",
-    "Normalization",
-)
 MODEL = "(model)"  # the layer of a finding about the model as a whole
 
 
@@ -318,6 +304,15 @@ def _checkerboard(row: LayerTrace, config: dict) -> list[Finding]:
     ]
 
 
+def _per_pixel(row: LayerTrace, layer: Any) -> bool:
+    """A call that changes each pixel from that pixel's channels alone: a pointwise layer,
+    a normalisation along the channels, or a Dense layer on a map."""
+    rank = len(row.input_shape)
+    if row.kind == "Dense":
+        return rank == 3
+    return acts_per_pixel(row.kind, layer.get_config(), rank, row.name)
+
+
 # --- across layers --------------------------------------------------------------------
 
 
@@ -344,7 +339,7 @@ def _gridding(graph: Graph, rows: Explanation) -> list[Finding]:
         """The dilated convolution whose output this call reads, through pointwise layers."""
         while len(call.inputs) == 1 and call.inputs[0] in writer:
             call = writer[call.inputs[0]]
-            if call.kind in POINTWISE:
+            if _per_pixel(row_of[call.label], call.layer):
                 continue
             return call if dilated(call) else None
         return None
@@ -420,7 +415,7 @@ def _needed(row: LayerTrace, layer: Any, out: np.ndarray, blank: np.ndarray) -> 
         needed[rows_ // sh, cols // sw] = True
         return needed
     same_map = out.ndim == 2 and out.shape == blank.shape
-    if same_map and (row.kind in POINTWISE or row.kind in JOIN_LAYERS or row.kind == "Dense"):
+    if same_map and (row.kind in JOIN_LAYERS or _per_pixel(row, layer)):
         return out.copy()
     return blank | bool(out.any())  # every input pixel counts towards every output value
 
@@ -468,7 +463,7 @@ def content_masks(graph: Graph, rows: Explanation) -> dict[int, np.ndarray]:
             sh, sw = call.layer.get_config()["size"]
             out = first.repeat(sh, axis=0).repeat(sw, axis=1)
         elif all(mask.shape == shape for mask in inputs) and (
-            row.kind in POINTWISE or row.kind in JOIN_LAYERS or row.kind == "Dense"
+            row.kind in JOIN_LAYERS or _per_pixel(row, call.layer)
         ):
             for mask in inputs:
                 out = out | mask

@@ -20,19 +20,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from .graph import walk
+from .layer_kinds import MOVES_PIXELS
 from .tables import render_table
 from .tracing import LayerTrace, explain_graph, layer_cell
 
 TARGETS = ("onnx", "torch")
-PORTED = (
-    "Conv2D",
-    "DepthwiseConv2D",
-    "SeparableConv2D",
-    "MaxPooling2D",
-    "AveragePooling2D",
-    "ZeroPadding2D",
-    "Cropping2D",
-)
+PORTED = MOVES_PIXELS
 
 
 @dataclass(frozen=True)

@@ -35,25 +35,14 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .graph import walk
-from .layer_shapes import JOIN_LAYERS, axes_of, shape_text
+from .layer_kinds import GLOBAL_POOLING, JOIN_LAYERS, MOVES_PIXELS, POINTWISE, axes_of
+from .layer_shapes import shape_text
 from .tables import render_csv, render_table
 from .text import MINUS, TIMES, pair_text
 from .tracing import explain_graph, layer_cell
 
 Axis = tuple[int, int, int]  # (size, jump, start) of one axis
 Extent = tuple[tuple[int, int], tuple[int, int]]  # (first, last) row and column read
-
-WINDOW_LAYERS = (
-    "Conv2D",
-    "DepthwiseConv2D",
-    "SeparableConv2D",
-    "MaxPooling2D",
-    "AveragePooling2D",
-    "ZeroPadding2D",
-    "Cropping2D",
-)
-POINTWISE_LAYERS = ("BatchNormalization", "Activation", "ReLU", "Dropout", "Rescaling", "Normalization")
-GLOBAL_POOLING = ("GlobalAveragePooling2D", "GlobalMaxPooling2D")
 
 
 @dataclass(frozen=True)
@@ -249,12 +238,12 @@ def _apply(call, trace, inputs: list[_State], image: tuple[int, int]) -> tuple[_
     if kind in JOIN_LAYERS:
         return (*_merge(call, trace, inputs, image), inputs[0])
     (state,) = inputs
-    if kind in WINDOW_LAYERS:
+    if kind in MOVES_PIXELS:
         if state.local is None:
             return replace(state, grid=trace.output_shape[:2]), "", state
         local = tuple(_step(axis, arithmetic) for axis, arithmetic in zip(state.local, trace.axes))
         return replace(state, local=local, grid=trace.output_shape[:2]), "", state
-    if kind in POINTWISE_LAYERS:
+    if kind in POINTWISE:
         return state, "", state
     if kind == "Dense":
         if state.spatial:  # applied at each pixel on its own

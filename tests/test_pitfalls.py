@@ -216,3 +216,24 @@ def test_findings_print_and_serialise():
 def test_check_refuses_a_name():
     with pytest.raises(TypeError, match=r"padstride.quiz.check\(question, letter\)"):
         check("dilation", "A")
+
+
+def test_a_normalisation_across_the_map_reads_every_pixel():
+    import keras
+
+    # Over the channels it acts pixel by pixel: the skipped pixels stay unread. Over height,
+    # width and channels every output depends on every pixel, as Keras measures.
+    for axis, unread in ((-1, 343), ([1, 2, 3], 0)):
+        inputs = keras.Input((28, 28, 3))  # three channels: one alone normalises to zero
+        x = layers.LayerNormalization(axis=axis)(inputs)
+        model = keras.Model(inputs, layers.Conv2D(2, 3, strides=4)(x))
+        found = [f.numbers["unread"] for f in check(model) if f.rule == "unread-input"]
+        assert found == ([unread] if unread else [])
+        image = np.random.default_rng(0).uniform(0.5, 1.5, size=(1, 28, 28, 3)).astype("float32")
+        import tensorflow as tf
+
+        x = tf.constant(image)
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            total = tf.reduce_sum(model(x) ** 2)
+        assert int((tape.gradient(total, x).numpy() == 0).all(axis=-1).sum()) == unread

@@ -31,8 +31,9 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from .mnist_arrays import EXPECTED, MAX_NPY_HEADER, MNIST, Arrays, DigestMismatch, read_npz, verify
 from .mnist_sources import (
@@ -218,7 +219,8 @@ def _written_by_another_run(target: Path) -> bool:
 
 
 def _not_saved(message: str, say: Progress) -> None:
-    warnings.warn(MnistNotSaved(message), stacklevel=3)  # points at load_mnist's caller
+    # Called by a step that load_mnist calls: the warning points at load_mnist's caller.
+    warnings.warn(MnistNotSaved(message), stacklevel=4)
     say(message)
 
 
@@ -246,6 +248,31 @@ def load_mnist(
     """
     say, sources = _checked_arguments(path, progress, sources, cache)
     cache = Path(REPO_CACHE if cache is None else cache)
+    target, argument, ours = _target(path, cache)
+    remove_stale_temporaries(target)  # only names padstride makes, and only unlocked ones
+    first = Source.from_file("the repository cache" if ours else "the given path", target)
+    # Whether MNIST can be saved matters only once the file itself has failed; a file that
+    # is there may well hold MNIST, and then a read-only folder is no problem.
+    can_save: bool | None = None
+    failures: list[str] = []
+    for source in _places(first, target, default_sources(cache) if sources is None else sources):
+        if can_save is None and (source is not first or not target.is_file()):  # before any fetch
+            can_save = _can_save(target, ours, say)
+        try:
+            arrays = source.fetch(say)
+            result = verify(arrays)
+        except Exception as error:  # every failure is kept and reported
+            failures.append(_failure(error, source is first, target, argument, ours, say, source.name))
+            continue
+        _keep(arrays, target, source.name if source is not first else None, can_save, ours, say)
+        return result
+    raise MnistUnavailable(failures, target)
+
+
+def _target(path: str | os.PathLike | None, cache: Path) -> tuple[Path, str, bool]:
+    """The file to read first and to save to; the argument that named it ("path" or
+    "PADSTRIDE_DATA"); and whether it is the cache, which is ours to repair (a path named by
+    the user is not, unless it is the cache itself)."""
     given, argument = path, "path"
     if given is None and os.environ.get("PADSTRIDE_DATA"):
         given, argument = os.environ["PADSTRIDE_DATA"], "PADSTRIDE_DATA"
@@ -255,7 +282,6 @@ def load_mnist(
         target = cache if given is None else user_path(given, argument)
     except ValueError as error:  # e.g. "~nouser/m.npz"
         raise UnusablePath(str(error)) from None
-    # The cache is ours to repair; a path named by the user is not, unless it is the cache itself.
     ours = os.path.realpath(target) == os.path.realpath(cache)
     if not ours:
         try:
@@ -264,54 +290,65 @@ def load_mnist(
             raise UnusablePath(
                 f"{argument}={str(target)!r} cannot be used: {error.strerror or error}"
             ) from None
-    remove_stale_temporaries(target)  # only names padstride makes, and only unlocked ones
-    # Whether MNIST can be saved matters only once the file itself has failed; a file that
-    # is there may well hold MNIST, and then a read-only folder is no problem.
-    can_save: bool | None = None
+    return target, argument, ours
 
-    first = Source.from_file("the repository cache" if ours else "the given path", target)
-    failures: list[str] = []
+
+def _places(first: Source, target: Path, sources: Sequence[Source]) -> Iterator[Source]:
+    """The file first, then the sources, each file among them read once."""
+    yield first
     seen = {os.path.realpath(target)}
-    for source in [first, *(default_sources(cache) if sources is None else sources)]:
-        if can_save is None and (source is not first or not target.is_file()):  # before any fetch
-            can_save = True
-            if ours and (problem := why_unwritable(target)) is not None:
-                _not_saved(f"cannot save MNIST to {target}: {problem}", say)
-                can_save = False
+    for source in sources:
         file = getattr(source, "file", None)
-        if source is not first and file is not None:
+        if file is not None:
             real = os.path.realpath(file)
             if real in seen:
                 continue
             seen.add(real)
+        yield source
+
+
+def _can_save(target: Path, ours: bool, say: Progress) -> bool:
+    """False, with a MnistNotSaved warning, when the cache cannot be written (a path the user
+    named was checked before anything was read)."""
+    if ours and (problem := why_unwritable(target)) is not None:
+        _not_saved(f"cannot save MNIST to {target}: {problem}", say)
+        return False
+    return True
+
+
+def _failure(
+    error: Exception, is_first: bool, target: Path, argument: str, ours: bool, say: Progress, name: str
+) -> str:
+    """A place that gave no MNIST, as one line for the final report; a file the user named
+    that holds something else is refused at once, and left untouched."""
+    reason = _reason(error)
+    if is_first and not ours and os.path.lexists(target):
+        raise UnusablePath(
+            f"{argument}={str(target)!r} exists but is not a readable copy of MNIST ({reason});"
+            " it is left untouched: move it away or name another path"
+        ) from None
+    if not isinstance(error, FileNotFoundError):
+        say(f"{name}: {reason}")
+    return f"{name}: {reason}"
+
+
+def _keep(
+    arrays: Any, target: Path, source: str | None, can_save: bool | None, ours: bool, say: Progress
+) -> None:
+    """Save verified arrays from ``source`` (None: they came from ``target`` itself) to
+    ``target`` where that can be done, saying what happened."""
+    if source is None:
+        say(f"MNIST verified in {target}")
+    elif not can_save:
+        say(f"MNIST verified from {source}; not saved")
+    else:
         try:
-            arrays = source.fetch(say)
-            result = verify(arrays)
-        except Exception as error:  # every failure is kept and reported
-            reason = _reason(error)
-            if source is first and not ours and os.path.lexists(target):
-                raise UnusablePath(
-                    f"{argument}={str(target)!r} exists but is not a readable copy of MNIST ({reason});"
-                    " it is left untouched: move it away or name another path"
-                ) from None
-            failures.append(f"{source.name}: {reason}")
-            if not isinstance(error, FileNotFoundError):
-                say(f"{source.name}: {reason}")
-            continue
-        if source is first:
-            say(f"MNIST verified in {target}")
-        elif not can_save:
-            say(f"MNIST verified from {source.name}; not saved")
+            write_atomically(arrays, target, overwrite=ours)
+        except OSError as error:
+            if isinstance(error, FileExistsError) and _written_by_another_run(target):
+                say(f"MNIST verified in {target}, saved there meanwhile by another run")
+                return
+            why = error.strerror or _reason(error)  # "Permission denied", not the temporary's name
+            _not_saved(f"cannot save MNIST to {target}: {why}; loaded from {source}, not saved", say)
         else:
-            try:
-                write_atomically(arrays, target, overwrite=ours)
-            except OSError as error:
-                if isinstance(error, FileExistsError) and _written_by_another_run(target):
-                    say(f"MNIST verified in {target}, saved there meanwhile by another run")
-                    return result
-                why = error.strerror or _reason(error)  # "Permission denied", not the temporary's name
-                _not_saved(f"cannot save MNIST to {target}: {why}; loaded from {source.name}, not saved", say)
-            else:
-                say(f"MNIST verified from {source.name}; saved to {target}")
-        return result
-    raise MnistUnavailable(failures, target)
+            say(f"MNIST verified from {source}; saved to {target}")

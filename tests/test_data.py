@@ -308,8 +308,9 @@ def test_a_cache_that_cannot_be_written_still_gives_the_arrays_with_a_warning(
             pytest.skip(ROOT_WRITES_ANYWAY)
         why = f"no permission to write in {places.cache.parent}"
     lines = []
-    with pytest.warns(data.MnistNotSaved, match=re.escape(f"cannot save MNIST to {cache}: {why}")):
+    with pytest.warns(data.MnistNotSaved, match=re.escape(f"cannot save MNIST to {cache}: {why}")) as caught:
         result = data.load_mnist(progress=lines.append, sources=places.sources, cache=cache)
+    assert {w.filename for w in caught if w.category is data.MnistNotSaved} == {__file__}  # the caller's line
     data.verify(
         {"x_train": result[0][0], "y_train": result[0][1], "x_test": result[1][0], "y_test": result[1][1]}
     )
@@ -338,13 +339,16 @@ def test_a_write_that_fails_after_the_fetch_still_gives_the_arrays_with_a_warnin
         return dict(mnist_arrays)
 
     lines = []
-    with pytest.warns(data.MnistNotSaved, match=f"cannot save MNIST to .*: {failure}; loaded from fetch"):
+    with pytest.warns(
+        data.MnistNotSaved, match=f"cannot save MNIST to .*: {failure}; loaded from fetch"
+    ) as caught:
         (x_train, _), _ = data.load_mnist(
             progress=lines.append,
             sources=[data.Source("fetch", then_the_target_goes_bad)],
             cache=places.cache,
         )
     assert x_train.shape == (60000, 28, 28)
+    assert {w.filename for w in caught if w.category is data.MnistNotSaved} == {__file__}
     assert lines[-1] == f"cannot save MNIST to {places.cache}: {failure}; loaded from fetch, not saved"
     places.cache.parent.chmod(0o755)
     assert [p.name for p in places.cache.parent.iterdir() if p.name != "mnist.npz"] == []

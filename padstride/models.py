@@ -33,7 +33,11 @@ def padding_layers(padding: Padding, name: str = "pad") -> tuple[Any | None, str
     >>> layer.padding, word
     (((0, 1), (2, 2)), 'valid')
     """
-    axes = checks.padding_2d(padding)
+    return _padding_layer(checks.padding_2d(padding), name)
+
+
+def _padding_layer(axes: tuple, name: str) -> tuple[Any | None, str]:
+    """padding_layers for a padding checks.padding_2d has already normalised."""
     if isinstance(axes[0], str):
         return None, axes[0]
     return keras().layers.ZeroPadding2D(padding=axes, name=name), "valid"
@@ -71,7 +75,8 @@ def conv_model(
         checks.positive_int(value, label)
     kernels = checks.positive_pair(kernel_size, "kernel_size")
     steps = checks.positive_pair(strides, "strides")
-    checks.padding_2d(padding)
+    axes = checks.padding_2d(padding)
+    normalised = axes[0] if isinstance(axes[0], str) else axes  # "same", or ((top, bottom), (left, right))
     for value, label in (
         (input_shape, "input_shape"),
         (filters, "filters"),
@@ -87,14 +92,14 @@ def conv_model(
     size = (height, width)
     for i in range(1, conv_layers + 1):  # every layer must fit what the one before leaves
         try:
-            h, w = conv_arithmetic_2d(size, kernels, steps, padding)
+            h, w = conv_arithmetic_2d(size, kernels, steps, normalised)
         except ValueError as error:
             raise ValueError(f"conv_{i} on its {size[0]}×{size[1]} input: {error}") from None
         size = (h.output, w.output)
     k = keras()
     layers = [k.Input(shape=tuple(input_shape), name="image")]
     for i in range(1, conv_layers + 1):
-        pad_layer, word = padding_layers(padding, name=f"pad_{i}")
+        pad_layer, word = _padding_layer(axes, name=f"pad_{i}")
         if pad_layer is not None:
             layers.append(pad_layer)
         layers.append(

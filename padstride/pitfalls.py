@@ -7,7 +7,8 @@ layer call, a rule, a severity, the numbers and a fix. The rules:
 rule                      severity  what it finds
 ========================  ========  ==========================================================
 ``unread-input``          warning   pixels of the model's input that no output depends on
-``skipped-pixels``        warning   a stride longer than the kernel: windows step over pixels
+``skipped-pixels``        warning   windows that step over pixels: a stride longer than the
+                                    kernel, or dilated taps that a stride never fills
                           info      (the same with a 1×1 kernel: deliberate subsampling)
 ``dropped-edge``          warning   last rows or columns no window reaches: (padded size −
                                     kernel) is not a multiple of the stride
@@ -172,14 +173,14 @@ def _layer_findings(row: LayerTrace, layer: Any, content: np.ndarray | None) -> 
     if row.axes is None or row.kind not in WINDOWED:
         return []
     findings = []
-    skipping = [a for a in row.axes if a.stride > a.effective_kernel]
+    skipping = [a for a in row.axes if _has_gaps(a)]
     if skipping:
         findings.append(_skipped(row, skipping))
     carries = (
         (content.any(axis=1), content.any(axis=0)) if content is not None and content.ndim == 2 else None
     )
     dropped = [
-        _dropped_rows(a, held) if a.stride <= a.effective_kernel and held is not None else 0
+        _dropped_rows(a, held) if a not in skipping and held is not None else 0
         for a, held in zip(row.axes, carries or (None, None))
     ]
     if any(dropped):
@@ -187,6 +188,13 @@ def _layer_findings(row: LayerTrace, layer: Any, content: np.ndarray | None) -> 
     if row.axes[0].padding == "same" and any(a.pad_before != a.pad_after for a in row.axes):
         findings.append(_lopsided(row))
     return findings
+
+
+def _has_gaps(axis: AxisArithmetic) -> bool:
+    """Positions between the first and the last one read that no window reads: a stride
+    longer than the kernel's span, or dilated taps that a stride above 1 never fills."""
+    read = np.flatnonzero(read_positions(axis))
+    return len(read) > 0 and len(read) < read[-1] - read[0] + 1
 
 
 def _kernel_text(row: LayerTrace) -> str:
@@ -203,9 +211,13 @@ def _skipped(row: LayerTrace, skipping: list[AxisArithmetic]) -> Finding:
     total = h.size * w.size
     strides = "×".join(str(a.stride) for a in row.axes)
     numbers = {"read": read, "positions": total}
+    if all(a.stride > a.effective_kernel for a in skipping):
+        why = f"strides {strides} step further than its {_kernel_text(row)}"
+    else:
+        why = f"with strides {strides}, the dilated taps of its {_kernel_text(row)} leave gaps"
     message = (
-        f"strides {strides} step further than its {_kernel_text(row)}: its windows read "
-        f"{read:,} of the {total:,} positions of its {h.size}×{w.size} input, and skip {total - read:,}."
+        f"{why}: its windows read {read:,} of the {total:,} positions of its {h.size}×{w.size} input, "
+        f"and skip {total - read:,}."
     )
     if all(a.effective_kernel == 1 for a in skipping):
         return Finding(

@@ -237,3 +237,16 @@ def test_a_normalisation_across_the_map_reads_every_pixel():
             tape.watch(x)
             total = tf.reduce_sum(model(x) ** 2)
         assert int((tape.gradient(total, x).numpy() == 0).all(axis=-1).sum()) == unread
+
+
+@pytest.mark.parametrize("kernel, strides, dilation", [(2, 3, 3), (3, 2, 2), (2, 2, 3), (3, 3, 2), (2, 3, 1)])
+def test_dilated_taps_with_a_stride_leave_the_gaps_keras_leaves(kernel, strides, dilation):
+    # DepthwiseConv2D takes a stride and a dilation together (Conv2D refuses them).
+    layer_list = [layers.DepthwiseConv2D(kernel, strides=strides, dilation_rate=dilation)]
+    read = measured_read(layer_list, (13, 13))
+    rows = np.flatnonzero(read.any(axis=1))
+    gaps = len(rows) < rows[-1] - rows[0] + 1
+    found = [f for f in check(layer_list, (13, 13)) if f.rule == "skipped-pixels"]
+    assert bool(found) == gaps
+    if found:
+        assert found[0].numbers == {"read": int(read.sum()), "positions": read.size}

@@ -46,8 +46,11 @@ lab: $(STAMP) $(DATA)
 
 test: unit nbtest browser
 
+# The unit tests side by side, one worker per core (at most 4); UNIT_WORKERS= runs them in one.
+UNIT_WORKERS ?= -n auto --maxprocesses 4
+
 unit: $(STAMP) $(DATA)
-	MPLBACKEND=Agg $(BIN)/python -m pytest -q tests padstride
+	MPLBACKEND=Agg $(BIN)/python -m pytest -q $(UNIT_WORKERS) tests padstride
 
 # Notebooks run side by side, each whole in one worker (loadscope keeps a notebook's cells
 # together, in order); the longest one sets the pace. NBTEST_WORKERS= runs them one by one.

@@ -46,7 +46,7 @@ from .arithmetic import AxisArithmetic
 from .graph import Graph, walk
 from .layer_kinds import CONVOLUTIONS, JOIN_LAYERS, WINDOWED, acts_per_pixel
 from .layer_shapes import shape_text
-from .tables import render_table
+from .tables import TextTable, render_table
 from .tracing import Explanation, LayerTrace, explain_graph
 
 RULES = (
@@ -86,7 +86,7 @@ class Finding:
         }
 
 
-class Findings(list):
+class Findings(TextTable, list):
     """Findings in the order of the layer calls, the model's own last. Prints as a table
     at most 100 columns wide; ``to_json()`` gives them for machines."""
 
@@ -109,12 +109,6 @@ class Findings(list):
 
     def to_json(self) -> str:
         return json.dumps({"model": self.model, "findings": [f.as_dict() for f in self]}, indent=2)
-
-    def __str__(self) -> str:
-        return self.table()
-
-    def _repr_pretty_(self, printer, cycle) -> None:  # IPython shows the table
-        printer.text(self.table())
 
 
 def check(model_or_layers: Any, input_shape: Any = None) -> Findings:

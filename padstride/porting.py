@@ -21,7 +21,7 @@ from typing import Any
 
 from .graph import walk
 from .layer_kinds import MOVES_PIXELS
-from .tables import render_table
+from .tables import TextTable, render_table
 from .tracing import LayerTrace, explain_graph, layer_cell
 
 TARGETS = ("onnx", "torch")
@@ -56,7 +56,7 @@ class PortRow:
         }
 
 
-class PortPlan(list):
+class PortPlan(TextTable, list):
     """PortRows in the order of the layer calls; prints as a table, ``to_json()`` for
     machines. ``to`` is "onnx" or "torch"."""
 
@@ -76,12 +76,6 @@ class PortPlan(list):
         return json.dumps(
             {"model": self.model, "to": self.to, "layers": [r.as_dict() for r in self]}, indent=2
         )
-
-    def __str__(self) -> str:
-        return self.table()
-
-    def _repr_pretty_(self, printer, cycle) -> None:  # IPython shows the table
-        printer.text(self.table())
 
 
 def port(model_or_layers: Any, to: str = "onnx", input_shape: Any = None) -> PortPlan:

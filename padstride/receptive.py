@@ -37,7 +37,7 @@ from typing import Any
 from .graph import walk
 from .layer_kinds import GLOBAL_POOLING, JOIN_LAYERS, MOVES_PIXELS, POINTWISE, axes_of
 from .layer_shapes import shape_text
-from .tables import render_csv, render_table
+from .tables import TextTable, render_csv, render_table
 from .text import MINUS, TIMES, pair_text
 from .tracing import explain_graph, layer_cell
 
@@ -83,7 +83,7 @@ class FieldRow:
         return (range(s_h + row * j_h, s_h + row * j_h + r_h), range(s_w + col * j_w, s_w + col * j_w + r_w))
 
 
-class ReceptiveField(list):
+class ReceptiveField(TextTable, list):
     """FieldRow per layer call with a spatial output (and per global pooling call), and
     the ``input_shape`` (height, width, channels) they refer to; prints as a table.
 
@@ -158,12 +158,6 @@ class ReceptiveField(list):
                 for row in self
             ),
         )
-
-    def __str__(self) -> str:
-        return self.table()
-
-    def _repr_pretty_(self, printer, cycle) -> None:
-        printer.text(self.table())
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,28 @@ from collections.abc import Iterable, Sequence
 WIDTH = 100  # tables fit 100 columns; longer notes continue on the next line
 
 
+class TextTable:
+    """What every table of the package shares: ``str()`` and IPython show ``table()``.
+
+    >>> class Two(TextTable):
+    ...     def table(self) -> str:
+    ...         return render_table(("a", "b"), [("1", "2")])
+    >>> print(Two())
+    a  b
+    ----
+    1  2
+    """
+
+    def table(self) -> str:
+        raise NotImplementedError
+
+    def __str__(self) -> str:
+        return self.table()
+
+    def _repr_pretty_(self, printer, cycle) -> None:  # IPython shows the table
+        printer.text(self.table())
+
+
 def render_table(
     headers: Sequence[str],
     rows: Iterable[Sequence[str]],

@@ -16,7 +16,7 @@ from typing import Any
 from .arithmetic import AxisArithmetic
 from .graph import Graph, walk
 from .layer_shapes import SUPPORTED_LAYERS, layer_step, shape_text
-from .tables import render_csv, render_table
+from .tables import TextTable, render_csv, render_table
 
 __all__ = ["SUPPORTED_LAYERS", "Explanation", "LayerTrace", "explain", "explain_graph", "trace_layers"]
 
@@ -61,7 +61,7 @@ class LayerTrace:
         return ((h.pad_before, h.pad_after), (w.pad_before, w.pad_after))
 
 
-class Explanation(list):
+class Explanation(TextTable, list):
     """LayerTrace rows, one per layer call; prints as a table at most 100 columns wide,
     and gives CSV with ``to_csv()``.
 
@@ -138,12 +138,6 @@ class Explanation(list):
                 for row in self
             ),
         )
-
-    def __str__(self) -> str:
-        return self.table()
-
-    def _repr_pretty_(self, printer, cycle) -> None:  # IPython shows the table
-        printer.text(self.table())
 
 
 def layer_cell(label: str, kind: str) -> str:

@@ -16,7 +16,7 @@ import numpy as np
 
 from ._keras import keras
 from .checks import brief, fraction, is_int, keras_model, positive_int, real_number
-from .tables import render_table
+from .tables import TextTable, render_table
 from .tracing import explain
 
 # The settings that reached 98.5 % test accuracy fastest on a 2-core CPU (benchmarks/README.md).
@@ -50,12 +50,14 @@ class EpochRow:
 
 
 @dataclass
-class History:
+class History(TextTable):
     """A per-epoch table; ``rows`` are EpochRow, ``str()`` prints it. When training stopped
     inside an epoch (``stop_at_accuracy``), the last row ends where it stopped."""
 
     model_name: str
     rows: list[EpochRow] = field(default_factory=list)
+    # The dataclass' own __repr__ would come before TextTable's in IPython: show the table.
+    _repr_pretty_ = TextTable._repr_pretty_
     images_per_epoch: int = 0
     settings: dict[str, Any] = field(default_factory=dict)
     # Every evaluation on the test set: (training images seen, test accuracy).
@@ -77,9 +79,6 @@ class History:
             cells.append(f"{r.val_accuracy:.4f}")
             rows.append(cells + ([f"{r.seconds:.1f}"] if seconds else []))
         return render_table(headers, rows, right=range(len(headers)))
-
-    def __str__(self) -> str:
-        return self.table()
 
 
 def prepare(images: np.ndarray) -> np.ndarray:
@@ -495,16 +494,13 @@ class Comparison:
         return cells + ([f"{self.seconds_per_epoch:.1f}", f"{self.images_per_second:.0f}"] if timings else [])
 
 
-class ComparisonTable(list):
+class ComparisonTable(TextTable, list):
     """A list of Comparison rows that prints as a table."""
 
     def table(self, timings: bool = True) -> str:
         headers = ["model", "params", "forward_MFLOPs", "test_accuracy"]
         headers += ["s/epoch", "images/s"] if timings else []
         return render_table(headers, [row.cells(timings) for row in self], right=range(1, len(headers)))
-
-    def __str__(self) -> str:
-        return self.table()
 
 
 def compare(

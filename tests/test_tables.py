@@ -11,3 +11,23 @@ def test_columns_fit_the_widest_cell_and_align():
 def test_a_row_of_the_wrong_length_is_refused():
     with pytest.raises(ValueError, match="has 1 cells, the headers 2"):
         render_table(("a", "b"), [("1",)])
+
+
+def test_every_table_prints_and_shows_its_table_in_ipython():
+    from IPython.lib.pretty import pretty
+    from keras import layers
+
+    from padstride import check, explain, port, receptive_field
+    from padstride.training import ComparisonTable, History
+
+    model = [layers.Conv2D(2, 3, strides=4)]
+    tables = [
+        explain(model, input_shape=(9, 9)),
+        receptive_field(model, input_shape=(9, 9)),
+        check(model, input_shape=(9, 9)),
+        port(model, input_shape=(9, 9)),
+        History("m"),
+        ComparisonTable(),
+    ]
+    for table in tables:
+        assert str(table) == pretty(table) == table.table()

@@ -22,6 +22,7 @@ from typing import Any
 from .graph import walk
 from .layer_kinds import MOVES_PIXELS
 from .tables import TextTable, render_table
+from .text import pair_text
 from .tracing import LayerTrace, explain_graph, layer_cell
 
 TARGETS = ("onnx", "torch")
@@ -103,10 +104,6 @@ def port(model_or_layers: Any, to: str = "onnx", input_shape: Any = None) -> Por
     return plan
 
 
-def _pair(values: Any) -> tuple[int, int]:
-    return (values, values) if isinstance(values, int) else (int(values[0]), int(values[1]))
-
-
 def _window(row: LayerTrace) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]]:
     """(kernel, strides, dilation) as (height, width) pairs."""
     h, w = row.axes
@@ -143,8 +140,9 @@ def _onnx(row: LayerTrace, config: dict) -> str:
     return f"{depthwise} then Conv(kernel_shape=[1, 1])"  # SeparableConv2D
 
 
-def _torch_pair(pair: tuple[int, int]) -> str:
-    return str(pair[0]) if pair[0] == pair[1] else f"({pair[0]}, {pair[1]})"
+def _one_or_pair(pair: tuple[int, int]) -> str:
+    """3 for (3, 3), (3, 5) otherwise: as PyTorch reads an int or a pair."""
+    return pair_text(pair, str)
 
 
 def _torch(row: LayerTrace, config: dict) -> str:
@@ -157,10 +155,10 @@ def _torch(row: LayerTrace, config: dict) -> str:
     kernel, strides, dilation = _window(row)
     symmetric = top == bottom and left == right
     padding = (top, left) if symmetric else (0, 0)
-    options = f"stride={_torch_pair(strides)}, padding={_torch_pair(padding)}"
+    options = f"stride={_one_or_pair(strides)}, padding={_one_or_pair(padding)}"
     if dilation != (1, 1):
-        options += f", dilation={_torch_pair(dilation)}"
-    k = _torch_pair(kernel)
+        options += f", dilation={_one_or_pair(dilation)}"
+    k = _one_or_pair(kernel)
     channels = row.input_shape[-1]
     if row.kind == "AveragePooling2D":
         if symmetric:
@@ -168,8 +166,8 @@ def _torch(row: LayerTrace, config: dict) -> str:
             return f"nn.AvgPool2d({k}, {options}{exclude})"
         # TensorFlow divides by the pixels inside the image: pad, average, and divide by the
         # share of each window that lies inside.
-        inside = f"F.avg_pool2d(F.pad(torch.ones_like(x[:, :1]), {sides}), {k}, {_torch_pair(strides)})"
-        return f"lambda x: F.avg_pool2d(F.pad(x, {sides}), {k}, {_torch_pair(strides)}) / {inside}"
+        inside = f"F.avg_pool2d(F.pad(torch.ones_like(x[:, :1]), {sides}), {k}, {_one_or_pair(strides)})"
+        return f"lambda x: F.avg_pool2d(F.pad(x, {sides}), {k}, {_one_or_pair(strides)}) / {inside}"
     if row.kind == "MaxPooling2D":
         layer = f"nn.MaxPool2d({k}, {options})"
         before = f'nn.ConstantPad2d({sides}, float("-inf"))'

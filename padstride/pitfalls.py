@@ -16,8 +16,8 @@ rule                      severity  what it finds
                                     PyTorch's symmetric padding and ONNX's SAME_LOWER differ
 ``checkerboard``          warning   a transposed convolution whose kernel is not a multiple
                                     of its stride: output pixels get uneven numbers of taps
-``gridding``              warning   stacked dilated convolutions whose rates share a factor:
-                                    together they read a grid with holes
+``gridding``              warning   stacked stride-1 windows, some dilated, whose combined
+                                    field has holes: together they read a grid
 ``rounded-maps``          info      an input size that is not a multiple of the model's
                                     stride: maps round, and the last map's size depends on it
 ========================  ========  ==========================================================
@@ -42,11 +42,13 @@ from typing import Any
 
 import numpy as np
 
-from .arithmetic import AxisArithmetic
+from .arithmetic import AxisArithmetic, conv_arithmetic
 from .graph import Graph, walk
 from .layer_kinds import CONVOLUTIONS, JOIN_LAYERS, WINDOWED, acts_per_pixel
 from .layer_shapes import shape_text
+from .porting import spelling
 from .tables import TextTable, render_table
+from .text import pair_text
 from .tracing import Explanation, LayerTrace, explain_graph
 
 RULES = (
@@ -180,7 +182,7 @@ def _layer_findings(row: LayerTrace, layer: Any, content: np.ndarray | None) -> 
     if any(dropped):
         findings.append(_dropped(row, dropped))
     if row.axes[0].padding == "same" and any(a.pad_before != a.pad_after for a in row.axes):
-        findings.append(_lopsided(row))
+        findings.append(_lopsided(row, layer.get_config()))
     return findings
 
 
@@ -204,6 +206,7 @@ def _skipped(row: LayerTrace, skipping: list[AxisArithmetic]) -> Finding:
     read = int(read_positions(h).sum()) * int(read_positions(w).sum())
     total = h.size * w.size
     strides = "×".join(str(a.stride) for a in row.axes)
+    strides_value = pair_text(tuple(a.stride for a in row.axes), str)
     numbers = {"read": read, "positions": total}
     if all(a.stride > a.effective_kernel for a in skipping):
         why = f"strides {strides} step further than its {_kernel_text(row)}"
@@ -220,18 +223,62 @@ def _skipped(row: LayerTrace, skipping: list[AxisArithmetic]) -> Finding:
             "info",
             message + " A strided 1×1 window subsamples on purpose (ResNet's shortcuts do); earlier "
             "windows have mixed each skipped pixel into its neighbours.",
-            "none if meant; else put the stride on the next 3×3 layer (as ResNet v1.5 does)",
+            f"none if meant; to read every position, average first: AveragePooling2D({strides_value}) "
+            "then this layer with strides=1 (as ResNet-D's shortcuts do), or, where a 3×3 layer "
+            "follows in the same branch, give it the stride (as ResNet v1.5 does)",
             numbers,
         )
-    return Finding(
-        row.name,
-        "skipped-pixels",
-        "warning",
-        message,
-        f"a kernel at least as long as the stride (e.g. kernel_size={max(a.stride for a in skipping)}), "
-        "or a smaller stride",
-        numbers,
-    )
+    return Finding(row.name, "skipped-pixels", "warning", message, _covering_fix(row, total), numbers)
+
+
+def _reads_everything(row: LayerTrace, **changes: Any) -> bool:
+    """Whether the layer's windows, with some settings changed (per-axis tuples or
+    padding="same"), read every position of its input."""
+    for i, axis in enumerate(row.axes):
+        kernel = changes.get("kernel_size", (axis.kernel_size,) * 2)[i]
+        strides = changes.get("strides", (axis.stride,) * 2)[i]
+        dilation = changes.get("dilation_rate", (axis.dilation,) * 2)[i]
+        padding = changes.get("padding", axis.padding)
+        if padding == "explicit":
+            padding = (axis.pad_before, axis.pad_after)
+        try:
+            changed = conv_arithmetic(axis.size, kernel, strides, padding, dilation)
+        except ValueError:  # the changed window no longer fits
+            return False
+        if not read_positions(changed).all():
+            return False
+    return True
+
+
+def _covering_fix(row: LayerTrace, total: int) -> str:
+    """Up to two changes of the layer's settings that make its windows read every position,
+    each tried with the same arithmetic."""
+    kernel_name = "pool_size" if "Pooling" in row.kind else "kernel_size"
+    kernels = tuple(a.kernel_size for a in row.axes)
+    strides = tuple(a.stride for a in row.axes)
+    longer = tuple(max(k, s) for k, s in zip(kernels, strides))
+    shorter = tuple(min(k, s) for k, s in zip(kernels, strides))
+    candidates = []
+    if longer != kernels:
+        candidates.append(({"kernel_size": longer}, f"{kernel_name}={pair_text(longer, str)}"))
+    if any(a.dilation > 1 for a in row.axes):
+        candidates.append(({"dilation_rate": (1, 1)}, "dilation_rate=1"))
+        if longer != kernels:
+            candidates.append(
+                ({"dilation_rate": (1, 1), "kernel_size": longer}, f"dilation_rate=1 and {candidates[0][1]}")
+            )
+    if shorter != strides:
+        candidates.append(({"strides": shorter}, f"strides={pair_text(shorter, str)}"))
+    working = []
+    for changes, text in candidates:
+        for padding in (None, "same"):
+            options = changes | ({"padding": padding} if padding else {})
+            if _reads_everything(row, **options):
+                working.append(text + (' with padding="same"' if padding else ""))
+                break
+    if not working:
+        return "a kernel at least as long as the stride, with padding or an input size that the windows cover"
+    return f"{' or '.join(working[:2])}: the windows then read all {total:,} positions"
 
 
 def _dropped_rows(axis: AxisArithmetic, carries: np.ndarray) -> int:
@@ -242,38 +289,69 @@ def _dropped_rows(axis: AxisArithmetic, carries: np.ndarray) -> int:
 
 
 def _dropped(row: LayerTrace, dropped: list[int]) -> Finding:
-    parts = []
+    found = []  # (what is dropped, why) per axis that drops something
     for axis, count, lines in zip(row.axes, dropped, ("row", "column")):
         if count:
-            padded = axis.size + axis.pad_before + axis.pad_after
-            last = f"last {count} {lines}s" if count > 1 else f"last {lines}"
-            parts.append(
-                f"its {last} ({padded} padded − {axis.effective_kernel} "
-                f"= {padded - axis.effective_kernel}, not a multiple of stride {axis.stride})"
-            )
+            zeros = f" + {axis.pad_before} + {axis.pad_after}" if axis.pad_before or axis.pad_after else ""
+            left = axis.size + axis.pad_before + axis.pad_after - axis.effective_kernel
+            why = f"{axis.size}{zeros} − {axis.effective_kernel} = {left}, not a multiple of stride {axis.stride}"
+            found.append((f"its last {count} {lines}s" if count > 1 else f"its last {lines}", why))
+    if len(found) == 2 and dropped[0] == dropped[1] and found[0][1] == found[1][1]:
+        where = f"{found[0][0]} or {found[1][0]} ({found[0][1]}, on both axes)"
+    else:
+        where = " or ".join(f"{what} ({why})" for what, why in found)
     h, w = row.axes
     return Finding(
         row.name,
         "dropped-edge",
         "warning",
-        f"no window of this {_kernel_text(row)} reaches {' or '.join(parts)} of its {h.size}×{w.size} input.",
+        f"no window of this {_kernel_text(row)} reaches {where} of its {h.size}×{w.size} input.",
         'an input size that makes (size + padding − kernel) a multiple of the stride, or padding="same"',
         {"rows": dropped[0], "columns": dropped[1]},
     )
 
 
-def _lopsided(row: LayerTrace) -> Finding:
+def _symmetric_output(axis: AxisArithmetic, zeros: int) -> int:
+    """The output size with ``zeros`` on each side of the axis instead of TensorFlow's split."""
+    return (axis.size + 2 * zeros - axis.effective_kernel) // axis.stride + 1
+
+
+def _lopsided(row: LayerTrace, config: dict) -> Finding:
     (top, bottom), (left, right) = row.padding
+    h, w = row.axes
+    size = f"{h.output}×{w.output}"
+    fewer = (top, left)  # the zeros before, on both sides
+    more = (bottom, right)  # the zeros after, on both sides
+    fewer_size = f"{_symmetric_output(h, top)}×{_symmetric_output(w, left)}"
+    more_size = f"{_symmetric_output(h, bottom)}×{_symmetric_output(w, right)}"
+    if more_size == size:
+        moved = {(True, True): "up and to the left", (True, False): "up", (False, True): "to the left"}
+        more_text = f"gives {size} with every window one pixel {moved[(top != bottom, left != right)]}"
+    else:
+        more_text = f"gives {more_size}"
+    if "Pooling" in row.kind:
+        torch_same = "PyTorch's pooling layers take only symmetric padding"
+    elif h.stride == w.stride == 1:
+        torch_same = 'PyTorch\'s padding="same" matches here (at stride 1 it too puts the odd zero after)'
+    else:
+        torch_same = 'PyTorch\'s padding="same" refuses a stride above 1'
+    message = (
+        f'padding="same" adds (top, bottom) = ({top}, {bottom}) and (left, right) = ({left}, {right}) '
+        f"zeros: TensorFlow puts the odd zero after. No symmetric padding gives the same windows: "
+        f"padding={pair_text(fewer, str)} gives {fewer_size}, padding={pair_text(more, str)} {more_text}. "
+        f'{torch_same}. ONNX\'s auto_pad="SAME_UPPER" gives TensorFlow\'s zeros, "SAME_LOWER" puts the '
+        "odd zero before."
+    )
+    fix = (
+        f"when porting, write the zeros out: ONNX {spelling(row, config, 'onnx')}; PyTorch "
+        f"{spelling(row, config, 'torch')} (`padstride port` gives them for every layer)"
+    )
     return Finding(
         row.name,
         "lopsided-same",
         "info",
-        f'padding="same" adds (top, bottom) = ({top}, {bottom}) and (left, right) = ({left}, {right}) '
-        "zeros: TensorFlow puts the odd zero after. PyTorch's padding=1 adds a zero on every side and "
-        "ONNX's SAME_LOWER puts the odd zero before: either moves every window by one pixel.",
-        f"when porting, write the zeros explicitly: ONNX pads=[{top}, {left}, {bottom}, {right}], "
-        f"PyTorch nn.ZeroPad2d(({left}, {right}, {top}, {bottom})) then padding=0 "
-        "(`padstride port` gives them for every layer)",
+        message,
+        fix,
         {"top": top, "bottom": bottom, "left": left, "right": right},
     )
 
@@ -300,9 +378,9 @@ def _checkerboard(row: LayerTrace, config: dict) -> list[Finding]:
             row.name,
             "checkerboard",
             "warning",
-            f"kernel {k} is not a multiple of stride {s}: in turn, output pixels receive "
-            f"{' and '.join(str(t) for t in taps)} kernel taps, an uneven overlap that prints a "
-            "checkerboard (Odena, Dumoulin and Olah, Distill 2016).",
+            f"kernel {k} is not a multiple of stride {s}: in turn, the output's rows (or columns) "
+            f"receive {' and '.join(str(t) for t in taps)} kernel taps, an uneven overlap that can print a "
+            "checkerboard pattern (Odena, Dumoulin and Olah, Distill 2016).",
             f"a kernel that is a multiple of the stride (kernel_size={math.ceil(k / s) * s} with strides={s}), "
             "or UpSampling2D followed by a Conv2D",
             {"taps": taps},
@@ -327,59 +405,80 @@ def _producers(graph: Graph) -> dict[int, Any]:
     return {key: call for call in graph.calls for key in call.outputs}
 
 
+def field_offsets(taps: list[tuple[int, int]]) -> set[int]:
+    """The offsets, along one axis, that a stack of stride-1 windows reads from the first
+    one's input, one (kernel_size, dilation) pair per window: each adds its taps' offsets.
+
+    >>> sorted(field_offsets([(3, 2), (3, 3)]))
+    [0, 2, 3, 4, 5, 6, 7, 8, 10]
+    """
+    offsets = {0}
+    for kernel, dilation in taps:
+        offsets = {o + t * dilation for o in offsets for t in range(kernel)}
+    return offsets
+
+
 def _gridding(graph: Graph, rows: Explanation) -> list[Finding]:
-    """Runs of stride-1 dilated convolutions, one feeding the next (through pointwise
-    layers only), whose rates share a factor on an axis."""
+    """Runs of two or more stride-1 windows, one feeding the next (through pointwise layers
+    only), with a dilated convolution among them, whose combined field has holes: positions
+    inside it that no path of taps reaches. One dilated layer alone reads a grid by design."""
     row_of = {call.label: row for call, row in zip(graph.calls, rows)}
     writer = _producers(graph)
 
+    def stride_1_window(call: Any) -> bool:
+        row = row_of[call.label]
+        return row.kind in WINDOWED and row.axes is not None and all(a.stride == 1 for a in row.axes)
+
     def dilated(call: Any) -> bool:
         row = row_of[call.label]
-        return (
-            row.kind in CONVOLUTIONS
-            and all(a.stride == 1 for a in row.axes)
-            and any(a.dilation > 1 for a in row.axes)
-        )
+        return row.kind in CONVOLUTIONS and any(a.dilation > 1 for a in row.axes)
 
-    def previous_dilated(call: Any) -> Any:
-        """The dilated convolution whose output this call reads, through pointwise layers."""
+    def previous_window(call: Any) -> Any:
+        """The stride-1 window whose output this call reads, through pointwise layers."""
         while len(call.inputs) == 1 and call.inputs[0] in writer:
             call = writer[call.inputs[0]]
             if _per_pixel(row_of[call.label], call.layer):
                 continue
-            return call if dilated(call) else None
+            return call if stride_1_window(call) else None
         return None
 
     findings, in_a_run = [], set()
     for call in reversed(graph.calls):
-        if call.label in in_a_run or not dilated(call):
+        if call.label in in_a_run or not stride_1_window(call):
             continue
         run = [call]
-        while (before := previous_dilated(run[-1])) is not None:
+        while (before := previous_window(run[-1])) is not None:
             run.append(before)
         run.reverse()
         in_a_run.update(c.label for c in run)
-        if len(run) < 2:
+        if len(run) < 2 or not any(map(dilated, run)):
             continue
-        for axis, name in ((0, "rows"), (1, "columns")):
-            rates = [row_of[c.label].axes[axis].dilation for c in run]
-            factor = math.gcd(*rates)
-            if factor > 1:
-                names = ", ".join(c.label for c in run)
-                findings.append(
-                    Finding(
-                        call.label,
-                        "gridding",
-                        "warning",
-                        f"{names} are stacked with dilation rates {', '.join(map(str, rates))} on the {name}, "
-                        f"all multiples of {factor}: together they read only one in {factor} of the {name} "
-                        f"of {run[0].label}'s input, a grid with holes (gridding; Wang et al., 2018).",
-                        "rates without a common factor, such as 1, 2, 5 (hybrid dilated convolution), "
-                        "or a dilation-1 layer between them",
-                        {"rates": rates, "factor": factor},
-                    )
-                )
-                break
+        axes = [
+            [(row_of[c.label].axes[i].kernel_size, row_of[c.label].axes[i].dilation) for c in run]
+            for i in (0, 1)
+        ]
+        offsets = [field_offsets(taps) for taps in axes]
+        field = [max(o) + 1 for o in offsets]
+        read = len(offsets[0]) * len(offsets[1])
+        holes = field[0] * field[1] - read
+        if holes == 0:
+            continue
+        rates = ", ".join(pair_text((h, w), str) for (_, h), (_, w) in zip(*axes))
+        names = ", ".join(c.label for c in run)
+        kernels = {pair_text(tuple(a.kernel_size for a in row_of[c.label].axes), str) for c in run}
+        example = " (for 3×3 kernels, e.g. 1, 2, 5: hybrid dilated convolution)" if kernels == {"3"} else ""
+        findings.append(
+            Finding(
+                call.label,
+                "gridding",
+                "warning",
+                f"{names} are stacked with dilation rates {rates}: one output of {call.label} spans "
+                f"{field[0]}×{field[1]} pixels of {run[0].label}'s input but depends on only {read:,} of "
+                f"them, leaving {holes:,} holes (gridding; Wang et al., 2018).",
+                f"rates whose combined field has no holes{example}",
+                {"field": field, "read": read, "holes": holes},
+            )
+        )
     findings.reverse()
     return findings
 
@@ -480,42 +579,75 @@ def content_masks(graph: Graph, rows: Explanation) -> dict[int, np.ndarray]:
     return content
 
 
+def _keeps_blocks(row: LayerTrace, real: tuple[int, int] | None) -> bool:
+    """Whether the layer's output would be exactly its input's pixels (``real``: the
+    zeros of an earlier ZeroPadding2D left out) divided by its stride whenever those are a
+    multiple of it. "same" padding does; a window without padding shrinks the map."""
+    if real is None:
+        return True
+    for axis, pixels in zip(row.axes, real):
+        if axis.padding == "same":
+            continue
+        extra = axis.size - pixels + axis.pad_before + axis.pad_after
+        if (extra - axis.effective_kernel) // axis.stride + 1 != 0:
+            return False
+    return True
+
+
 def _rounded_maps(graph: Graph, rows: Explanation, content: dict[int, np.ndarray]) -> list[Finding]:
-    """Strided layers whose output is not exactly their input's pixels (the zeros of an
-    earlier ZeroPadding2D left out) divided by the stride, and the stride of the whole
-    model: the largest product of strides from the input to a map."""
+    """Strided layers that divide a size (their input's pixels, the zeros of an earlier
+    ZeroPadding2D left out) that is not a multiple of their stride, when the model's input
+    is not a multiple of the stride of the whole model: the largest product of strides from
+    the input to a map."""
     stride = {item.key: 1 for item in graph.inputs}
-    rounding = []
-    for call, row in zip(graph.calls, rows):
+    rounding, shrinking, last_stride = [], [], -1
+    for index, (call, row) in enumerate(zip(graph.calls, rows)):
         before = max((stride.get(k, 1) for k in call.inputs), default=1)
         factor = 1
         if row.axes is not None and row.kind in WINDOWED:
             factor = max(a.stride for a in row.axes)
+            last_stride = index if factor > 1 else last_stride
             mask = content[call.inputs[0]]
             held = (int(mask.any(axis=1).sum()), int(mask.any(axis=0).sum())) if mask.ndim == 2 else None
+            if not _keeps_blocks(row, held):
+                shrinking.append((index, row.name))
             for a, real in zip(row.axes, held or ()):
-                if a.stride > 1 and a.output * a.stride != real:
-                    rounding.append(f"{row.name} {real} → {a.output}")
+                if real % a.stride:
+                    zeros = f" (+{a.size - real} zeros)" if a.size != real else ""
+                    rounding.append(f"{row.name} {real}{zeros} → {a.output}")
                     break
         for key in call.outputs:
             stride[key] = before * factor
-    if not rounding or len(graph.inputs) != 1:
-        return []
     total = max(stride.values())
-    size = graph.inputs[0].shape[:2]
+    size = graph.inputs[0].shape[:2] if len(graph.inputs) == 1 else ()
+    if not rounding or len(size) != 2 or all(n % total == 0 for n in size):
+        return []
     near = sorted({m for n in size for m in (max(total, n // total * total), -(-n // total) * total)})
     shown = rounding[:4] + ([f"and {len(rounding) - 4} more"] if len(rounding) > 4 else [])
-    layers_text = f"{len(rounding)} strided layers round" if len(rounding) > 1 else "1 strided layer rounds"
+    layers_text = (
+        f"{len(rounding)} strided layers divide a size that is not a multiple of their stride"
+        if len(rounding) > 1
+        else "1 strided layer divides a size that is not a multiple of its stride"
+    )
+    shrinking = [name for index, name in shrinking if index < last_stride]  # before a stride
+    if shrinking:
+        fix = (
+            f"none needed unless exact sizes matter: a multiple of {total} alone does not make every size "
+            f"divide, since windows without padding ({', '.join(shrinking[:3])}"
+            f"{', …' if len(shrinking) > 3 else ''}) shrink the maps between the strides"
+        )
+    else:
+        fix = f"an input size that is a multiple of {total} (e.g. {' or '.join(map(str, near))}), if the model allows"
     return [
         Finding(
             MODEL,
             "rounded-maps",
             "info",
             f"the {shape_text(size)} input is not a multiple of {total}, the product of the strides: "
-            f"{layers_text} the size of a map ({', '.join(shown)}), so the last maps' size depends on "
-            "the input's exact size, and windows sit off the centre of what they summarise.",
-            f"an input size that is a multiple of {total} (e.g. {' or '.join(str(n) for n in near)}), if the "
-            "model allows",
+            f"{layers_text} ({', '.join(shown)}), so the last "
+            f"map's size is not the input's divided by {total}, and a one-pixel change of the input can "
+            "change it.",
+            fix,
             {"stride": total, "rounding": len(rounding)},
         )
     ]

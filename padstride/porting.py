@@ -82,7 +82,8 @@ class PortPlan(TextTable, list):
 def port(model_or_layers: Any, to: str = "onnx", input_shape: Any = None) -> PortPlan:
     """Per layer call that pads, crops or slides a window (see PORTED), the explicit zeros
     and the ONNX (``to="onnx"``) or PyTorch (``to="torch"``) spelling that gives exactly
-    TensorFlow's output on this input size. A list of layers needs ``input_shape``.
+    TensorFlow's output on this input size. A list of layers needs ``input_shape``. A
+    Conv2DTranspose raises a ValueError (its zeros follow another rule).
 
     >>> from keras import layers
     >>> plan = port([layers.Conv2D(4, 3, strides=2, padding="same")], input_shape=(8, 8, 2))
@@ -94,14 +95,31 @@ def port(model_or_layers: Any, to: str = "onnx", input_shape: Any = None) -> Por
     graph = walk(model_or_layers, input_shape)
     plan = PortPlan()
     plan.to, plan.model = to, getattr(model_or_layers, "name", "layers")
-    spell = _onnx if to == "onnx" else _torch
     for call, row in zip(graph.calls, explain_graph(graph)):
+        if row.kind == "Conv2DTranspose":
+            raise ValueError(
+                f"layer {row.name!r} is a Conv2DTranspose, whose zeros port does not write; "
+                f"it writes: {', '.join(PORTED)}"
+            )
         if row.kind in PORTED:
             (top, bottom), (left, right) = row.padding
-            plan.append(
-                PortRow(row.name, row.kind, (left, right, top, bottom), spell(row, call.layer.get_config()))
-            )
+            written = spelling(row, call.layer.get_config(), to)
+            plan.append(PortRow(row.name, row.kind, (left, right, top, bottom), written))
     return plan
+
+
+def spelling(row: LayerTrace, config: dict, to: str) -> str:
+    """The ONNX (``to="onnx"``) or PyTorch (``to="torch"``) spelling of one traced layer
+    call of a kind in PORTED, with its zeros written out; ``config`` is the layer's config.
+
+    >>> from keras import layers
+    >>> from padstride.graph import walk
+    >>> layer = layers.MaxPooling2D(3, strides=2, padding="same")
+    >>> (row,) = explain_graph(walk([layer], (8, 8, 1)))
+    >>> spelling(row, layer.get_config(), "onnx")
+    'MaxPool(kernel_shape=[3, 3], strides=[2, 2], pads=[0, 0, 1, 1])'
+    """
+    return (_onnx if to == "onnx" else _torch)(row, config)
 
 
 def _window(row: LayerTrace) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]]:

@@ -1,7 +1,9 @@
 """check(): each rule held against what real Keras layers do."""
 
+import ast
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -29,6 +31,8 @@ def measured_read(layer_list, size):
 def window_layer(kind, kernel, strides, padding, dilation=1):
     if kind == "Conv2D":
         return layers.Conv2D(2, kernel, strides=strides, padding=padding, dilation_rate=dilation)
+    if kind == "DepthwiseConv2D":
+        return layers.DepthwiseConv2D(kernel, strides=strides, padding=padding, dilation_rate=dilation)
     return getattr(layers, kind)(kernel, strides=strides, padding=padding)
 
 
@@ -60,6 +64,29 @@ def test_unread_input_is_what_keras_measures(stack, height, width):
         assert finding.numbers == {"unread": int((~read).sum()), "pixels": read.size}
 
 
+FIX = re.compile(r'(kernel_size|pool_size|strides|dilation_rate)=(\d+|\(\d+, \d+\))( with padding="same")?')
+
+
+def assert_fixes_read_everything(setting, fix, size):
+    """Each change a skipped-pixels fix names, applied to the layer, leaves no pixel unread
+    (measured with Keras), and the fix names at least one."""
+    kind, kernel, strides, padding, dilation = setting
+    if fix.startswith("a kernel at least as long"):  # no single change found: none is named
+        assert not FIX.search(fix)
+        return
+    alternatives = fix.split(":")[0].split(" or ")
+    for alternative in alternatives:
+        changed = {"kernel_size": kernel, "strides": strides, "dilation_rate": dilation, "padding": padding}
+        for name, value, same in FIX.findall(alternative):
+            changed["kernel_size" if name == "pool_size" else name] = ast.literal_eval(value)
+            changed["padding"] = "same" if same else changed["padding"]
+        assert len(changed) == 4 and FIX.search(alternative), alternative
+        layer = window_layer(
+            kind, changed["kernel_size"], changed["strides"], changed["padding"], changed["dilation_rate"]
+        )
+        assert measured_read([layer], size).all(), (fix, alternative)
+
+
 @FEW
 @given(window_settings, st.integers(5, 12), st.integers(5, 12))
 def test_one_layer_skips_and_drops_what_keras_leaves_unread(setting, height, width):
@@ -74,6 +101,8 @@ def test_one_layer_skips_and_drops_what_keras_leaves_unread(setting, height, wid
     if skipped:
         assert skipped.numbers == {"read": int(read.sum()), "positions": read.size}
         assert skipped.severity == ("info" if kernel == 1 else "warning")
+        if skipped.severity == "warning":
+            assert_fixes_read_everything(setting + (1,), skipped.fix, (height, width))
     else:
         # Whatever is unread lies in whole rows and columns after the last window.
         rows_unread = int((~read.any(axis=1)).sum())
@@ -103,6 +132,33 @@ def test_lopsided_same_gives_the_split_keras_uses(kind, kernel, strides, height,
         (finding,) = found
         assert finding.severity == "info"
         assert finding.numbers == {"top": top, "bottom": bottom, "left": left, "right": right}
+        assert_symmetric_paddings_are_what_keras_gives(layer_list[0], finding.message, (height, width))
+
+
+SYMMETRIC = re.compile(r"padding=(\d+|\(\d+, \d+\)) gives (\d+)×(\d+)( with every window one pixel)?")
+
+
+def assert_symmetric_paddings_are_what_keras_gives(layer, message, size):
+    """The message's two symmetric paddings give the sizes it states, in Keras
+    (ZeroPadding2D, then the layer without padding); where the size is TensorFlow's own,
+    the windows have moved: the values differ."""
+    import keras
+
+    config = layer.get_config() | {"padding": "valid", "name": None}
+    image = np.random.default_rng(0).normal(size=(1, *size, 1)).astype("float32")
+    same = np.asarray(layer(image))
+    stated = SYMMETRIC.findall(message)
+    assert len(stated) == 2, message
+    for padding, height, width, moved in stated:
+        valid = type(layer).from_config(config)
+        if isinstance(layer, layers.Conv2D):
+            valid.build(image.shape)
+            valid.set_weights(layer.get_weights())
+        out = np.asarray(valid(keras.layers.ZeroPadding2D(ast.literal_eval(padding))(image)))
+        assert out.shape[1:3] == (int(height), int(width)), (padding, message)
+        assert bool(moved) == (out.shape == same.shape)
+        if moved and isinstance(layer, layers.Conv2D):
+            assert not np.allclose(out, same)
 
 
 @pytest.mark.parametrize("kernel, strides", [(3, 2), (4, 2), (5, 2), (3, 3), (6, 3), (1, 2), (2, 1)])
@@ -117,23 +173,40 @@ def test_checkerboard_is_the_uneven_overlap_keras_computes(kernel, strides):
     assert counts == sorted(set(taps_per_output(kernel, strides)))
 
 
-@pytest.mark.parametrize(
-    "rates, factor", [((2, 2), 2), ((2, 4), 2), ((3, 6, 3), 3), ((1, 2, 5), None), ((2, 3), None)]
-)
-def test_gridding_is_a_field_on_a_lattice(rates, factor):
-    stack = []
-    for rate in rates:
-        stack += [layers.Conv2D(2, 3, dilation_rate=rate, padding="same"), layers.ReLU()]
-    size = 2 * sum(rates) * 2 + 3
-    seen = keras_influence(stack, input_shape=(size, size))[size // 2, size // 2]
-    rows = np.flatnonzero(seen.any(axis=1))
-    step = math.gcd(*np.diff(rows).tolist())  # > 1: the field reads one row in `step` only
-    found = [f for f in check(stack, (size, size)) if f.rule == "gridding"]
-    assert bool(found) == (step > 1) == (factor is not None)
+def assert_gridding_is_the_holes_keras_measures(stack):
+    """stack: (kernel_size, dilation_rate) per Conv2D, a ReLU after each."""
+    layer_list = []
+    for kernel, rate in stack:
+        layer_list += [layers.Conv2D(2, kernel, dilation_rate=rate, padding="same"), layers.ReLU()]
+    span = sum((kernel - 1) * rate for kernel, rate in stack) + 1
+    size = 2 * span + 1
+    seen = keras_influence(layer_list, input_shape=(size, size))[size // 2, size // 2]
+    rows, cols = np.flatnonzero(seen.any(axis=1)), np.flatnonzero(seen.any(axis=0))
+    field = [int(rows[-1] - rows[0] + 1), int(cols[-1] - cols[0] + 1)]
+    holes = field[0] * field[1] - int(seen.sum())
+    found = [f for f in check(layer_list, (size, size)) if f.rule == "gridding"]
+    stacked = len(stack) >= 2 and any(rate > 1 for _, rate in stack)
+    assert bool(found) == (stacked and holes > 0)
     if found:
         (finding,) = found
-        assert finding.numbers["factor"] == factor == step
-        assert set(np.diff(rows)) == {factor}
+        assert finding.numbers == {"field": field, "read": int(seen.sum()), "holes": holes}
+    return holes
+
+
+@pytest.mark.parametrize(
+    "rates, holes",
+    [((2, 2), 56), ((2, 3), 40), ((1, 5), 88), ((3, 4), 144), ((1, 2, 5), 0), ((2, 2, 1, 2, 2), 0)],
+)
+def test_gridding_is_the_holes_keras_measures(rates, holes):
+    # Rates without a common factor can still leave holes ((2, 3), (1, 5)); a dilation-1
+    # layer between two pairs can fill them (2, 2, 1, 2, 2).
+    assert assert_gridding_is_the_holes_keras_measures([(3, rate) for rate in rates]) == holes
+
+
+@FEW
+@given(st.lists(st.tuples(st.integers(2, 3), st.integers(1, 4)), min_size=1, max_size=3))
+def test_gridding_holes_match_keras_for_any_stack(stack):
+    assert_gridding_is_the_holes_keras_measures(stack)
 
 
 def test_one_dilated_layer_is_no_gridding():
@@ -141,8 +214,7 @@ def test_one_dilated_layer_is_no_gridding():
     assert [f for f in check([layers.Conv2D(2, 3, dilation_rate=2)], (9, 9)) if f.rule == "gridding"] == []
 
 
-@pytest.mark.parametrize("size", [224, 225, 231, 256])
-def test_rounded_maps_name_the_layers_keras_rounds(size):
+def three_strides(size):
     import keras
 
     inputs = keras.Input((size, size, 1))
@@ -150,15 +222,47 @@ def test_rounded_maps_name_the_layers_keras_rounds(size):
     x = layers.ZeroPadding2D(((0, 1), (0, 1)), name="pad")(x)
     x = layers.Conv2D(2, 3, strides=2, name="b")(x)
     x = layers.MaxPooling2D(2, name="c")(x)
-    model = keras.Model(inputs, x)
-    real = {"a": size, "b": model.get_layer("a").output.shape[1], "c": model.get_layer("b").output.shape[1]}
-    rounded = [name for name in "abc" if model.get_layer(name).output.shape[1] * 2 != real[name]]
+    x = layers.Conv2D(2, 3, name="d")(x)  # shrinks the map, but after the last stride
+    return keras.Model(inputs, x)
+
+
+def rounded_layers(model):
+    """The strided layers whose input (without the zeros of "pad") Keras' output does not
+    halve exactly."""
+    real = {"a": model.input.shape[1], "b": model.get_layer("a").output.shape[1]}
+    real["c"] = model.get_layer("b").output.shape[1]
+    return {name: real[name] for name in "abc" if model.get_layer(name).output.shape[1] * 2 != real[name]}
+
+
+@pytest.mark.parametrize("size", [224, 225, 231, 256])
+def test_rounded_maps_name_the_layers_keras_rounds(size):
+    model = three_strides(size)
+    rounded = rounded_layers(model)
     found = [f for f in check(model) if f.rule == "rounded-maps"]
     assert bool(found) == bool(rounded) == (size % 8 != 0)
     if found:
         assert found[0].numbers == {"stride": 8, "rounding": len(rounded)}
-        for name in rounded:
-            assert f"{name} {real[name]} → {model.get_layer(name).output.shape[1]}" in found[0].message
+        for name, real in rounded.items():
+            zeros = " (+1 zeros)" if name == "b" else ""
+            assert f"{name} {real}{zeros} → {model.get_layer(name).output.shape[1]}" in found[0].message
+        # The sizes the fix suggests are halved exactly at every stride, in Keras.
+        suggested = re.search(r"e\.g\. (\d+) or (\d+)", found[0].fix).groups()
+        assert all(rounded_layers(three_strides(int(n))) == {} for n in suggested)
+
+
+def test_rounded_maps_without_padding_say_a_multiple_is_not_enough():
+    import keras
+
+    model = keras.applications.InceptionV3(weights=None, include_top=False, input_shape=(320, 320, 3))
+    # At 320, a multiple of 32, Keras still gives a strided layer an input of odd size.
+    odd = [
+        layer.name
+        for layer in model.layers
+        if getattr(layer, "strides", (1, 1)) == (2, 2) and layer.input.shape[1] % 2
+    ]
+    assert odd
+    (finding,) = [f for f in check(keras.applications.InceptionV3(weights=None)) if f.rule == "rounded-maps"]
+    assert finding.fix.startswith("none needed unless exact sizes matter: a multiple of 32 alone does not")
 
 
 def test_resnet50_last_map_depends_on_parity():
@@ -250,3 +354,6 @@ def test_dilated_taps_with_a_stride_leave_the_gaps_keras_leaves(kernel, strides,
     assert bool(found) == gaps
     if found:
         assert found[0].numbers == {"read": int(read.sum()), "positions": read.size}
+        assert_fixes_read_everything(
+            ("DepthwiseConv2D", kernel, strides, "valid", dilation), found[0].fix, (13, 13)
+        )

@@ -137,3 +137,9 @@ def test_plan_prints_and_serialises():
 def test_port_refuses_an_unknown_target():
     with pytest.raises(ValueError, match=r"to='tflite' is not allowed: give 'onnx' or 'torch'"):
         port([layers.Conv2D(4, 3)], to="tflite", input_shape=(8, 8))
+
+
+def test_port_refuses_a_transposed_convolution_rather_than_skip_it():
+    stack = [layers.Conv2D(4, 3), layers.Conv2DTranspose(2, 3, strides=2, name="up")]
+    with pytest.raises(ValueError, match=r"layer 'up' is a Conv2DTranspose, whose zeros port does not write"):
+        port(stack, to="onnx", input_shape=(8, 8, 1))

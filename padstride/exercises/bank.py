@@ -977,6 +977,10 @@ _add(
         Misconception(
             lambda: 30 - 2 * conv_output_size(30, 2, strides=3), "That is rows; the question counts pixels."
         ),
+        Misconception(
+            lambda: (2 * conv_output_size(30, 2, strides=3)) ** 2,
+            "That is the pixels the windows read; the question asks for the ones no output depends on.",
+        ),
     ),
 )
 
@@ -1008,6 +1012,10 @@ _add(
             lambda: (1, 1, 1, 1),
             "PyTorch's padding=1 is symmetric; TensorFlow puts an even size's odd zero after.",
         ),
+        Misconception(
+            lambda: (0, 1, 0, 1),
+            "That is the split of an even side, on both axes; the height, 225, is odd: work out its total.",
+        ),
     ),
 )
 
@@ -1021,7 +1029,8 @@ _add(
     lambda: next(k for k in range(5, 13) if k % 3 == 0),
     lambda a: (
         f"{_title('10.3', 'a kernel size')}: {a}\n"
-        f"With stride 3, a kernel of {a} gives every output pixel {a // 3} taps; 5 gives 2, 2 and 1 in turn."
+        f"With stride 3, a kernel of {a} gives every output row and column {a // 3} taps; 5 gives 2, 2 "
+        "and 1 in turn."
     ),
     number,
     (Misconception(lambda: 5, "5 taps over a stride of 3 land 2, 2 and 1 times: still uneven."),),

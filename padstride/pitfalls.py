@@ -223,7 +223,7 @@ def _skipped(row: LayerTrace, skipping: list[AxisArithmetic]) -> Finding:
             "info",
             message + " A strided 1×1 window subsamples on purpose (ResNet's shortcuts do); earlier "
             "windows have mixed each skipped pixel into its neighbours.",
-            f"none if meant; to read every position, average first: AveragePooling2D({strides_value}) "
+            f'none if meant; to read every position, average first: AveragePooling2D({strides_value}, padding="same") '
             "then this layer with strides=1 (as ResNet-D's shortcuts do), or, where a 3×3 layer "
             "follows in the same branch, give it the stride (as ResNet v1.5 does)",
             numbers,
@@ -278,7 +278,8 @@ def _covering_fix(row: LayerTrace, total: int) -> str:
                 break
     if not working:
         return "a kernel at least as long as the stride, with padding or an input size that the windows cover"
-    return f"{' or '.join(working[:2])}: the windows then read all {total:,} positions"
+    either = "either way " if len(working) > 1 else ""
+    return f"{'; or '.join(working[:2])}: {either}the windows then read all {total:,} positions"
 
 
 def _dropped_rows(axis: AxisArithmetic, carries: np.ndarray) -> int:
@@ -381,8 +382,9 @@ def _checkerboard(row: LayerTrace, config: dict) -> list[Finding]:
             f"kernel {k} is not a multiple of stride {s}: in turn, the output's rows (or columns) "
             f"receive {' and '.join(str(t) for t in taps)} kernel taps, an uneven overlap that can print a "
             "checkerboard pattern (Odena, Dumoulin and Olah, Distill 2016).",
-            f"a kernel that is a multiple of the stride (kernel_size={math.ceil(k / s) * s} with strides={s}), "
-            "or UpSampling2D followed by a Conv2D",
+            f"a kernel that is a multiple of the stride evens the overlap (kernel_size={math.ceil(k / s) * s} "
+            f"with strides={s}), though learned weights can still print a pattern; UpSampling2D followed by "
+            "a Conv2D has no uneven overlap",
             {"taps": taps},
         )
     ]
@@ -614,7 +616,8 @@ def _rounded_maps(graph: Graph, rows: Explanation, content: dict[int, np.ndarray
             for a, real in zip(row.axes, held or ()):
                 if real % a.stride:
                     zeros = f" (+{a.size - real} zeros)" if a.size != real else ""
-                    rounding.append(f"{row.name} {real}{zeros} → {a.output}")
+                    way = "up" if a.output * a.stride > real else "down"
+                    rounding.append(f"{row.name} {real}{zeros} → {a.output}, {way}")
                     break
         for key in call.outputs:
             stride[key] = before * factor
@@ -624,11 +627,10 @@ def _rounded_maps(graph: Graph, rows: Explanation, content: dict[int, np.ndarray
         return []
     near = sorted({m for n in size for m in (max(total, n // total * total), -(-n // total) * total)})
     shown = rounding[:4] + ([f"and {len(rounding) - 4} more"] if len(rounding) > 4 else [])
-    layers_text = (
-        f"{len(rounding)} strided layers divide a size that is not a multiple of their stride"
-        if len(rounding) > 1
-        else "1 strided layer divides a size that is not a multiple of its stride"
-    )
+    if len(rounding) > 1:
+        layers_text = f"{len(rounding)} strided layers divide sizes that are not multiples of their strides and round them"
+    else:
+        layers_text = "1 strided layer divides a size that is not a multiple of its stride and rounds it"
     shrinking = [name for index, name in shrinking if index < last_stride]  # before a stride
     if shrinking:
         fix = (
@@ -644,9 +646,9 @@ def _rounded_maps(graph: Graph, rows: Explanation, content: dict[int, np.ndarray
             "rounded-maps",
             "info",
             f"the {shape_text(size)} input is not a multiple of {total}, the product of the strides: "
-            f"{layers_text} ({', '.join(shown)}), so the last "
-            f"map's size is not the input's divided by {total}, and a one-pixel change of the input can "
-            "change it.",
+            f"{layers_text} ({'; '.join(shown)}). The sizes of the maps after "
+            f"{'them depend on how each of these layers rounds' if len(rounding) > 1 else 'it depend on how it rounds'}, "
+            f"not on the input's size divided by {total} alone.",
             fix,
             {"stride": total, "rounding": len(rounding)},
         )

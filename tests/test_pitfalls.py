@@ -74,7 +74,7 @@ def assert_fixes_read_everything(setting, fix, size):
     if fix.startswith("a kernel at least as long"):  # no single change found: none is named
         assert not FIX.search(fix)
         return
-    alternatives = fix.split(":")[0].split(" or ")
+    alternatives = fix.split(":")[0].split("; or ")
     for alternative in alternatives:
         changed = {"kernel_size": kernel, "strides": strides, "dilation_rate": dilation, "padding": padding}
         for name, value, same in FIX.findall(alternative):
@@ -244,7 +244,9 @@ def test_rounded_maps_name_the_layers_keras_rounds(size):
         assert found[0].numbers == {"stride": 8, "rounding": len(rounded)}
         for name, real in rounded.items():
             zeros = " (+1 zeros)" if name == "b" else ""
-            assert f"{name} {real}{zeros} → {model.get_layer(name).output.shape[1]}" in found[0].message
+            out = model.get_layer(name).output.shape[1]
+            way = "up" if out * 2 > real else "down"
+            assert f"{name} {real}{zeros} → {out}, {way}" in found[0].message
         # The sizes the fix suggests are halved exactly at every stride, in Keras.
         suggested = re.search(r"e\.g\. (\d+) or (\d+)", found[0].fix).groups()
         assert all(rounded_layers(three_strides(int(n))) == {} for n in suggested)

@@ -1023,8 +1023,9 @@ _add(
 _add(
     "10.3",
     "a kernel size",
-    "A Conv2DTranspose with strides=3 and kernel_size=4 prints a checkerboard. What is the smallest "
-    "kernel_size larger than 4 that does not?",
+    "A Conv2DTranspose with strides=3 and kernel_size=4 gives its output pixels uneven numbers of "
+    "kernel taps. What is the smallest kernel_size larger than 4 that gives them all the same number "
+    "(away from the edges)?",
     "Every output pixel must receive the same number of kernel taps: a kernel that the stride divides.",
     lambda: next(k for k in range(5, 13) if k % 3 == 0),
     lambda a: (

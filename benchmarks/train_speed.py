@@ -86,7 +86,7 @@ def _naive(variant: str, data, seed: int = 0) -> dict:
 
 
 def _train(variant: str, data, options: dict, check_margin: float | None) -> dict:
-    import padstride.training as training
+    import padstride.mnist.training as training
     from padstride import mnist_variant
 
     if check_margin is not None:
@@ -188,7 +188,7 @@ def measure(spec: dict) -> dict:
 
 def machine() -> str:
     from padstride._keras import keras
-    from padstride.training import cpu_info
+    from padstride.mnist.training import cpu_info
 
     k = keras()
     import tensorflow as tf

@@ -59,7 +59,7 @@ def gallery(folder: str = "docs/images", overwrite: bool = False) -> list[str]:
     ``overwrite=True``; each is written whole or not at all."""
     import io
 
-    from .filters import VERTICAL_LINE_DETECTOR, line_image
+    from .keras.filters import VERTICAL_LINE_DETECTOR, line_image
     from .pictures.palette import pyplot
     from .safe_files import user_path, write_bytes_atomically
 

@@ -9,7 +9,7 @@ import zipfile
 
 import numpy as np
 
-from padstride.data import load_mnist
+from padstride.mnist.data import load_mnist
 
 MNIST_BYTES = 60000 * 28 * 28  # x_train alone
 

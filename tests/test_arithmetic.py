@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from padstride.arithmetic import (
+from padstride.conv.arithmetic import (
     conv_arithmetic,
     conv_output_size,
     describe_conv,
@@ -179,7 +179,7 @@ def test_bad_input_is_named(call, message):
 
 
 def test_arithmetic_imports_no_tensorflow():
-    code = "import sys, padstride, padstride.arithmetic; print('tensorflow' in sys.modules, 'keras' in sys.modules)"
+    code = "import sys, padstride, padstride.conv.arithmetic; print('tensorflow' in sys.modules, 'keras' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
 

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from padstride._keras import keras
-from padstride.cli import DEMO_MAX_PADDED, MAX_DIGITS, main
+from padstride.cli.commands import DEMO_MAX_PADDED, MAX_DIGITS, main
 
 # The installed console script, as a user runs it (falls back to the module in a bare checkout).
 _SCRIPT = Path(sys.executable).with_name("padstride")
@@ -87,7 +87,7 @@ def test_padding_is_read_as_keras_zero_padding_2d_reads_it(capsys, padding, expe
 
 
 def test_demo_takes_every_setting_and_runs_keras(capsys):
-    from padstride.filters import apply_filter, line_image, line_kernel
+    from padstride.keras.filters import apply_filter, line_image, line_kernel
 
     args = ["demo", "line", "--kernel-size", "5", "--dilation-rate", "2", "--padding", "2,1"]
     assert main(args) == 0
@@ -242,7 +242,7 @@ def test_a_terminal_without_the_symbols_gets_ascii():
 def data_offline(monkeypatch, tmp_path):
     """`padstride data` with its cache in tmp_path, no Keras cache, and stand-ins for both network
     steps (through the public data.REPO_CACHE and data.default_sources) that record their calls."""
-    from padstride import data
+    from padstride.mnist import data
 
     calls = []
     monkeypatch.delenv("PADSTRIDE_DATA", raising=False)
@@ -272,7 +272,7 @@ def one_error_line(err):
 
 
 def test_data_verifies_a_given_copy(tmp_path, capsys):
-    from padstride import data
+    from padstride.mnist import data
 
     (x_train, y_train), (x_test, y_test) = data.load_mnist()
     copy = tmp_path / "copy.npz"
@@ -338,7 +338,7 @@ def test_data_refuses_a_path_where_nothing_can_be_written(where, message, tmp_pa
 
 
 def test_data_with_a_cache_that_cannot_be_written_is_one_line_exit_1(data_offline, capsys):
-    from padstride import data
+    from padstride.mnist import data
 
     data.REPO_CACHE.mkdir(parents=True)
     assert main(["data"]) == 1
@@ -348,7 +348,7 @@ def test_data_with_a_cache_that_cannot_be_written_is_one_line_exit_1(data_offlin
 
 
 def test_data_turns_any_exception_into_one_line(monkeypatch, tmp_path, capsys):
-    from padstride import data
+    from padstride.mnist import data
 
     monkeypatch.delenv("PADSTRIDE_DATA", raising=False)
     monkeypatch.setattr(data, "REPO_CACHE", tmp_path / "mnist.npz")

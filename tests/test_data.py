@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from padstride import data
+from padstride.mnist import data
 from tests.mnist_files import INFLATING, crafted_npz, real_mnist, stopped_writers, temporaries
 
 

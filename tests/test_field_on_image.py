@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 
-from padstride.models import mnist_variant
+from padstride.keras.models import mnist_variant
+from padstride.keras.probes import keras_gradient_support
+from padstride.keras.receptive import receptive_field
 from padstride.pictures.field_on_image import draw_field, field_row
-from padstride.probes import keras_gradient_support
-from padstride.receptive import receptive_field
 
 
 def test_squares_are_the_fields_of_a_pixel_and_its_neighbour():

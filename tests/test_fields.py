@@ -4,11 +4,11 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 
-from padstride.models import mnist_variant
+from padstride.keras.models import mnist_variant
+from padstride.keras.probes import keras_influence
+from padstride.keras.receptive import receptive_field
 from padstride.pictures.fields import nearest_pixel
 from padstride.plots import draw_receptive_field
-from padstride.probes import keras_influence
-from padstride.receptive import receptive_field
 from tests.picture_checks import assert_legible
 
 

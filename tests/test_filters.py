@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from padstride.filters import (
+from padstride.keras.filters import (
     MAX_LINE_SIZE,
     VERTICAL_LINE_DETECTOR,
     apply_filter,
@@ -124,7 +124,7 @@ def test_line_sizes_are_checked_before_any_array_is_made(size):
 
 
 def test_pipeline_trace_against_the_numpy_reference():
-    from padstride.data import load_mnist
+    from padstride.mnist.data import load_mnist
 
     (x_train, _), _ = load_mnist()
     digit = x_train[0].astype(float)

@@ -4,7 +4,7 @@ import pytest
 from keras import layers
 
 from padstride import explain
-from padstride.layer_kinds import (
+from padstride.keras.layer_kinds import (
     ALONG_AN_AXIS,
     CONVOLUTIONS,
     GLOBAL_POOLING,

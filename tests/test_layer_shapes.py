@@ -2,8 +2,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from padstride.layer_shapes import SUPPORTED_LAYERS, layer_step
-from padstride.tracing import explain
+from padstride.keras.layer_shapes import SUPPORTED_LAYERS, layer_step
+from padstride.keras.tracing import explain
 
 # Keras deprecates LayerNormalization(rms_scaling=True) but still builds it: it is tested.
 pytestmark = pytest.mark.filterwarnings("ignore:You passed `rms_scaling=True`")

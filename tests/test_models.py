@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from padstride import checks
-from padstride.models import (
+from padstride.keras.models import (
     conv_model,
     mnist_model,
     mnist_variant,
@@ -176,7 +176,7 @@ def test_names_and_summary_do_not_depend_on_what_ran_before():
 
 def test_summary_is_the_same_in_a_fresh_process():
     code = (
-        "from padstride.models import mnist_variant, summary_text;"
+        "from padstride.keras.models import mnist_variant, summary_text;"
         "print(summary_text(mnist_variant('valid')), end='')"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

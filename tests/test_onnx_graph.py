@@ -10,8 +10,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from padstride.onnx_graph import ACTIVATIONS, CONVERTED_LAYERS, OPSET, onnx_model, run_onnx
-from padstride.tracing import explain
+from padstride.keras.onnx_graph import ACTIVATIONS, CONVERTED_LAYERS, OPSET, onnx_model, run_onnx
+from padstride.keras.tracing import explain
 
 ATOL = 1e-5
 # Keras warns that its rms_scaling divides by the variance; the conversion reproduces that.
@@ -351,8 +351,6 @@ def test_keras_operation_is_refused(keras):
 
 
 def test_import_stays_light():
-    code = (
-        "import sys, padstride.onnx_graph; print(sorted({'tensorflow', 'keras', 'onnx'} & set(sys.modules)))"
-    )
+    code = "import sys, padstride.keras.onnx_graph; print(sorted({'tensorflow', 'keras', 'onnx'} & set(sys.modules)))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from padstride.padding import PAD_MODES, pad
+from padstride.conv.padding import PAD_MODES, pad
 
 
 def test_each_mode_on_one_row():

@@ -5,10 +5,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from padstride import checks
-from padstride.arithmetic import conv_output_size, window_positions
-from padstride.filters import apply_filter
-from padstride.models import padding_layers
-from padstride.padding import pad
+from padstride.conv.arithmetic import conv_output_size, window_positions
+from padstride.conv.padding import pad
+from padstride.keras.filters import apply_filter
+from padstride.keras.models import padding_layers
 from tests.keras_oracle import conv_map, run_layer, zero_pad
 
 amounts = st.integers(0, 3)

@@ -6,8 +6,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from padstride.filters import VERTICAL_LINE_DETECTOR, line_image
-from padstride.padding import PAD_MODES, pad
+from padstride.conv.padding import PAD_MODES, pad
+from padstride.keras.filters import VERTICAL_LINE_DETECTOR, line_image
 from padstride.plots import draw_pad_modes
 from tests.keras_oracle import conv_map
 from tests.picture_checks import assert_legible

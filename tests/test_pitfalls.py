@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from keras import layers
 
 from padstride import check, keras_influence, keras_same_padding
-from padstride.graph import walk
-from padstride.pitfalls import MODEL, RULES, read_masks, taps_per_output
-from padstride.tracing import explain_graph
+from padstride.keras.graph import walk
+from padstride.keras.pitfalls import MODEL, RULES, read_masks, taps_per_output
+from padstride.keras.tracing import explain_graph
 
 FEW = settings(max_examples=25, deadline=None)
 

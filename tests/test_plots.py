@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import padstride
 from padstride import plots
-from padstride.arithmetic import conv_output_size, window_positions
+from padstride.conv.arithmetic import conv_output_size, window_positions
 from tests.keras_oracle import conv_map
 
 
@@ -77,7 +77,7 @@ def test_every_public_picture_is_reachable_from_padstride():
 def test_the_pictures_import_no_training_and_no_tensorflow():
     code = (
         "import sys, padstride.plots, padstride.pictures.explorer; "
-        "print('padstride.training' in sys.modules, 'tensorflow' in sys.modules)"
+        "print('padstride.mnist.training' in sys.modules, 'tensorflow' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]

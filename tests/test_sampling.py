@@ -8,8 +8,8 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from padstride.keras.probes import keras_influence
 from padstride.plots import draw_coverage, unread_pixels
-from padstride.probes import keras_influence
 from tests.picture_checks import assert_legible
 
 

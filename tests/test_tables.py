@@ -18,7 +18,7 @@ def test_every_table_prints_and_shows_its_table_in_ipython():
     from keras import layers
 
     from padstride import check, explain, port, receptive_field
-    from padstride.training import ComparisonTable, History
+    from padstride.mnist.training import ComparisonTable, History
 
     model = [layers.Conv2D(2, 3, strides=4)]
     tables = [

@@ -5,8 +5,8 @@ import warnings
 import pytest
 from hypothesis import given, settings
 
-from padstride.models import conv_model, mnist_variant
-from padstride.tracing import explain, trace_layers
+from padstride.keras.models import conv_model, mnist_variant
+from padstride.keras.tracing import explain, trace_layers
 from tests.layer_stacks import build_graph, graphs
 
 
@@ -253,7 +253,7 @@ def test_a_layer_built_for_another_input_is_refused_not_miscounted(keras):
 
 
 def test_rows_give_the_size_formula_and_the_zeros_as_fields(keras):
-    from padstride.arithmetic import describe_conv, same_padding
+    from padstride.conv.arithmetic import describe_conv, same_padding
 
     layers = keras.layers
     model = keras.Sequential(

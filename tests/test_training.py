@@ -3,9 +3,9 @@ import math
 import numpy as np
 import pytest
 
-from padstride.data import load_mnist
-from padstride.models import conv_model, mnist_variant
-from padstride.training import compare, evaluate, pipeline, prepare, train
+from padstride.keras.models import conv_model, mnist_variant
+from padstride.mnist.data import load_mnist
+from padstride.mnist.training import compare, evaluate, pipeline, prepare, train
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,8 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from padstride.arithmetic import conv_output_size
-from padstride.transpose import conv_input_sizes, conv_transpose_output_size, output_padding_for
+from padstride.conv.arithmetic import conv_output_size
+from padstride.conv.transpose import conv_input_sizes, conv_transpose_output_size, output_padding_for
 from tests.keras_oracle import conv_shape, keras, run_layer, transpose_shape
 
 sizes = st.integers(1, 12)
@@ -160,8 +160,8 @@ def test_output_padding_for_leads_back_through_keras(n, k, s, padding, d):
 def test_an_array_as_padding_is_named_not_ambiguous():
     import numpy as np
 
-    from padstride.arithmetic import pool_output_size
-    from padstride.transpose import conv_transpose_output_size, output_padding_for
+    from padstride.conv.arithmetic import pool_output_size
+    from padstride.conv.transpose import conv_transpose_output_size, output_padding_for
 
     for call in (
         lambda: pool_output_size(8, 2, padding=np.array([3, 3])),

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ..arithmetic import conv_output_size, effective_kernel_size, same_padding
+from ..conv.arithmetic import conv_output_size, effective_kernel_size, same_padding
 from .engine import (
     Exercise,
     Misconception,
@@ -121,7 +121,7 @@ _add(
 
 
 def _moved_line_map() -> dict[int, float]:
-    from ..filters import VERTICAL_LINE_DETECTOR, apply_filter
+    from ..keras.filters import VERTICAL_LINE_DETECTOR, apply_filter
 
     moved = np.zeros((8, 8))
     moved[:, 0:2] = 1
@@ -410,13 +410,13 @@ _add(
 
 
 def _strided_params(dense_units: int = 64) -> int:
-    from ..models import conv_model
+    from ..keras.models import conv_model
 
     return int(conv_model(padding="same", strides=2, dense_units=dense_units).count_params())
 
 
 def _flatten_length(padding: str) -> int:
-    from ..models import conv_model
+    from ..keras.models import conv_model
 
     return int(conv_model(padding=padding, strides=2).get_layer("flatten").output.shape[1])
 
@@ -483,8 +483,8 @@ _add(
 
 
 def _flops(**settings: Any) -> int:
-    from ..models import mnist_model
-    from ..tracing import explain
+    from ..keras.models import mnist_model
+    from ..keras.tracing import explain
 
     return explain(mnist_model(**settings)).flops
 
@@ -516,7 +516,7 @@ _add(
 
 
 def _flatten_lengths() -> dict[str, int]:
-    from ..models import mnist_model
+    from ..keras.models import mnist_model
 
     return {
         f"{p}, stride {s}": int(mnist_model(strides=s, padding=p).get_layer("flatten").output.shape[1])
@@ -541,13 +541,13 @@ _add(
 
 
 def _three_epoch_steps() -> int:
-    from ..training import FAST
+    from ..mnist.training import FAST
 
     return 3 * math.ceil(60_000 / FAST["batch_size"])
 
 
 def _halfway_rate() -> float:
-    from ..training import learning_rate_schedule
+    from ..mnist.training import learning_rate_schedule
 
     steps = _three_epoch_steps()
     return float(learning_rate_schedule(0.003, steps=steps)(steps // 2))
@@ -617,7 +617,7 @@ _add(
 
 
 def _pad_modes_row() -> dict[str, tuple[int, ...] | None]:
-    from ..padding import PAD_MODES, pad
+    from ..conv.padding import PAD_MODES, pad
 
     row = np.array([[1, 2, 3, 4]])
     result: dict[str, tuple[int, ...] | None] = {}
@@ -640,7 +640,7 @@ def _one_row(item: Any) -> Any:
 
 
 def _read_modes(value: Any) -> dict[str, Any]:
-    from ..padding import PAD_MODES
+    from ..conv.padding import PAD_MODES
 
     read = table(str, _one_row, "a dict {mode: row, or None}")(value)
     if set(read) != set(PAD_MODES):
@@ -706,7 +706,7 @@ _add(
 
 def _field_and_map() -> tuple[int, int]:
     from .._keras import keras
-    from ..receptive import receptive_field
+    from ..keras.receptive import receptive_field
 
     layers = keras().layers
     stack = [
@@ -770,7 +770,7 @@ _add(
 
 
 def _transpose_back() -> tuple[int | None, int]:
-    from ..transpose import conv_transpose_output_size, output_padding_for
+    from ..conv.transpose import conv_transpose_output_size, output_padding_for
 
     down = conv_output_size(13, 4, strides=2, padding="same")
     return output_padding_for(13, 4, strides=2, padding="same"), conv_transpose_output_size(
@@ -833,7 +833,7 @@ _add(
 
 
 def _resnet_last_map(n: int) -> int:
-    from ..arithmetic import pool_output_size
+    from ..conv.arithmetic import pool_output_size
 
     n = conv_output_size(n, 7, strides=2, padding=3)
     n = pool_output_size(n + 2, 3, strides=2)
@@ -897,7 +897,7 @@ _add(
 
 def _vgg_block4_pool() -> tuple[int, int]:
     from .._keras import keras
-    from ..receptive import receptive_field
+    from ..keras.receptive import receptive_field
 
     layers = keras().layers
     stack: list[Any] = []

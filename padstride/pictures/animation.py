@@ -4,7 +4,7 @@
 ``animation``, every frame on demand, an animated GIF (an image any notebook viewer
 shows, trusted or not) and, when a kernel runs, interactive frame controls.
 
->>> from padstride.filters import VERTICAL_LINE_DETECTOR, line_image
+>>> from padstride.keras.filters import VERTICAL_LINE_DETECTOR, line_image
 >>> movie = animate_conv(line_image(), VERTICAL_LINE_DETECTOR, strides=2)
 >>> movie.frames, movie.caption(8)
 (9, 'output[2, 2] = 0·1 + 0·1 + 0·1 = 0')
@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from ..arithmetic import IntOrPair, Padding, WindowGrid, window_positions
 from ..checks import image_2d, positive_int
+from ..conv.arithmetic import IntOrPair, Padding, WindowGrid, window_positions
 from .cells import add_cell, dot_text, draw_input, draw_window, drawable, frame_input, grid_axes, wrap
 from .palette import COLORS, SMALL, TEXT, figure, png_bytes
 from .widgets import fallback_box
@@ -187,7 +187,7 @@ def animate_conv(
     figure as ``movie.figure`` and the matplotlib animation as ``movie.animation``.
     ``interval`` is the time per frame in milliseconds.
     """
-    from ..filters import patches
+    from ..keras.filters import patches
 
     image = image_2d(image)
     kernel = image_2d(kernel, "kernel")

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ..arithmetic import IntOrPair, Padding, WindowGrid
+from ..conv.arithmetic import IntOrPair, Padding, WindowGrid
 from ..text import pair_text as _pair_text
 from .palette import COLORS, SMALL, TEXT
 
@@ -127,7 +127,7 @@ MAX_PICTURE_SIDE = 256  # cells a side; a larger grid would take minutes and sho
 def drawable(grid: WindowGrid) -> WindowGrid:
     """``grid``, if its padded input fits a picture; refused before anything is drawn.
 
-    >>> from padstride.arithmetic import window_positions
+    >>> from padstride.conv.arithmetic import window_positions
     >>> drawable(window_positions(8, 3, padding=10**9))
     Traceback (most recent call last):
     ...

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from ..arithmetic import conv_output_size
 from ..checks import image_2d, is_keras_model
+from ..conv.arithmetic import conv_output_size
 from .cells import outline
 from .palette import COLORS, GRAY, HEATMAP, SMALL, TEXT, TITLE, figure
 
@@ -34,7 +34,7 @@ def feature_map_sizes(model: Any) -> list[tuple[str, tuple[int, ...], int]]:
     """(name, output shape without the batch axis, parameters) for the input and every
     layer of a Keras model, read from the model.
 
-    >>> from padstride.models import mnist_variant
+    >>> from padstride.keras.models import mnist_variant
     >>> feature_map_sizes(mnist_variant("stride"))[:2]
     [('input', (28, 28, 1), 0), ('conv_1', (14, 14, 32), 320)]
     """
@@ -59,7 +59,7 @@ def draw_feature_map_sizes(models: Any):
     ``models`` is a Keras model or a sequence of them; texts carry the gids
     "shape-<model>-<layer>" and "params-<model>-<layer>".
 
-    >>> from padstride.models import mnist_variant
+    >>> from padstride.keras.models import mnist_variant
     >>> fig = draw_feature_map_sizes([mnist_variant("valid")])
     >>> [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "shape-valid-conv_3"]
     ['22×22×32']
@@ -152,8 +152,8 @@ def draw_pipeline(digit: np.ndarray):
     >>> [ax.get_title().splitlines()[-1] for ax in fig.axes]
     ['28×28×1', '30×30×1', '14×14×1']
     """
-    from ..filters import VERTICAL_LINE_DETECTOR, apply_filter
-    from ..padding import pad
+    from ..conv.padding import pad
+    from ..keras.filters import VERTICAL_LINE_DETECTOR, apply_filter
 
     digit = image_2d(digit, "digit")
     if min(digit.shape) < 2:

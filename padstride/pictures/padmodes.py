@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arithmetic import Padding, window_positions
 from ..checks import image_2d, pixel_padding_2d
+from ..conv.arithmetic import Padding, window_positions
 from .cells import drawable, outline
 from .grids import heatmap, values_fit, write_values
 from .palette import COLORS, GRAY, MAX_WIDTH, SMALL, TEXT, figure
@@ -20,8 +20,8 @@ def draw_pad_modes(image: np.ndarray, padding: Padding = 1, kernel: np.ndarray |
     >>> [ax.get_title() for ax in fig.axes]
     ['zeros', 'reflect', 'symmetric', 'replicate']
     """
-    from ..filters import reference_conv2d
-    from ..padding import PAD_MODES, pad
+    from ..conv.padding import PAD_MODES, pad
+    from ..keras.filters import reference_conv2d
 
     image = image_2d(image)
     (top, bottom), (left, right) = pixel_padding_2d(padding)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from .. import checks
-from ..arithmetic import IntOrPair, Padding, ceil_div, window_positions
 from ..checks import image_2d
+from ..conv.arithmetic import IntOrPair, Padding, ceil_div, window_positions
 from .cells import drawable
 from .grids import settings_text
 from .palette import COLORS, GRAY, HEATMAP, SMALL, TEXT, TITLE, figure
@@ -61,7 +61,7 @@ def draw_coverage(
     """
     from matplotlib.colors import to_rgba
 
-    from ..filters import apply_filter
+    from ..keras.filters import apply_filter
 
     image = image_2d(image)
     kernel = image_2d(kernel, "kernel")

@@ -55,7 +55,7 @@ def _square(width: int) -> str:
 
 def _unseen_pixels(kernel: int, stride: int, size: int, padding: str = "valid") -> int:
     """Input pixels that reach no output of one Conv2D, found by lighting them one at a time."""
-    from ..probes import keras_influence
+    from ..keras.probes import keras_influence
 
     seen = keras_influence([keras().layers.Conv2D(1, kernel, strides=stride, padding=padding)], (size, size))
     return int((~seen.any(axis=(0, 1))).sum())
@@ -230,7 +230,7 @@ def same_keeps_size() -> str:
 
 
 def _largest_field(stride: int) -> int:
-    from ..probes import keras_influence
+    from ..keras.probes import keras_influence
 
     stack = [keras().layers.Conv2D(1, 3, strides=stride) for _ in range(3)]
     seen = keras_influence(stack, (32, 32))
@@ -268,7 +268,7 @@ MNIST_INK_AT_EDGE = 905  # digits (of 70,000) with ink in row 27 or column 27; t
 
 def mnist_ink_at_edge() -> int:
     """How many MNIST digits (training and test) have ink in their last row or column."""
-    from ..data import load_mnist
+    from ..mnist.data import load_mnist
 
     (x_train, _), (x_test, _) = load_mnist()
     digits = np.concatenate([x_train, x_test])
@@ -323,7 +323,7 @@ def five_by_five_stride_two() -> str:
 
 
 def _split(size: int, kernel: int, stride: int, sides: tuple[str, str]) -> str:
-    from ..probes import keras_same_padding
+    from ..keras.probes import keras_same_padding
 
     before, after = keras_same_padding(size, kernel, strides=stride)
     return f"{before} {sides[0]}, {after} {sides[1]}"
@@ -414,7 +414,7 @@ _PARAMS_WHERE_CHOICES = {
     "the whole model to 85,770.",
 )
 def params_where() -> str:
-    from ..models import mnist_variant
+    from ..keras.models import mnist_variant
 
     model = mnist_variant("same")
     if model.count_params() != 3_231_498:

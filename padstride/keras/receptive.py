@@ -24,7 +24,7 @@ squeeze-and-excitation gates of EfficientNet multiply every pixel by a global av
 make every value depend on the whole input: such rows are *global* (``extent`` holds the
 rows and columns read), and keep the field through the convolutional path alone.
 
->>> from padstride.models import mnist_variant
+>>> from padstride.keras.models import mnist_variant
 >>> receptive_field(mnist_variant("stride")).size
 (15, 15)
 """
@@ -34,11 +34,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ..tables import TextTable, render_csv, render_table
+from ..text import MINUS, TIMES, pair_text
 from .graph import walk
 from .layer_kinds import GLOBAL_POOLING, JOIN_LAYERS, MOVES_PIXELS, POINTWISE, axes_of
 from .layer_shapes import shape_text
-from .tables import TextTable, render_csv, render_table
-from .text import MINUS, TIMES, pair_text
 from .tracing import explain_graph, layer_cell
 
 Axis = tuple[int, int, int]  # (size, jump, start) of one axis

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from padstride.cli import main
-from padstride.model_cli import input_size, load_model
+from padstride.cli.model_commands import input_size, load_model
 
 PADSTRIDE = Path(sys.executable).parent / "padstride"
 # Keras' own saving code trips NumPy 2's copy= deprecation; nothing of ours.

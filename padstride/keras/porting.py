@@ -8,7 +8,7 @@ for PyTorch a symmetric ``padding=`` where that is exact and ``nn.ZeroPad2d((l, 
 + ``padding=0`` where it is not. The PyTorch spellings are Python expressions
 (``nn`` is ``torch.nn``, ``F`` is ``torch.nn.functional``).
 
->>> from padstride.models import mnist_model
+>>> from padstride.keras.models import mnist_model
 >>> print(port(mnist_model(strides=2, padding="same"), to="torch")[0].spelling)
 nn.Sequential(nn.ZeroPad2d((0, 1, 0, 1)), nn.Conv2d(1, 32, 3, stride=2, padding=0))
 """
@@ -19,10 +19,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from ..tables import TextTable, render_table
+from ..text import pair_text
 from .graph import walk
 from .layer_kinds import MOVES_PIXELS
-from .tables import TextTable, render_table
-from .text import pair_text
 from .tracing import LayerTrace, explain_graph, layer_cell
 
 TARGETS = ("onnx", "torch")
@@ -113,7 +113,7 @@ def spelling(row: LayerTrace, config: dict, to: str) -> str:
     call of a kind in PORTED, with its zeros written out; ``config`` is the layer's config.
 
     >>> from keras import layers
-    >>> from padstride.graph import walk
+    >>> from padstride.keras.graph import walk
     >>> layer = layers.MaxPooling2D(3, strides=2, padding="same")
     >>> (row,) = explain_graph(walk([layer], (8, 8, 1)))
     >>> spelling(row, layer.get_config(), "onnx")

@@ -5,8 +5,9 @@ import pickle
 import numpy as np
 import pytest
 
-from padstride import data, mnist_sources
-from padstride.mnist_arrays import DigestMismatch
+from padstride.mnist import data
+from padstride.mnist import sources as mnist_sources
+from padstride.mnist.arrays import DigestMismatch
 
 
 def test_pickle_must_match_its_digest():

@@ -3,7 +3,7 @@ parameters and FLOPs, computed from each layer's settings (the tests hold them a
 Keras' own numbers). Any Sequential or functional model: branches, merges, a layer called
 twice (two rows), models inside models.
 
->>> from padstride.models import mnist_model
+>>> from padstride.keras.models import mnist_model
 >>> explain(mnist_model(strides=2, padding="same"))[0].arithmetic.split(";")[0]
 'same, stride 2: ceil(28/2) = 14, padding 0 top/left, 1 bottom/right'
 """
@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .arithmetic import AxisArithmetic
+from ..conv.arithmetic import AxisArithmetic
+from ..tables import TextTable, render_csv, render_table
 from .graph import Graph, walk
 from .layer_shapes import SUPPORTED_LAYERS, layer_step, shape_text
-from .tables import TextTable, render_csv, render_table
 
 __all__ = ["SUPPORTED_LAYERS", "Explanation", "LayerTrace", "explain", "explain_graph", "trace_layers"]
 

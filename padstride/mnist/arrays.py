@@ -44,7 +44,7 @@ def verify(arrays: Arrays) -> MNIST:
 
     >>> verify({"x_train": np.zeros((60000, 28, 28), np.uint8)})
     Traceback (most recent call last):
-    padstride.mnist_arrays.DigestMismatch: missing arrays: x_test, y_test, y_train
+    padstride.mnist.arrays.DigestMismatch: missing arrays: x_test, y_test, y_train
     """
     missing = sorted(set(EXPECTED) - set(arrays))
     if missing:
@@ -115,7 +115,7 @@ def read_npz(source: str | os.PathLike | BinaryIO) -> Arrays:
     >>> import io
     >>> read_npz(io.BytesIO(b"not a zip"))
     Traceback (most recent call last):
-    padstride.mnist_arrays.DigestMismatch: not a readable .npz file (BadZipFile: File is not a zip file)
+    padstride.mnist.arrays.DigestMismatch: not a readable .npz file (BadZipFile: File is not a zip file)
     """
     if not hasattr(source, "read"):
         _regular_file(Path(source))

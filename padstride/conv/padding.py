@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from . import checks
+from .. import checks
 from .arithmetic import Padding
 
 PAD_MODES = ("zeros", "reflect", "symmetric", "replicate")

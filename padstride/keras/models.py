@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from . import checks
-from ._keras import keras
-from .arithmetic import IntOrPair, Padding, conv_arithmetic_2d
+from .. import checks
+from .._keras import keras
+from ..conv.arithmetic import IntOrPair, Padding, conv_arithmetic_2d
 
 SUMMARY_WIDTH = 80
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")

@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from . import checks
-from ._keras import keras
+from .. import checks
+from .._keras import keras
 
 # Layers the copy keeps as they are (from their settings), turns into an identity (they
 # change values pixel by pixel, not which pixels are read), or replaces by Add (for

@@ -14,9 +14,9 @@ range(27, 29)
 
 from __future__ import annotations
 
-from . import checks
+from .. import checks
+from ..text import MINUS
 from .arithmetic import IntOrPair, Padding, ceil_div, conv_arithmetic, effective_kernel_size
-from .text import MINUS
 
 
 def _transpose_axis(n: int, k: int, s: int, padding: str, output_padding: int | None, d: int) -> int:

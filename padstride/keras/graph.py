@@ -5,7 +5,7 @@ and call one layer twice (two calls, two entries). Models nested inside a functi
 model are walked into, their layers named ``outer/inner``. Only the graph is read: no
 layer is run, and nothing here computes a shape.
 
->>> from padstride.models import mnist_variant
+>>> from padstride.keras.models import mnist_variant
 >>> graph = walk(mnist_variant("stride"))
 >>> graph.inputs[0].shape, [call.label for call in graph.calls][:2], graph.chain
 ((28, 28, 1), ['conv_1', 'conv_2'], True)
@@ -17,7 +17,7 @@ import heapq
 from dataclasses import dataclass
 from typing import Any
 
-from . import checks
+from .. import checks
 from .layer_shapes import shape_text
 
 
@@ -107,7 +107,7 @@ def _is_functional(value: object) -> bool:
 
 def kind_of(operation: Any) -> str:
     """The class name of a layer; for a ``keras.ops`` operation (not a layer), ``ops.Name``."""
-    from ._keras import keras
+    from .._keras import keras
 
     name = type(operation).__name__
     return name if isinstance(operation, keras().layers.Layer) else f"ops.{name}"

@@ -22,10 +22,10 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from . import __version__, checks
-from .arithmetic import conv_arithmetic_2d, describe_axes, window_positions
-from .model_cli import add_model_commands, run_check, run_explain, run_port, run_receptive
-from .text import MINUS, TIMES
+from .. import __version__, checks
+from ..conv.arithmetic import conv_arithmetic_2d, describe_axes, window_positions
+from ..text import MINUS, TIMES
+from .model_commands import add_model_commands, run_check, run_explain, run_port, run_receptive
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -165,7 +165,7 @@ def _build_parser() -> _Parser:
 def _run_data(args: argparse.Namespace) -> str:
     import warnings
 
-    from .data import MnistNotSaved, MnistUnavailable, UnusablePath, load_mnist
+    from ..mnist.data import MnistNotSaved, MnistUnavailable, UnusablePath, load_mnist
 
     def progress(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
@@ -210,7 +210,7 @@ def _run_demo(args: argparse.Namespace) -> str:
         )
     import numpy as np
 
-    from .filters import apply_filter, line_image, line_kernel
+    from ..keras.filters import apply_filter, line_image, line_kernel
 
     kernel = line_kernel(args.kernel_size)
     feature_map = apply_filter(

@@ -13,8 +13,8 @@ Places tried, in order, until one gives arrays whose SHA-256 digests match the p
    MNIST pickle; its digest is checked before a restricted unpickler reads it.
 
 Places 2 to 5 are :func:`default_sources`; ``load_mnist(sources=...)`` replaces them. What MNIST
-is (pinned digests, the bounded .npz reader) is in :mod:`padstride.mnist_arrays`, the places
-themselves in :mod:`padstride.mnist_sources`, the atomic write in :mod:`padstride.safe_files`;
+is (pinned digests, the bounded .npz reader) is in :mod:`padstride.mnist.arrays`, the places
+themselves in :mod:`padstride.mnist.sources`, the atomic write in :mod:`padstride.safe_files`;
 their public names are available from here too.
 
 What was found is saved to the given path, or else to the cache, atomically: a temporary
@@ -35,8 +35,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .mnist_arrays import EXPECTED, MAX_NPY_HEADER, MNIST, Arrays, DigestMismatch, read_npz, verify
-from .mnist_sources import (
+from ..safe_files import remove_stale_temporaries, user_path, why_unwritable, write_atomically
+from .arrays import EXPECTED, MAX_NPY_HEADER, MNIST, Arrays, DigestMismatch, read_npz, verify
+from .sources import (
     KERAS_URL,
     MAX_DOWNLOAD,
     MAX_PICKLE,
@@ -51,7 +52,6 @@ from .mnist_sources import (
     from_wheel,
     keras_cache,
 )
-from .safe_files import remove_stale_temporaries, user_path, why_unwritable, write_atomically
 
 __all__ = [
     "EXPECTED",
@@ -91,7 +91,7 @@ def default_cache(package: Path | None = None) -> Path:
     >>> default_cache().name
     'mnist.npz'
     """
-    root = (Path(__file__).resolve().parent if package is None else package).parent
+    root = (Path(__file__).resolve().parents[1] if package is None else package).parent
     try:
         ours = 'name = "padstride"' in (root / "pyproject.toml").read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -244,7 +244,7 @@ def load_mnist(
 
     >>> load_mnist("")
     Traceback (most recent call last):
-    padstride.data.UnusablePath: path is empty; name an .npz file to use or to create, e.g. data/mnist.npz
+    padstride.mnist.data.UnusablePath: path is empty; name an .npz file to use or to create, e.g. data/mnist.npz
     """
     say, sources = _checked_arguments(path, progress, sources, cache)
     cache = Path(REPO_CACHE if cache is None else cache)

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import checks
-from .checks import PADDING_WORDS
-from .text import MINUS, TIMES
+from .. import checks
+from ..checks import PADDING_WORDS
+from ..text import MINUS, TIMES
 
 IntOrPair = int | tuple[int, int]
 Padding = str | int | tuple

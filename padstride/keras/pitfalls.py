@@ -42,13 +42,13 @@ from typing import Any
 
 import numpy as np
 
-from .arithmetic import AxisArithmetic, conv_arithmetic
+from ..conv.arithmetic import AxisArithmetic, conv_arithmetic
+from ..tables import TextTable, render_table
+from ..text import pair_text
 from .graph import Graph, walk
 from .layer_kinds import CONVOLUTIONS, JOIN_LAYERS, WINDOWED, acts_per_pixel
 from .layer_shapes import shape_text
 from .porting import spelling
-from .tables import TextTable, render_table
-from .text import pair_text
 from .tracing import Explanation, LayerTrace, explain_graph
 
 RULES = (
@@ -117,7 +117,7 @@ def check(model_or_layers: Any, input_shape: Any = None) -> Findings:
     """Padding and stride pitfalls of a Keras model (Sequential or functional), or of a
     list of layers applied in turn to an input of ``input_shape``; see RULES.
 
-    >>> from padstride.models import mnist_variant
+    >>> from padstride.keras.models import mnist_variant
     >>> check(mnist_variant("same")).table()
     'same: no padding or stride pitfalls found'
     """

@@ -18,8 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import checks
-from .arithmetic import (
+from .. import checks
+from ..conv.arithmetic import (
     MINUS,
     TIMES,
     AxisArithmetic,
@@ -30,9 +30,9 @@ from .arithmetic import (
     effective_kernel_size,
     pool_arithmetic,
 )
+from ..conv.transpose import conv_transpose_output_size
+from ..text import one_if_same
 from .layer_kinds import JOIN_LAYERS, MERGE_LAYERS, SUPPORTED_LAYERS, axes_of
-from .text import one_if_same
-from .transpose import conv_transpose_output_size
 
 Shape = tuple[int, ...]
 

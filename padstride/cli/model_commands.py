@@ -78,21 +78,21 @@ def add_model_commands(commands: Any) -> None:
 
 def run_explain(args: argparse.Namespace) -> str:
     """The text ``padstride explain`` prints."""
-    from .tracing import explain
+    from ..keras.tracing import explain
 
     return _report(args, explain)
 
 
 def run_receptive(args: argparse.Namespace) -> str:
     """The text ``padstride receptive`` prints."""
-    from .receptive import receptive_field
+    from ..keras.receptive import receptive_field
 
     return _report(args, receptive_field)
 
 
 def run_check(args: argparse.Namespace) -> tuple[str, int]:
     """The text ``padstride check`` prints, and its exit status: 1 when a warning is found."""
-    from .pitfalls import check
+    from ..keras.pitfalls import check
 
     model, shape = load_model(args.model, args.input)
     findings = check(model, input_shape=shape)
@@ -101,7 +101,7 @@ def run_check(args: argparse.Namespace) -> tuple[str, int]:
 
 def run_port(args: argparse.Namespace) -> str:
     """The text ``padstride port`` prints."""
-    from .porting import port
+    from ..keras.porting import port
 
     model, shape = load_model(args.model, args.input)
     plan = port(model, to=args.to, input_shape=shape)
@@ -126,7 +126,7 @@ def load_model(name: str, size: tuple[int, int] | None = None) -> tuple[Any, tup
                 f"--input is not allowed with {name!r}: the MNIST models take 28×28 images; --input is for "
                 "keras.applications names and saved models"
             )
-        from .models import mnist_variant
+        from ..keras.models import mnist_variant
 
         return mnist_variant(name), None
     if os.path.exists(name) or name.lower().endswith((".keras", ".h5")):
@@ -147,7 +147,7 @@ def _load_file(path: str) -> Any:
         raise ValueError(
             f"{path} is not a Keras model file: a .keras file is a zip archive, and this is not one"
         )
-    from ._keras import keras
+    from .._keras import keras
 
     try:
         with warnings.catch_warnings():
@@ -162,7 +162,7 @@ def _load_file(path: str) -> Any:
 
 def application_names() -> list[str]:
     """The builders in keras.applications (ResNet50, MobileNetV2, ...)."""
-    from ._keras import keras
+    from .._keras import keras
 
     applications = keras().applications
     return sorted(n for n in dir(applications) if n[:1].isupper() and callable(getattr(applications, n)))
@@ -176,7 +176,7 @@ def _build_application(name: str, size: tuple[int, int] | None) -> Any:
             f"MODEL {name!r} is not allowed: it is neither valid, same or stride, nor a file, nor a "
             "keras.applications name (for example ResNet50, MobileNetV2, VGG16, EfficientNetB0)"
         )
-    from ._keras import keras
+    from .._keras import keras
 
     builder = getattr(keras().applications, builder_name)
     options: dict[str, Any] = {"weights": None}

@@ -3,7 +3,7 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from padstride.mnist_arrays import DigestMismatch, read_npz, verify
+from padstride.mnist.arrays import DigestMismatch, read_npz, verify
 from padstride.safe_files import write_atomically
 from tests.mnist_files import INFLATING, MNIST_BYTES, crafted_npz, real_mnist
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import checks
-from ._keras import keras
-from .arithmetic import IntOrPair, Padding, window_positions
+from .. import checks
+from .._keras import keras
+from ..conv.arithmetic import IntOrPair, Padding, window_positions
 from .models import one_filter_conv
 
 # line_image and line_kernel build size×size arrays of float64; this keeps them at a

@@ -1,0 +1,5 @@
+"""The ``padstride`` command: ``main(argv)`` returns its exit status."""
+
+from .commands import main
+
+__all__ = ["main"]

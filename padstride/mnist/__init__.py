@@ -1,0 +1,1 @@
+"""MNIST offline and verified (sources, arrays, the cache), and fast reproducible training."""

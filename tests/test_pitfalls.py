@@ -13,7 +13,8 @@ from keras import layers
 
 from padstride import check, keras_influence, keras_same_padding
 from padstride.keras.graph import walk
-from padstride.keras.pitfalls import MODEL, RULES, read_masks, taps_per_output
+from padstride.keras.masks import read_masks
+from padstride.keras.pitfalls import MODEL, RULES, taps_per_output
 from padstride.keras.tracing import explain_graph
 
 FEW = settings(max_examples=25, deadline=None)

@@ -46,8 +46,9 @@ from ..conv.arithmetic import AxisArithmetic, conv_arithmetic
 from ..tables import TextTable, render_table
 from ..text import pair_text
 from .graph import Graph, walk
-from .layer_kinds import CONVOLUTIONS, JOIN_LAYERS, WINDOWED, acts_per_pixel
+from .layer_kinds import CONVOLUTIONS, WINDOWED
 from .layer_shapes import shape_text
+from .masks import content_masks, pixel_by_pixel, producers, read_masks, read_positions
 from .porting import spelling
 from .tracing import Explanation, LayerTrace, explain_graph
 
@@ -141,26 +142,6 @@ def check(model_or_layers: Any, input_shape: Any = None) -> Findings:
 
 
 # --- one layer at a time -------------------------------------------------------------
-
-
-def read_positions(axis: AxisArithmetic) -> np.ndarray:
-    """Which of the axis' input positions at least one window reads (padding excluded).
-
-    >>> from padstride import conv_arithmetic
-    >>> read_positions(conv_arithmetic(7, 1, strides=2)).astype(int).tolist()
-    [1, 0, 1, 0, 1, 0, 1]
-    """
-    return _reads(axis).any(axis=0)
-
-
-def _reads(axis: AxisArithmetic) -> np.ndarray:
-    """reads[o, i]: output position o's window reads input position i."""
-    reads = np.zeros((axis.output, axis.size), dtype=bool)
-    for o in range(axis.output):
-        start = o * axis.stride - axis.pad_before
-        taps = [start + t * axis.dilation for t in range(axis.kernel_size)]
-        reads[o, [i for i in taps if 0 <= i < axis.size]] = True
-    return reads
 
 
 def _layer_findings(row: LayerTrace, layer: Any, content: np.ndarray | None) -> list[Finding]:
@@ -390,21 +371,7 @@ def _checkerboard(row: LayerTrace, config: dict) -> list[Finding]:
     ]
 
 
-def _per_pixel(row: LayerTrace, layer: Any) -> bool:
-    """A call that changes each pixel from that pixel's channels alone: a pointwise layer,
-    a normalisation along the channels, or a Dense layer on a map."""
-    rank = len(row.input_shape)
-    if row.kind == "Dense":
-        return rank == 3
-    return acts_per_pixel(row.kind, layer.get_config(), rank, row.name)
-
-
 # --- across layers --------------------------------------------------------------------
-
-
-def _producers(graph: Graph) -> dict[int, Any]:
-    """The call that writes each tensor key."""
-    return {key: call for call in graph.calls for key in call.outputs}
 
 
 def field_offsets(taps: list[tuple[int, int]]) -> set[int]:
@@ -425,7 +392,7 @@ def _gridding(graph: Graph, rows: Explanation) -> list[Finding]:
     only), with a dilated convolution among them, whose combined field has holes: positions
     inside it that no path of taps reaches. One dilated layer alone reads a grid by design."""
     row_of = {call.label: row for call, row in zip(graph.calls, rows)}
-    writer = _producers(graph)
+    writer = producers(graph)
 
     def stride_1_window(call: Any) -> bool:
         row = row_of[call.label]
@@ -439,7 +406,7 @@ def _gridding(graph: Graph, rows: Explanation) -> list[Finding]:
         """The stride-1 window whose output this call reads, through pointwise layers."""
         while len(call.inputs) == 1 and call.inputs[0] in writer:
             call = writer[call.inputs[0]]
-            if _per_pixel(row_of[call.label], call.layer):
+            if pixel_by_pixel(row_of[call.label], call.layer):
                 continue
             return call if stride_1_window(call) else None
         return None
@@ -485,48 +452,6 @@ def _gridding(graph: Graph, rows: Explanation) -> list[Finding]:
     return findings
 
 
-def read_masks(graph: Graph, rows: Explanation) -> dict[int, np.ndarray]:
-    """For each tensor of a map (height, width, channels), which of its pixels at least one
-    output of the model depends on, going backwards from the outputs; for other tensors
-    one value. A transposed convolution counts as reading its whole input (a bound)."""
-    shapes = {item.key: item.shape for item in graph.inputs}
-    for call, row in zip(graph.calls, rows):
-        for key in call.outputs:
-            shapes[key] = row.output_shape
-
-    def blank(key: int) -> np.ndarray:
-        shape = shapes[key]
-        return np.zeros(shape[:2] if len(shape) == 3 else (), dtype=bool)
-
-    read = {key: ~blank(key) for key in graph.outputs}
-    for call, row in reversed(list(zip(graph.calls, rows))):
-        out = np.zeros((), dtype=bool)
-        for key in call.outputs:
-            if key in read:
-                out = out | read[key]
-        for key in call.inputs:
-            needed = _needed(row, call.layer, out, blank(key))
-            read[key] = read[key] | needed if key in read else needed
-    return read
-
-
-def _needed(row: LayerTrace, layer: Any, out: np.ndarray, blank: np.ndarray) -> np.ndarray:
-    """The input pixels a layer call reads to give the output pixels ``out``."""
-    if row.axes is not None and out.ndim == 2:
-        h, w = row.axes
-        return (_reads(h).T.astype(int) @ out.astype(int) @ _reads(w).astype(int)) > 0
-    if row.kind == "UpSampling2D" and out.ndim == 2:
-        sh, sw = layer.get_config()["size"]
-        needed = blank.copy()
-        rows_, cols = np.nonzero(out)
-        needed[rows_ // sh, cols // sw] = True
-        return needed
-    same_map = out.ndim == 2 and out.shape == blank.shape
-    if same_map and (row.kind in JOIN_LAYERS or _per_pixel(row, layer)):
-        return out.copy()
-    return blank | bool(out.any())  # every input pixel counts towards every output value
-
-
 def _unread_input(graph: Graph, rows: Explanation, findings: list[Finding]) -> list[Finding]:
     read = read_masks(graph, rows)
     result = []
@@ -549,36 +474,6 @@ def _unread_input(graph: Graph, rows: Explanation, findings: list[Finding]) -> l
             )
         )
     return result
-
-
-def content_masks(graph: Graph, rows: Explanation) -> dict[int, np.ndarray]:
-    """For each tensor of a map, which of its pixels depend on the model's input (zeros a
-    ZeroPadding2D adds do not), going forwards; for other tensors one value. A transposed
-    convolution counts as spreading its input everywhere (a bound)."""
-    content = {
-        item.key: np.ones(item.shape[:2] if len(item.shape) == 3 else (), dtype=bool) for item in graph.inputs
-    }
-    for call, row in zip(graph.calls, rows):
-        inputs = [content[key] for key in call.inputs]
-        shape = row.output_shape[:2] if len(row.output_shape) == 3 else ()
-        out = np.zeros(shape, dtype=bool)
-        first = inputs[0] if inputs else np.zeros((), dtype=bool)
-        if row.axes is not None and first.ndim == 2 and len(shape) == 2:
-            h, w = row.axes
-            out = (_reads(h).astype(int) @ first.astype(int) @ _reads(w).T.astype(int)) > 0
-        elif row.kind == "UpSampling2D" and first.ndim == 2:
-            sh, sw = call.layer.get_config()["size"]
-            out = first.repeat(sh, axis=0).repeat(sw, axis=1)
-        elif all(mask.shape == shape for mask in inputs) and (
-            row.kind in JOIN_LAYERS or _per_pixel(row, call.layer)
-        ):
-            for mask in inputs:
-                out = out | mask
-        else:
-            out = out | any(bool(mask.any()) for mask in inputs)
-        for key in call.outputs:
-            content[key] = out
-    return content
 
 
 def _keeps_blocks(row: LayerTrace, real: tuple[int, int] | None) -> bool:

@@ -322,7 +322,10 @@ def _activation(b: _Builder, call: LayerCall, x: _Tensor, activation: Any) -> _T
 # values, and returns its output value.
 
 
-def _window_attributes(row: LayerTrace) -> dict[str, list[int]]:
+def window_attributes(row: LayerTrace) -> dict[str, list[int]]:
+    """The ONNX Conv, MaxPool and AveragePool attributes of a traced window layer: its
+    kernel, strides and TensorFlow's zeros as pads=[top, left, bottom, right] (dilations
+    are a Conv's alone)."""
     (top, bottom), (left, right) = row.padding
     h, w = row.axes
     return {
@@ -336,7 +339,7 @@ def _conv_node(
     b: _Builder, call: LayerCall, row: LayerTrace, x: _Tensor, kernel: str, bias: str | None, group: int
 ) -> str:
     h, w = row.axes
-    attributes = _window_attributes(row)
+    attributes = window_attributes(row)
     attributes["dilations"] = [h.dilation, w.dilation]
     inputs = [b.nchw(x).name, kernel] + ([bias] if bias else [])
     return b.op("Conv", inputs, call.label, group=group, **attributes)
@@ -383,13 +386,13 @@ def _separable_conv2d(b: _Builder, call: LayerCall, row: LayerTrace, inputs: lis
 
 
 def _max_pooling(b: _Builder, call: LayerCall, row: LayerTrace, inputs: list[_Tensor]) -> _Tensor:
-    out = b.op("MaxPool", [b.nchw(inputs[0]).name], call.label, **_window_attributes(row))
+    out = b.op("MaxPool", [b.nchw(inputs[0]).name], call.label, **window_attributes(row))
     return _Tensor(out, row.output_shape, True)
 
 
 def _average_pooling(b: _Builder, call: LayerCall, row: LayerTrace, inputs: list[_Tensor]) -> _Tensor:
     # TensorFlow's "same" average divides by the pixels inside the image, not the window.
-    attributes = _window_attributes(row)
+    attributes = window_attributes(row)
     out = b.op("AveragePool", [b.nchw(inputs[0]).name], call.label, count_include_pad=0, **attributes)
     return _Tensor(out, row.output_shape, True)
 

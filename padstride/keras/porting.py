@@ -23,6 +23,7 @@ from ..tables import TextTable, render_table
 from ..text import pair_text
 from .graph import walk
 from .layer_kinds import MOVES_PIXELS
+from .onnx_graph import window_attributes
 from .tracing import LayerTrace, explain_graph, layer_cell
 
 TARGETS = ("onnx", "torch")
@@ -128,10 +129,6 @@ def _window(row: LayerTrace) -> tuple[tuple[int, int], tuple[int, int], tuple[in
     return (h.kernel_size, w.kernel_size), (h.stride, w.stride), (h.dilation, w.dilation)
 
 
-def _list(pair: tuple[int, int]) -> str:
-    return f"[{pair[0]}, {pair[1]}]"
-
-
 def _onnx(row: LayerTrace, config: dict) -> str:
     (top, bottom), (left, right) = row.padding
     if row.kind == "ZeroPadding2D":
@@ -139,11 +136,12 @@ def _onnx(row: LayerTrace, config: dict) -> str:
     if row.kind == "Cropping2D":
         height, width = row.input_shape[:2]
         return f"Slice(starts=[{-top}, {-left}], ends=[{height + bottom}, {width + right}], axes=[2, 3])"
-    kernel, strides, dilation = _window(row)
-    window = f"kernel_shape={_list(kernel)}, strides={_list(strides)}"
+    attributes = window_attributes(row)
+    pads = f"pads={attributes.pop('pads')}"
+    _, _, dilation = _window(row)
     if dilation != (1, 1):
-        window += f", dilations={_list(dilation)}"
-    pads = f"pads=[{top}, {left}, {bottom}, {right}]"
+        attributes["dilations"] = list(dilation)
+    window = ", ".join(f"{name}={value}" for name, value in attributes.items())
     channels = row.input_shape[-1]
     if row.kind == "MaxPooling2D":
         return f"MaxPool({window}, {pads})"

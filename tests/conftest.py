@@ -34,7 +34,29 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "slow: builds keras.applications models (seconds each); --run-slow")
 
 
+# The modules whose tests take seconds each (training, fresh processes, keras.applications),
+# heaviest first. They run first, so that the last tests either worker takes are short ones
+# and the two workers finish together.
+HEAVY_FIRST = (
+    "test_training.py",
+    "test_model_commands.py",
+    "test_pitfalls.py",
+    "test_sources.py",
+    "test_models.py",
+    "test_probes.py",
+    "test_animation.py",
+    "test_onnx_graph.py",
+    "test_porting.py",
+)
+
+
+def _weight(item):
+    name = item.path.name
+    return HEAVY_FIRST.index(name) if name in HEAVY_FIRST else len(HEAVY_FIRST)
+
+
 def pytest_collection_modifyitems(config, items):
+    items.sort(key=_weight)  # stable: each module keeps its own order
     if config.getoption("--run-slow") or os.environ.get("PADSTRIDE_SLOW") == "1":
         return
     skip = pytest.mark.skip(reason="slow: run with --run-slow or PADSTRIDE_SLOW=1")

@@ -190,16 +190,18 @@ def test_check_exit_status_says_whether_a_warning_was_found(tmp_path, capsys):
     from padstride._keras import keras
 
     k = keras()
-    assert main(["check", "VGG16"]) == 0  # clean
-    assert capsys.readouterr().out.strip() == "vgg16: no padding or stride pitfalls found"
-    assert main(["check", "vgg16", "--input", "225", "--json"]) == 1  # block1_pool drops a row
+    assert main(["check", "valid"]) == 0  # clean
+    assert capsys.readouterr().out.strip() == "valid: no padding or stride pitfalls found"
+    assert main(["check", "mobilenetv2", "--input", "97", "--json"]) == 0  # info only
     findings = json.loads(capsys.readouterr().out)["findings"]
-    assert [(f["rule"], f["layer"]) for f in findings][0] == ("dropped-edge", "block1_pool")
+    assert [(f["rule"], f["severity"]) for f in findings] == [("rounded-maps", "info")]
     skipping = tmp_path / "skipping.keras"
     image = k.Input((28, 28, 1))
     k.Model(image, k.layers.Conv2D(4, 3, strides=4)(image)).save(skipping)
-    assert main(["check", str(skipping)]) == 1
-    assert "343 of the 784 pixels" in capsys.readouterr().out
+    assert main(["check", str(skipping), "--json"]) == 1  # a warning
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert [f["rule"] for f in findings] == ["skipped-pixels", "unread-input"]
+    assert "343 of the 784 pixels" in findings[1]["message"]
     assert main(["check", "nosuch"]) == 2
     assert "MODEL 'nosuch' is not allowed" in error_line(capsys)
 

@@ -1,6 +1,7 @@
 """check(): each rule held against what real Keras layers do."""
 
 import ast
+import functools
 import json
 import math
 import re
@@ -253,6 +254,14 @@ def test_rounded_maps_name_the_layers_keras_rounds(size):
         assert all(rounded_layers(three_strides(int(n))) == {} for n in suggested)
 
 
+@functools.cache
+def application(name):
+    """A keras.applications model at its default size, built once for the tests that read it."""
+    import keras
+
+    return getattr(keras.applications, name)(weights=None)
+
+
 def test_rounded_maps_without_padding_say_a_multiple_is_not_enough():
     import keras
 
@@ -264,7 +273,7 @@ def test_rounded_maps_without_padding_say_a_multiple_is_not_enough():
         if getattr(layer, "strides", (1, 1)) == (2, 2) and layer.input.shape[1] % 2
     ]
     assert odd
-    (finding,) = [f for f in check(keras.applications.InceptionV3(weights=None)) if f.rule == "rounded-maps"]
+    (finding,) = [f for f in check(application("InceptionV3")) if f.rule == "rounded-maps"]
     assert finding.fix.startswith("none needed unless exact sizes matter: a multiple of 32 alone does not")
 
 
@@ -292,10 +301,7 @@ APPLICATIONS = {
 
 @pytest.mark.parametrize("name", APPLICATIONS)
 def test_no_warnings_on_the_applications(name):
-    import keras
-
-    model = getattr(keras.applications, name)(weights=None)
-    findings = check(model)
+    findings = check(application(name))
     assert findings.warnings == []
     assert rules(findings) == APPLICATIONS[name]
 

@@ -46,7 +46,7 @@ def test_influence_by_hand(keras):
     assert pooled.shape == (2, 2, 5, 5) and not pooled[..., 4, :].any()
 
 
-@settings(max_examples=30)
+@settings(max_examples=15)
 @given(stacks(with_max_pooling=False), st.integers(5, 12))
 def test_influence_matches_the_gradients(specs, size):
     layers = build(specs)

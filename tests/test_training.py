@@ -24,15 +24,17 @@ def test_a_seed_repeats_exactly_and_another_seed_differs(small, keras, capsys):
     runs = []
     for seed in (3, 3, 4):
         keras.utils.clear_session()
-        runs.append(train(mnist_variant("stride"), small, epochs=2, seed=seed, deterministic=True))
+        runs.append(
+            train(mnist_variant("stride"), small, epochs=2, seed=seed, deterministic=True, train_images=1000)
+        )
     first, second, other = runs
     assert first.final.loss != other.final.loss
     assert [r.epoch for r in first.rows] == [1, 2]
-    assert [r.images for r in first.rows] == [3000, 6000]
+    assert [r.images for r in first.rows] == [1000, 2000]
     for name in ("loss", "accuracy", "val_loss", "val_accuracy"):
         assert first.column(name) == second.column(name)
     assert first.settings["deterministic"] is True and first.settings["seed"] == 3
-    assert first.final.val_accuracy > 0.8
+    assert first.final.val_accuracy > 0.5  # ten classes: chance is 0.1
     assert first.rows[1].loss < first.rows[0].loss
     assert all(r.seconds > 0 for r in first.rows)
     assert first.table().splitlines()[0].split() == [
@@ -44,7 +46,7 @@ def test_a_seed_repeats_exactly_and_another_seed_differs(small, keras, capsys):
         "val_accuracy",
         "seconds",
     ]
-    assert "same_stride2 epoch 2/2, 6,000 images: loss" in capsys.readouterr().out  # progress unless quiet
+    assert "same_stride2 epoch 2/2, 2,000 images: loss" in capsys.readouterr().out  # progress unless quiet
 
 
 def test_stop_at_accuracy_stops_inside_the_epoch_where_the_test_set_reaches_it(small, keras, capsys):

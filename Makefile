@@ -47,9 +47,9 @@ lab: $(STAMP) $(DATA)
 test: unit nbtest browser
 
 # The unit tests side by side, one worker per core (at most 4), an idle worker taking tests
-# queued for the other; UNIT_WORKERS= runs them in one. nbval is for nbtest only. pytest keeps
-# the test modules it rewrites in __pycache__ (ignored by git), even where
-# PYTHONDONTWRITEBYTECODE is set: a second run starts about 1.5 s sooner.
+# queued for the other; UNIT_WORKERS= runs them in one. nbval is for nbtest only. Clearing
+# PYTHONDONTWRITEBYTECODE lets pytest keep the test modules it rewrites in __pycache__
+# (ignored by git): a second run starts about 1.5 s sooner.
 UNIT_WORKERS ?= -n auto --maxprocesses 4 --dist worksteal
 
 unit: $(STAMP) $(DATA)

@@ -1,4 +1,5 @@
 import atexit
+import contextlib
 import os
 import sys
 
@@ -43,8 +44,9 @@ def pytest_configure(config):
 
 
 def _leave_now():
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a stream may be closed by now
+            stream.flush()
     os._exit(0)
 
 

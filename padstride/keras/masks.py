@@ -47,6 +47,16 @@ def window_reads(axis: AxisArithmetic) -> np.ndarray:
     return reads
 
 
+def lines_carrying(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Of a map's content mask, which rows and which columns hold at least one pixel of
+    the input; None for a tensor that is not a map.
+
+    >>> lines_carrying(np.array([[False, False], [True, False]]))
+    (array([False,  True]), array([ True, False]))
+    """
+    return (mask.any(axis=1), mask.any(axis=0)) if mask.ndim == 2 else None
+
+
 def pixel_by_pixel(row: LayerTrace, layer: Any) -> bool:
     """A call that changes each pixel from that pixel's channels alone: a pointwise layer,
     a normalisation along the channels, or a Dense layer on a map."""

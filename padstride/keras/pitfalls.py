@@ -48,7 +48,7 @@ from ..text import pair_text
 from .graph import Graph, walk
 from .layer_kinds import CONVOLUTIONS, WINDOWED
 from .layer_shapes import shape_text
-from .masks import content_masks, pixel_by_pixel, producers, read_masks, read_positions
+from .masks import content_masks, lines_carrying, pixel_by_pixel, producers, read_masks, read_positions
 from .porting import spelling
 from .tracing import Explanation, LayerTrace, explain_graph
 
@@ -153,9 +153,7 @@ def _layer_findings(row: LayerTrace, layer: Any, content: np.ndarray | None) -> 
     skipping = [a for a in row.axes if _has_gaps(a)]
     if skipping:
         findings.append(_skipped(row, skipping))
-    carries = (
-        (content.any(axis=1), content.any(axis=0)) if content is not None and content.ndim == 2 else None
-    )
+    carries = lines_carrying(content) if content is not None else None
     dropped = [
         _dropped_rows(a, held) if a not in skipping and held is not None else 0
         for a, held in zip(row.axes, carries or (None, None))
@@ -505,7 +503,8 @@ def _rounded_maps(graph: Graph, rows: Explanation, content: dict[int, np.ndarray
             factor = max(a.stride for a in row.axes)
             last_stride = index if factor > 1 else last_stride
             mask = content[call.inputs[0]]
-            held = (int(mask.any(axis=1).sum()), int(mask.any(axis=0).sum())) if mask.ndim == 2 else None
+            lines = lines_carrying(mask)
+            held = (int(lines[0].sum()), int(lines[1].sum())) if lines is not None else None
             if not _keeps_blocks(row, held):
                 shrinking.append((index, row.name))
             for a, real in zip(row.axes, held or ()):

@@ -407,9 +407,15 @@ def _global_pooling(op_type: str) -> Callable:
     return convert
 
 
-def _zero_padding(b: _Builder, call: LayerCall, row: LayerTrace, inputs: list[_Tensor]) -> _Tensor:
+def pad_amounts(row: LayerTrace) -> list[int]:
+    """ONNX Pad's ``pads`` for a traced ZeroPadding2D on an NCHW tensor: every axis' zeros
+    before, then every axis' zeros after."""
     (top, bottom), (left, right) = row.padding
-    pads = b.constant([0, 0, top, left, 0, 0, bottom, right], f"{call.label}/pads", np.int64)
+    return [0, 0, top, left, 0, 0, bottom, right]
+
+
+def _zero_padding(b: _Builder, call: LayerCall, row: LayerTrace, inputs: list[_Tensor]) -> _Tensor:
+    pads = b.constant(pad_amounts(row), f"{call.label}/pads", np.int64)
     return _Tensor(b.op("Pad", [b.nchw(inputs[0]).name, pads], call.label), row.output_shape, True)
 
 

@@ -23,7 +23,7 @@ from ..tables import TextTable, render_table
 from ..text import pair_text
 from .graph import walk
 from .layer_kinds import MOVES_PIXELS
-from .onnx_graph import window_attributes
+from .onnx_graph import pad_amounts, window_attributes
 from .tracing import LayerTrace, explain_graph, layer_cell
 
 TARGETS = ("onnx", "torch")
@@ -130,9 +130,9 @@ def _window(row: LayerTrace) -> tuple[tuple[int, int], tuple[int, int], tuple[in
 
 
 def _onnx(row: LayerTrace, config: dict) -> str:
-    (top, bottom), (left, right) = row.padding
     if row.kind == "ZeroPadding2D":
-        return f"Pad(pads=[0, 0, {top}, {left}, 0, 0, {bottom}, {right}])"
+        return f"Pad(pads={pad_amounts(row)})"
+    (top, bottom), (left, right) = row.padding
     if row.kind == "Cropping2D":
         height, width = row.input_shape[:2]
         return f"Slice(starts=[{-top}, {-left}], ends=[{height + bottom}, {width + right}], axes=[2, 3])"

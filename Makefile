@@ -8,13 +8,14 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 
-.PHONY: help setup lab test unit nbtest browser site notebooks student lint format data gallery clean
+.PHONY: help setup lab test unit nbtest browser course site notebooks student lint format data gallery clean
 DATA := data/mnist.npz
 
 help:
 	@echo "make lab        set up .venv and open JupyterLab on notebooks/"
-	@echo "make test       set up .venv and run the unit tests, every notebook under nbval, the browser tests"
+	@echo "make test       set up .venv and run the unit tests, every notebook under nbval, the browser and course tests"
 	@echo "make browser    the notebooks, the explorer, the quiz and the site in Chromium (tests/browser)"
+	@echo "make course     the wheel in a fresh environment: padstride notebooks, nbval, nbgrader (tests/install)"
 	@echo "make site       the README and the notebooks as a static site in build/site/"
 	@echo "make notebooks  re-execute every notebook in place from a fresh kernel"
 	@echo "make student    the notebooks without their answers in build/student/, each run under nbval"
@@ -44,7 +45,7 @@ LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(STAMP) $(DATA)
 	$(BIN)/jupyter lab $(LAB_ARGS) notebooks/
 
-test: unit nbtest browser
+test: unit nbtest browser course
 
 # The unit tests side by side, one worker per core (at most 4), an idle worker taking tests
 # queued for the other; UNIT_WORKERS= runs them in one. nbval is for nbtest only. Clearing
@@ -55,6 +56,12 @@ UNIT_WORKERS ?= -n auto --maxprocesses 4 --dist worksteal
 unit: $(STAMP) $(DATA)
 	MPLBACKEND=Agg PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -q -p no:nbval $(UNIT_WORKERS) \
 		tests padstride
+
+# The sdist and the wheel built and installed as an instructor would, outside this checkout:
+# a course written by `padstride notebooks`, checked by nbval offline, graded by nbgrader; and
+# the README's set-up without make, run literally in a copy of the checkout (tests/install).
+course: $(STAMP) $(DATA)
+	$(BIN)/python -m pytest -q -p no:randomly -p no:nbval -m course tests/install
 
 # Notebooks run side by side, each whole in one worker (loadscope keeps a notebook's cells
 # together, in order); the longest one sets the pace. NBTEST_WORKERS= runs them one by one.
@@ -100,9 +107,9 @@ endif
 STUDENT := build/student
 
 student: $(STAMP) $(DATA)
-	$(BIN)/python -m padstride.student notebooks $(STUDENT) --overwrite
+	$(BIN)/padstride notebooks $(STUDENT) --student --overwrite
 	$(BIN)/python -m pytest -q -p no:randomly --nbval --nbval-current-env \
-		--nbval-sanitize-with notebooks/sanitize.cfg $(NBTEST_WORKERS) $(STUDENT)/*.ipynb
+		--nbval-sanitize-with $(STUDENT)/sanitize.cfg $(NBTEST_WORKERS) $(STUDENT)/*.ipynb
 	@echo "student notebooks: $(STUDENT)/"
 
 gallery: $(STAMP)

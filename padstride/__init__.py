@@ -93,6 +93,7 @@ _LAZY = {
     "run_onnx": "keras.onnx_graph",
     "answer_key": "quiz",
     "show_answer": "quiz",
+    "write_notebooks": "course",
 }
 
 __all__ = [

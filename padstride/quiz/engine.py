@@ -9,7 +9,7 @@ key at once. The questions themselves live in ``padstride.quiz.questions``.
 
 >>> forget_answers()
 >>> print(check("example", "A"))
-Not A. Try again (or show_answer('example') shows the answer).
+Not A. Try again.
 >>> print(check("example", "C"))
 Right: C, 9. A 3×3 kernel has one weight per tap: 3·3 = 9 (a bias, if any, is one more number per filter).
 """
@@ -79,10 +79,12 @@ def _fill(text: str, indent: str = "") -> str:
 class Attempt:
     """One learner's tries at one question. The first wrong answer gets "try again"; the
     second, or ``reveal()``, gets the answer; every answer shown carries the explanation.
-    ``hint`` follows "try again" and says how to see the answer."""
+    With ``reveal=False`` (a hand-out) wrong answers only ever get "try again". ``hint``
+    follows "try again"."""
 
-    def __init__(self, question: Question, hint: str = "") -> None:
+    def __init__(self, question: Question, reveal: bool = True, hint: str = "") -> None:
         self.question = question
+        self.reveals = reveal
         self.hint = hint
         self.wrong: list[str] = []
         self.revealed = False
@@ -95,12 +97,14 @@ class Attempt:
             return Feedback(q.id, letter, True, True, f"Right: {letter}, {q.right_choice}. {q.explanation}")
         if letter not in self.wrong:
             self.wrong.append(letter)
-        if len(self.wrong) >= 2 or self.revealed:
+        if self.reveals and (len(self.wrong) >= 2 or self.revealed):
             self.revealed = True
             return Feedback(q.id, letter, False, True, f"Not {letter}. {self._answer_text()}")
         return Feedback(q.id, letter, False, False, f"Not {letter}. Try again{self.hint}.")
 
     def reveal(self) -> Feedback:
+        if not self.reveals:
+            raise ValueError(f"question {self.question.id!r} is asked without its answer (reveal=False)")
         self.revealed = True
         return Feedback(self.question.id, None, False, True, self._answer_text())
 
@@ -148,25 +152,33 @@ def _resolve(question_or_id: Question | str) -> Question:
     return question_or_id if isinstance(question_or_id, Question) else question(question_or_id)
 
 
-_ATTEMPTS: dict[str, Attempt] = {}  # check()'s memory of wrong answers, per question
+_ATTEMPTS: dict[tuple[str, bool], Attempt] = {}  # check()'s memory of wrong answers, per question
 
 
-def _attempt(q: Question) -> Attempt:
-    if q.id not in _ATTEMPTS or _ATTEMPTS[q.id].question != q:
-        _ATTEMPTS[q.id] = Attempt(q, f" (or show_answer({q.id!r}) shows the answer)")
-    return _ATTEMPTS[q.id]
+def _attempt(q: Question, reveal: bool = True) -> Attempt:
+    key = (q.id, reveal)
+    if key not in _ATTEMPTS or _ATTEMPTS[key].question != q:
+        _ATTEMPTS[key] = Attempt(q, reveal)
+    return _ATTEMPTS[key]
 
 
-def check(question_id: Question | str, choice: str) -> Feedback:
+def check(question_id: Question | str, choice: str, *, reveal: bool = True) -> Feedback:
     """Answer a question in code with a letter (any case). A wrong answer says "try
-    again"; a second wrong answer to the same question shows the right one; a right
-    answer is confirmed; the explanation comes with every answer shown.
+    again"; a second wrong answer to the same question shows the right one, unless
+    ``reveal=False`` (a hand-out); a right answer is confirmed; the explanation comes with
+    every answer shown.
 
     >>> forget_answers()
     >>> print(check("example", "b"))
-    Not B. Try again (or show_answer('example') shows the answer).
+    Not B. Try again.
     """
-    return _attempt(_resolve(question_id)).answer(choice)
+    return _attempt(_resolve(question_id), _reveal_flag(reveal)).answer(choice)
+
+
+def _reveal_flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"reveal={value!r} is not allowed: use True or False")
+    return value
 
 
 def show_answer(question_id: Question | str) -> Feedback:
@@ -212,17 +224,20 @@ def answer_key() -> str:
     return "\n".join(lines)
 
 
-def ask(question_or_id: Question | str):
+def ask(question_or_id: Question | str, *, reveal: bool = True):
     """The question with one button per choice and a "show answer" button.
 
     A wrong click marks that choice and lets the learner try again; a second wrong click,
     or "show answer", marks the right choice; a right click confirms it. The explanation
-    comes with every answer shown. Returns the widget (``buttons``, ``show_button``,
-    ``feedback``). Where no widget front-end renders it (a static viewer, a test run), the
-    output is the question as text, with the way to answer it in code.
+    comes with every answer shown. With ``reveal=False`` (a hand-out) there is no "show
+    answer" button and wrong clicks never show the right choice. Returns the widget
+    (``buttons``, ``show_button`` (None without one), ``feedback``). Where no widget
+    front-end renders it (a static viewer, a test run), the output is the question as text,
+    with the way to answer it in code.
     """
     from ..pictures.widgets import fallback_box, one_at_a_time, widgets_available
 
+    reveal = _reveal_flag(reveal)
     q = _resolve(question_or_id)
     in_code = f"check({q.id!r}, 'A')"
     if not widgets_available():
@@ -230,17 +245,18 @@ def ask(question_or_id: Question | str):
         return None
     import ipywidgets as widgets
 
-    attempt = Attempt(q, ", or click “show answer”")
+    attempt = Attempt(q, reveal, ", or click “show answer”" if reveal else "")
     feedback = widgets.HTML()
     buttons = [
         widgets.Button(description=f"{letter}. {choice}", layout=widgets.Layout(width="auto"))
         for letter, choice in zip(LETTERS, q.choices)
     ]
     show_button = widgets.Button(description="show answer", layout=widgets.Layout(width="auto"))
+    controls = [*buttons, show_button] if reveal else buttons
 
     def finish() -> None:
         buttons[LETTERS.index(q.answer)].button_style = "success"
-        for button in [*buttons, show_button]:
+        for button in controls:
             button.disabled = True
 
     def answer(button: Any) -> None:
@@ -252,17 +268,18 @@ def ask(question_or_id: Question | str):
             finish()
         feedback.value = html.escape(result.message)
 
-    def reveal(_button: Any) -> None:
+    def show(_button: Any) -> None:
         feedback.value = html.escape(attempt.reveal().message)
         finish()
 
-    answer, reveal = one_at_a_time(answer, reveal)  # two clicks never change the attempt at once
+    answer, show = one_at_a_time(answer, show)  # two clicks never change the attempt at once
     for button in buttons:
         button.on_click(answer)
-    show_button.on_click(reveal)
+    show_button.on_click(show)
     card = fallback_box(
-        [widgets.HTML(f"<b>{html.escape(f'{q.label}. {q.prompt}')}</b>"), *buttons, show_button, feedback],
+        [widgets.HTML(f"<b>{html.escape(f'{q.label}. {q.prompt}')}</b>"), *controls, feedback],
         lambda: f"{q.text()}\n(answer with the buttons when the notebook runs, or in code: {in_code})",
     )
-    card.question, card.buttons, card.show_button, card.feedback = q, buttons, show_button, feedback
+    card.question, card.buttons, card.feedback = q, buttons, feedback
+    card.show_button = show_button if reveal else None
     return card

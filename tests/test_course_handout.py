@@ -1,12 +1,10 @@
-"""The student copies: answer cells removed, everything else kept, nothing overwritten."""
+"""The hand-out: answer cells removed, the quiz asked without its answers, everything else kept."""
 
 import ast
 import json
 from pathlib import Path
 
-import pytest
-
-from padstride.student import ANSWER_TAG, main, without_answers, write_student_notebooks
+from padstride.course.handout import ANSWER_TAG, hand_out, without_answers
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
@@ -70,40 +68,13 @@ def test_no_kept_cell_needs_a_name_that_only_a_removed_cell_defines():
         assert not (kept_used & removed_defined) - kept_defined, path.name
 
 
-def test_the_copies_are_written_and_never_overwritten_unless_asked(tmp_path):
-    source = tmp_path / "notebooks"
-    source.mkdir()
-    cells = [
-        {"cell_type": "markdown", "metadata": {}, "source": "Exercise"},
-        {"cell_type": "code", "metadata": {"tags": [ANSWER_TAG]}, "source": "show()", "outputs": []},
-    ]
-    (source / "01_a.ipynb").write_text(json.dumps({"cells": cells, "metadata": {}}), encoding="utf-8")
-    target = tmp_path / "student"
-    (written,) = write_student_notebooks(source, target)
-    assert _read(written)["cells"] == cells[:1]
-    written.write_text("the instructor's edit", encoding="utf-8")
-    with pytest.raises(FileExistsError, match="01_a.ipynb exists"):
-        write_student_notebooks(source, target)
-    assert written.read_text(encoding="utf-8") == "the instructor's edit"
-    write_student_notebooks(source, target, overwrite=True)
-    assert _read(written)["cells"] == cells[:1]
-    assert sorted(p.name for p in target.iterdir()) == ["01_a.ipynb"]
-
-
-def test_bad_folders_are_refused_in_one_line(tmp_path, capsys):
-    assert main([str(tmp_path / "missing"), str(tmp_path / "out")]) == 2
-    assert "has no notebooks" in capsys.readouterr().err
-    (tmp_path / "a.ipynb").write_text("{}", encoding="utf-8")
-    assert main([str(tmp_path), str(tmp_path)]) == 2
-    assert "is the source folder" in capsys.readouterr().err
-    assert not (tmp_path / "out").exists()
-
-
 def test_every_stored_answer_output_is_folded_in_html_and_in_plain_text():
     for path in sorted(NOTEBOOKS.glob("*.ipynb")):
         for cell in _read(path)["cells"]:
             if cell["cell_type"] != "code" or ANSWER_TAG not in _tags(cell):
                 continue
+            if 'show_answer("example")' in _code(cell):
+                continue  # the quiz's worked example, answered in the cells before it
             assert cell["outputs"], (path.name, _code(cell))
             for output in cell["outputs"]:
                 data = output.get("data", {})
@@ -111,3 +82,50 @@ def test_every_stored_answer_output_is_folded_in_html_and_in_plain_text():
                 assert output["output_type"] in ("display_data", "execute_result"), (path.name, output)
                 assert page.startswith("<details") and page.count("<details") == page.count("</details>")
                 assert "folded" in "".join(data["text/plain"]), (path.name, data["text/plain"])
+
+
+POINTERS = ("cell after", "show_answer", "show answer", "collapsed cell", "proof", "answer_key", "folded")
+
+
+def test_no_hand_out_keeps_a_reveal_or_a_pointer_at_a_removed_cell():
+    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+        kept = hand_out(_read(path))["cells"]
+        for cell in kept:
+            text = _code(cell)
+            if cell["cell_type"] == "markdown":
+                assert not any(word in text.lower() for word in POINTERS), (path.name, text)
+            elif path.name.startswith("09"):
+                assert "show_answer" not in text and "answer_key" not in text, (path.name, text)
+                tree = ast.parse(text)
+                for node in ast.walk(tree):
+                    if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("ask", "check"):
+                        assert any(k.arg == "reveal" and k.value.value is False for k in node.keywords), text
+
+
+def test_the_quiz_hand_out_asks_every_question_without_its_answer():
+    (path,) = NOTEBOOKS.glob("09_*.ipynb")
+    notebook = _read(path)
+    kept = hand_out(notebook)["cells"]
+    asked = [_code(cell) for cell in kept if _code(cell).startswith("ask(")]
+    assert len(asked) == 19 and all(text.endswith(", reveal=False)") for text in asked)
+    for before, after in zip(
+        [cell for cell in notebook["cells"] if ANSWER_TAG not in _tags(cell)], kept, strict=True
+    ):
+        assert (
+            before["outputs" if before["cell_type"] == "code" else "source"]
+            == after["outputs" if after["cell_type"] == "code" else "source"]
+            or before["cell_type"] == "code"
+        )
+
+
+def test_reveal_false_is_added_to_every_quiz_call_and_only_to_those():
+    cells = [
+        {"cell_type": "code", "metadata": {}, "source": "from padstride.quiz import ask, check as c\n"},
+        {"cell_type": "code", "metadata": {}, "source": 'ask("a",)\nprint(c("é", "B"))  # ü\n'},
+        {"cell_type": "code", "metadata": {}, "source": 'check(model)\nexercises.check("1.1", x)\n'},
+        {"cell_type": "code", "metadata": {}, "source": 'ask(\n    "b",\n)\nc("d", "A", reveal=True)\n'},
+    ]
+    sources = ["".join(cell["source"]) for cell in hand_out({"cells": cells})["cells"]]
+    assert sources[1] == 'ask("a", reveal=False)\nprint(c("é", "B", reveal=False))  # ü\n'
+    assert sources[2] == cells[2]["source"]  # not the quiz's check
+    assert sources[3] == 'ask(\n    "b", reveal=False\n)\nc("d", "A", reveal=True)\n'

@@ -35,7 +35,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from padstride import explain, receptive_field
-    from padstride._keras import keras
+    from padstride.runtime import keras
 
     k = keras()
     import tensorflow as tf

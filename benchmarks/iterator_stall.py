@@ -34,7 +34,7 @@ import time
 def _run_here(autotune: bool, epochs: int) -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     from padstride import load_mnist, mnist_variant
-    from padstride._keras import keras
+    from padstride.runtime import keras
 
     k = keras()
     import tensorflow as tf

@@ -69,7 +69,7 @@ LEVERS: dict[str, tuple[dict, dict]] = {
 
 def _naive(variant: str, data, seed: int = 0) -> dict:
     from padstride import mnist_variant
-    from padstride._keras import keras
+    from padstride.runtime import keras
 
     k = keras()
     k.utils.set_random_seed(seed)
@@ -150,7 +150,7 @@ def _matmul_peak(dtype: str, n: int = 2048, repeats: int = 20) -> dict:
 
 def _child(spec: dict) -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    from padstride._keras import keras
+    from padstride.runtime import keras
 
     keras()
     if spec.get("threads"):
@@ -187,7 +187,7 @@ def measure(spec: dict) -> dict:
 
 
 def machine() -> str:
-    from padstride._keras import keras
+    from padstride.runtime import keras
     from padstride.mnist.training import cpu_info
 
     k = keras()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 
+from .conv.windows import unread_pixels
 from .pictures.animation import ConvAnimation, animate_conv
 from .pictures.curves import plot_history, plot_tradeoff
 from .pictures.explorer import explore
@@ -25,7 +26,7 @@ from .pictures.grids import draw_conv_steps, draw_feature_map, draw_maps, draw_p
 from .pictures.networks import draw_feature_map_sizes, draw_pipeline, feature_map_sizes
 from .pictures.padmodes import draw_pad_modes
 from .pictures.palette import COLORS, HEATMAP
-from .pictures.sampling import draw_coverage, unread_pixels
+from .pictures.sampling import draw_coverage
 
 __all__ = [
     "COLORS",
@@ -59,7 +60,7 @@ def gallery(folder: str = "docs/images", overwrite: bool = False) -> list[str]:
     ``overwrite=True``; each is written whole or not at all."""
     import io
 
-    from .keras.filters import VERTICAL_LINE_DETECTOR, line_image
+    from .demo.filters import VERTICAL_LINE_DETECTOR, line_image
     from .pictures.palette import pyplot
     from .safe_files import user_path, write_bytes_atomically
 

@@ -1,13 +1,13 @@
-"""The few ways the package writes numbers: the × and − signs, and a pair as one value when
-both axes agree.
+"""The few ways the package writes numbers: the × and − signs, a pair as one value when
+both axes agree, and a shape.
 
->>> one_if_same((3, 3)), one_if_same((3, 5)), pair_text((2, -1))
-(3, (3, 5), '(2, −1)')
+>>> one_if_same((3, 3)), one_if_same((3, 5)), pair_text((2, -1)), shape_text((28, 28, 1))
+(3, (3, 5), '(2, −1)', '28×28×1')
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 TIMES = "×"  # as in "3×3"; the command line falls back to "x" where the terminal lacks it
@@ -32,3 +32,12 @@ def pair_text(pair: Any, number: Callable[[Any], str] = signed) -> str:
     if isinstance(value, tuple):
         return f"({number(value[0])}, {number(value[1])})"
     return number(value)
+
+
+def shape_text(shape: Sequence[Any]) -> str:
+    """28×28×1; unknown sizes as ?.
+
+    >>> shape_text((None, 8))
+    '?×8'
+    """
+    return TIMES.join("?" if d is None else str(d) for d in shape)

@@ -22,7 +22,7 @@ settings.load_profile("padstride")
 
 @pytest.fixture(scope="session")
 def keras():
-    from padstride._keras import keras as load
+    from padstride.runtime import keras as load
 
     return load()
 
@@ -61,8 +61,8 @@ HEAVY_FIRST = (
     "test_models.py",
     "test_probes.py",
     "test_animation.py",
-    "test_onnx_graph.py",
-    "test_porting.py",
+    "test_onnx.py",
+    "test_port.py",
 )
 
 

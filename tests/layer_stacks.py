@@ -2,7 +2,7 @@
 
 from hypothesis import strategies as st
 
-from padstride._keras import keras
+from padstride.runtime import keras
 
 paddings = st.sampled_from(["valid", "same"])
 conv = st.tuples(st.just("conv"), st.integers(1, 4), st.integers(1, 3), st.integers(1, 2), paddings)

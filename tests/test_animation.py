@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from padstride.keras.filters import VERTICAL_LINE_DETECTOR, line_image
+from padstride.demo.filters import VERTICAL_LINE_DETECTOR, line_image
 from padstride.plots import ConvAnimation, animate_conv
-from tests.keras_oracle import conv_map
+from padstride.measure.layers import conv_map
 from tests.picture_checks import assert_legible
 
 

@@ -16,7 +16,7 @@ from padstride.conv.arithmetic import (
     pool_output_size,
     same_padding,
 )
-from tests.keras_oracle import conv_map, conv_shape, run_layer, zero_pad
+from padstride.measure.layers import conv_map, conv_shape, run_layer, zero_pad
 
 # --- exact values -------------------------------------------------------------------------
 
@@ -312,7 +312,7 @@ def test_same_padding_split_is_tensorflows(s, seed):
     st.sampled_from(["valid", "same"]),
 )
 def test_pool_output_size_matches_keras_maxpooling2d(size, pool, stride, padding):
-    from padstride._keras import keras
+    from padstride.runtime import keras
 
     try:
         ours = pool_output_size(size, pool, stride, padding)

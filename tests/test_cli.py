@@ -14,8 +14,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from padstride._keras import keras
-from padstride.cli.commands import DEMO_MAX_PADDED, MAX_DIGITS, main
+from padstride.runtime import keras
+from padstride.cli.commands import DEMO_MAX_PADDED, main
+from padstride.cli.numbers import MAX_DIGITS
 
 # The installed console script, as a user runs it (falls back to the module in a bare checkout).
 _SCRIPT = Path(sys.executable).with_name("padstride")
@@ -78,7 +79,7 @@ def test_a_full_disk_is_one_line_and_exit_1():
     [("0,1", "7×8"), ("0x1", "7×8"), ("(0, 1)", "7×8"), ("((0, 1), (0, 1))", "8×7"), ("((2,0),1)", "9×8")],
 )
 def test_padding_is_read_as_keras_zero_padding_2d_reads_it(capsys, padding, expected):
-    from tests.keras_oracle import run_layer
+    from padstride.measure.layers import run_layer
 
     assert main(["size", "9x8", "-p", padding]) == 0
     assert capsys.readouterr().out.splitlines()[-1].startswith(f"output: {expected}")
@@ -88,7 +89,7 @@ def test_padding_is_read_as_keras_zero_padding_2d_reads_it(capsys, padding, expe
 
 
 def test_demo_takes_every_setting_and_runs_keras(capsys):
-    from padstride.keras.filters import apply_filter, line_image, line_kernel
+    from padstride.demo.filters import apply_filter, line_image, line_kernel
 
     args = ["demo", "line", "--kernel-size", "5", "--dilation-rate", "2", "--padding", "2,1"]
     assert main(args) == 0

@@ -9,7 +9,7 @@ from IPython.core.formatters import format_display_data
 
 from padstride.checks import padding_2d
 from padstride.pictures.explorer import PADDING_CHOICES, padding_choices
-from padstride.pictures.widgets import fallback_box
+from padstride.widgets import fallback_box
 from padstride.plots import explore
 
 

@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
-from padstride.keras.models import mnist_variant
-from padstride.keras.probes import keras_gradient_support
-from padstride.keras.receptive import receptive_field
+from padstride.demo.models import mnist_variant
+from padstride.measure.probes import keras_gradient_support
+from padstride.model.receptive import receptive_field
 from padstride.pictures.field_on_image import draw_field, field_row
 
 

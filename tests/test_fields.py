@@ -4,9 +4,9 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 
-from padstride.keras.models import mnist_variant
-from padstride.keras.probes import keras_influence
-from padstride.keras.receptive import receptive_field
+from padstride.demo.models import mnist_variant
+from padstride.measure.probes import keras_influence
+from padstride.model.receptive import receptive_field
 from padstride.pictures.fields import nearest_pixel
 from padstride.plots import draw_receptive_field
 from tests.picture_checks import assert_legible

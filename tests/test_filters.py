@@ -5,17 +5,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from padstride.keras.filters import (
+from padstride.conv.windows import patches, reference_conv2d
+from padstride.demo.filters import (
     MAX_LINE_SIZE,
     VERTICAL_LINE_DETECTOR,
     apply_filter,
     line_image,
     line_kernel,
-    patches,
     pipeline_trace,
-    reference_conv2d,
 )
-from tests.keras_oracle import conv_map, zero_pad
+from padstride.measure.layers import conv_map, zero_pad
 
 IMAGE = line_image()
 

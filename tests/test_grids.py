@@ -6,7 +6,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from padstride.keras.filters import VERTICAL_LINE_DETECTOR, line_image, reference_conv2d
+from padstride.conv.windows import reference_conv2d
+from padstride.demo.filters import VERTICAL_LINE_DETECTOR, line_image
 from padstride.plots import draw_conv_steps, draw_feature_map, draw_maps, draw_padding, draw_windows
 from tests.picture_checks import assert_legible
 

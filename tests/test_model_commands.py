@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from padstride.cli import main
-from padstride.cli.model_commands import input_size, load_model
+from padstride.cli.model_commands import load_model
+from padstride.cli.numbers import input_size
 
 PADSTRIDE = Path(sys.executable).parent / "padstride"
 # Keras' own saving code trips NumPy 2's copy= deprecation; nothing of ours.
@@ -28,7 +29,7 @@ def error_line(capsys) -> str:
 @pytest.fixture(scope="module")
 def saved(tmp_path_factory):
     """A small functional model with two branches, saved as .keras, and one with open sizes."""
-    from padstride._keras import keras
+    from padstride.runtime import keras
 
     k = keras()
     folder = tmp_path_factory.mktemp("models")
@@ -140,7 +141,7 @@ def test_a_fifo_or_a_device_is_refused_not_read_forever(tmp_path, capsys):
 
 
 def test_unsupported_layers_are_named(tmp_path, capsys):
-    from padstride._keras import keras
+    from padstride.runtime import keras
 
     k = keras()
     image = k.Input((8, 8, 1))
@@ -151,7 +152,7 @@ def test_unsupported_layers_are_named(tmp_path, capsys):
 
 
 def test_an_older_keras_is_refused_in_one_line(monkeypatch, capsys):
-    from padstride._keras import keras
+    from padstride.runtime import keras
 
     monkeypatch.setattr(keras(), "__version__", "3.12.4")
     assert main(["explain", "valid"]) == 1
@@ -189,7 +190,7 @@ def test_the_installed_command(tmp_path, capsys):
 def test_check_exit_status_says_whether_a_warning_was_found(tmp_path, capsys):
     import json
 
-    from padstride._keras import keras
+    from padstride.runtime import keras
 
     k = keras()
     assert main(["check", "valid"]) == 0  # clean

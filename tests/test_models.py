@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from padstride import checks
-from padstride.keras.models import (
+from padstride.demo.models import (
     conv_model,
     mnist_model,
     mnist_variant,
@@ -15,7 +15,7 @@ from padstride.keras.models import (
     padding_layers,
     summary_text,
 )
-from tests.keras_oracle import conv_map, zero_pad
+from padstride.measure.layers import conv_map, zero_pad
 
 SEED_MODELS = {
     # variant: (parameters, output sizes of the three Conv2D layers, Flatten length)
@@ -57,7 +57,7 @@ def test_keras_names_in_keras_order():
         "classes",
         "name",
     ]
-    from padstride._keras import keras
+    from padstride.runtime import keras
 
     keras_order = list(inspect.signature(keras().layers.Conv2D).parameters)
     settings = ["filters", "kernel_size", "strides", "padding"]
@@ -176,7 +176,7 @@ def test_names_and_summary_do_not_depend_on_what_ran_before():
 
 def test_summary_is_the_same_in_a_fresh_process():
     code = (
-        "from padstride.keras.models import mnist_variant, summary_text;"
+        "from padstride.demo.models import mnist_variant, summary_text;"
         "print(summary_text(mnist_variant('valid')), end='')"
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from padstride.keras.models import mnist_variant
+from padstride.demo.models import mnist_variant
 from padstride.plots import draw_feature_map_sizes, draw_pipeline, feature_map_sizes
 from tests.picture_checks import assert_legible
 
@@ -56,7 +56,7 @@ def test_one_model_and_bad_input(models):
 
 
 def test_draw_pipeline_shows_what_keras_computes(keras):
-    from padstride.keras.filters import pipeline_trace
+    from padstride.demo.filters import pipeline_trace
 
     digit = np.zeros((28, 28))
     digit[4:24, 13:15] = 1.0

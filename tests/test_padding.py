@@ -95,7 +95,7 @@ def test_matches_tf_pad_and_refuses_what_it_refuses(case, mode):
 
 @given(padded_images(), st.sampled_from(["zeros", "reflect", "symmetric"]))
 def test_matches_keras_ops_pad_on_a_batch_of_channels(case, mode):
-    from padstride._keras import keras
+    from padstride.runtime import keras
 
     image, sides = case
     rgb = np.stack([image, image * 2], axis=-1)

@@ -7,9 +7,9 @@ from hypothesis import strategies as st
 from padstride import checks
 from padstride.conv.arithmetic import conv_output_size, window_positions
 from padstride.conv.padding import pad
-from padstride.keras.filters import apply_filter
-from padstride.keras.models import padding_layers
-from tests.keras_oracle import conv_map, run_layer, zero_pad
+from padstride.demo.filters import apply_filter
+from padstride.demo.models import padding_layers
+from padstride.measure.layers import conv_map, run_layer, zero_pad
 
 amounts = st.integers(0, 3)
 sides = st.one_of(amounts, st.tuples(amounts, amounts))  # p, or (before, after)
@@ -27,7 +27,7 @@ def as_written(spelling, form: str):
 
 @given(spellings, st.sampled_from(["tuple", "list", "array"]))
 def test_the_zeros_are_the_ones_zero_padding_2d_adds(spelling, form):
-    from padstride._keras import keras
+    from padstride.runtime import keras
 
     keras_pads = keras().layers.ZeroPadding2D(spelling).padding
     assert checks.padding_2d(as_written(spelling, form)) == keras_pads
@@ -65,7 +65,7 @@ def test_a_flat_pair_is_height_and_width_on_a_9_by_8_input():
 
 
 def _pad_then_valid(spelling, strides):
-    from padstride._keras import keras
+    from padstride.runtime import keras
 
     layers = keras().layers
     return keras().Sequential([layers.ZeroPadding2D(spelling), layers.Conv2D(1, 3, strides=strides)])
@@ -83,7 +83,7 @@ def assert_refused(call) -> None:
 @settings(max_examples=30, deadline=None)
 @given(sides, st.integers(1, 9), st.integers(1, 4), st.integers(1, 3))
 def test_one_int_size_reads_padding_as_zero_padding_1d(spelling, size, kernel, strides):
-    from padstride._keras import keras
+    from padstride.runtime import keras
 
     layers = keras().layers
     padded = layers.ZeroPadding1D(spelling)(np.zeros((1, size, 1), "float32"))

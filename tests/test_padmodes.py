@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from padstride.conv.padding import PAD_MODES, pad
-from padstride.keras.filters import VERTICAL_LINE_DETECTOR, line_image
+from padstride.demo.filters import VERTICAL_LINE_DETECTOR, line_image
 from padstride.plots import draw_pad_modes
-from tests.keras_oracle import conv_map
+from padstride.measure.layers import conv_map
 from tests.picture_checks import assert_legible
 
 

@@ -1,4 +1,4 @@
-"""check(): each rule held against what real Keras layers do."""
+"""find_pitfalls(): each rule held against what real Keras layers do."""
 
 import ast
 import functools
@@ -12,11 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from keras import layers
 
-from padstride import check, keras_gradient_support, keras_influence, keras_same_padding
-from padstride.keras.graph import walk
-from padstride.keras.masks import read_masks
-from padstride.keras.pitfalls import MODEL, RULES, taps_per_output
-from padstride.keras.tracing import explain_graph
+from padstride import find_pitfalls, keras_gradient_support, keras_influence, keras_same_padding
+from padstride.model.coverage import read_masks
+from padstride.model.explain import explain
+from padstride.pitfalls import MODEL, RULES, taps_per_output
 
 FEW = settings(max_examples=25, deadline=None)
 
@@ -51,13 +50,12 @@ window_settings = st.tuples(
 def test_unread_input_is_what_keras_measures(stack, height, width):
     layer_list = [window_layer(*setting) for setting in stack]
     try:
-        graph = walk(layer_list, (height, width))
-        rows = explain_graph(graph)
+        trace = explain(layer_list, (height, width))
     except ValueError:  # a map shrank to nothing: Keras refuses too
         return
     read = measured_read(layer_list, (height, width))
-    assert read_masks(graph, rows)[graph.inputs[0].key].tolist() == read.tolist()
-    unread = [f for f in check(layer_list, (height, width)) if f.rule == "unread-input"]
+    assert read_masks(trace)[trace.sources[0].key].tolist() == read.tolist()
+    unread = [f for f in find_pitfalls(layer_list, (height, width)) if f.rule == "unread-input"]
     if read.all():
         assert unread == []
     else:
@@ -97,7 +95,7 @@ def test_one_layer_skips_and_drops_what_keras_leaves_unread(setting, height, wid
         return
     layer_list = [window_layer(*setting)]
     read = measured_read(layer_list, (height, width))
-    found = {f.rule: f for f in check(layer_list, (height, width))}
+    found = {f.rule: f for f in find_pitfalls(layer_list, (height, width))}
     skipped, dropped = found.get("skipped-pixels"), found.get("dropped-edge")
     assert (skipped is not None) == (strides > kernel)
     if skipped:
@@ -125,7 +123,7 @@ def test_one_layer_skips_and_drops_what_keras_leaves_unread(setting, height, wid
 )
 def test_lopsided_same_gives_the_split_keras_uses(kind, kernel, strides, height, width):
     layer_list = [window_layer(kind, kernel, strides, "same")]
-    found = [f for f in check(layer_list, (height, width)) if f.rule == "lopsided-same"]
+    found = [f for f in find_pitfalls(layer_list, (height, width)) if f.rule == "lopsided-same"]
     top, bottom = keras_same_padding(height, kernel, strides)
     left, right = keras_same_padding(width, kernel, strides)
     if (top, left) == (bottom, right):
@@ -169,7 +167,7 @@ def test_checkerboard_is_the_uneven_overlap_keras_computes(kernel, strides):
     out = np.asarray(layer(np.ones((1, 12, 12, 1), dtype="float32")))[0, :, :, 0]
     # Away from the edges, row r receives the taps of its position modulo the stride.
     inside = out[kernel + strides : -(kernel + strides), kernel + strides : -(kernel + strides)]
-    found = [f for f in check([layer], (12, 12)) if f.rule == "checkerboard"]
+    found = [f for f in find_pitfalls([layer], (12, 12)) if f.rule == "checkerboard"]
     assert (len(found) == 1) == (len(np.unique(inside)) > 1) == (kernel % strides != 0)
     counts = sorted({int(round(math.sqrt(v))) for v in np.unique(inside)})  # taps per axis, squared
     assert counts == sorted(set(taps_per_output(kernel, strides)))
@@ -188,7 +186,7 @@ def assert_gridding_is_the_holes_keras_measures(stack):
     rows, cols = np.flatnonzero(seen.any(axis=1)), np.flatnonzero(seen.any(axis=0))
     field = [int(rows[-1] - rows[0] + 1), int(cols[-1] - cols[0] + 1)]
     holes = field[0] * field[1] - int(seen.sum())
-    found = [f for f in check(layer_list, (size, size)) if f.rule == "gridding"]
+    found = [f for f in find_pitfalls(layer_list, (size, size)) if f.rule == "gridding"]
     stacked = len(stack) >= 2 and any(rate > 1 for _, rate in stack)
     assert bool(found) == (stacked and holes > 0)
     if found:
@@ -215,7 +213,7 @@ def test_gridding_holes_match_keras_for_any_stack(stack):
 
 def test_one_dilated_layer_is_no_gridding():
     # Alone, a dilated kernel reads one row in its rate by design; the rule is about stacks.
-    assert [f for f in check([layers.Conv2D(2, 3, dilation_rate=2)], (9, 9)) if f.rule == "gridding"] == []
+    assert [f for f in find_pitfalls([layers.Conv2D(2, 3, dilation_rate=2)], (9, 9)) if f.rule == "gridding"] == []
 
 
 def three_strides(size):
@@ -242,7 +240,7 @@ def rounded_layers(model):
 def test_rounded_maps_name_the_layers_keras_rounds(size):
     model = three_strides(size)
     rounded = rounded_layers(model)
-    found = [f for f in check(model) if f.rule == "rounded-maps"]
+    found = [f for f in find_pitfalls(model) if f.rule == "rounded-maps"]
     assert bool(found) == bool(rounded) == (size % 8 != 0)
     if found:
         assert found[0].numbers == {"stride": 8, "rounding": len(rounded)}
@@ -275,7 +273,7 @@ def test_rounded_maps_without_padding_say_a_multiple_is_not_enough():
         if getattr(layer, "strides", (1, 1)) == (2, 2) and layer.input.shape[1] % 2
     ]
     assert odd
-    (finding,) = [f for f in check(application("InceptionV3")) if f.rule == "rounded-maps"]
+    (finding,) = [f for f in find_pitfalls(application("InceptionV3")) if f.rule == "rounded-maps"]
     assert finding.fix.startswith("none needed unless exact sizes matter: a multiple of 32 alone does not")
 
 
@@ -286,7 +284,7 @@ def test_resnet50_last_map_depends_on_parity():
     for size in (224, 225):
         model = keras.applications.ResNet50(weights=None, include_top=False, input_shape=(size, size, 3))
         last[size] = model.output.shape[1]
-        found = rules(check(model))
+        found = rules(find_pitfalls(model))
         assert ("rounded-maps", "info") in found if size == 225 else ("rounded-maps", "info") not in found
     assert last == {224: 7, 225: 8}
 
@@ -303,7 +301,7 @@ APPLICATIONS = {
 
 @pytest.mark.parametrize("name", APPLICATIONS)
 def test_no_warnings_on_the_applications(name):
-    findings = check(application(name))
+    findings = find_pitfalls(application(name))
     assert findings.warnings == []
     assert rules(findings) == APPLICATIONS[name]
 
@@ -312,14 +310,14 @@ def test_resnet_shortcuts_read_a_quarter():
     import keras
 
     model = keras.applications.ResNet50(weights=None, include_top=False, input_shape=(64, 64, 3))
-    skipped = [f for f in check(model) if f.rule == "skipped-pixels"]
+    skipped = [f for f in find_pitfalls(model) if f.rule == "skipped-pixels"]
     assert {f.layer for f in skipped} == {f"conv{b}_block1_{i}_conv" for b in (3, 4, 5) for i in (0, 1)}
     for finding in skipped:
         assert finding.numbers["read"] * 4 == finding.numbers["positions"]
 
 
 def test_findings_print_and_serialise():
-    findings = check([layers.Conv2D(8, 3, strides=4)], input_shape=(28, 28))
+    findings = find_pitfalls([layers.Conv2D(8, 3, strides=4)], input_shape=(28, 28))
     text = findings.table()
     assert all(len(line) <= 100 for line in text.splitlines())
     assert "343 of the 784 pixels" in text and text.endswith("2 warnings, 0 info")
@@ -328,9 +326,9 @@ def test_findings_print_and_serialise():
     assert {f["rule"] for f in data["findings"]} <= set(RULES)
 
 
-def test_check_refuses_a_name():
-    with pytest.raises(TypeError, match=r"padstride.quiz.check\(question, letter\)"):
-        check("dilation", "A")
+def test_a_name_is_not_a_model():
+    with pytest.raises(ValueError, match="model='dilation' is not allowed"):
+        find_pitfalls("dilation", "A")
 
 
 def test_a_normalisation_across_the_map_reads_every_pixel():
@@ -342,7 +340,7 @@ def test_a_normalisation_across_the_map_reads_every_pixel():
         inputs = keras.Input((28, 28, 3))  # three channels: one alone normalises to zero
         x = layers.LayerNormalization(axis=axis)(inputs)
         model = keras.Model(inputs, layers.Conv2D(2, 3, strides=4)(x))
-        found = [f.numbers["unread"] for f in check(model) if f.rule == "unread-input"]
+        found = [f.numbers["unread"] for f in find_pitfalls(model) if f.rule == "unread-input"]
         assert found == ([unread] if unread else [])
         image = np.random.default_rng(0).uniform(0.5, 1.5, size=(1, 28, 28, 3)).astype("float32")
         import tensorflow as tf
@@ -361,7 +359,7 @@ def test_dilated_taps_with_a_stride_leave_the_gaps_keras_leaves(kernel, strides,
     read = measured_read(layer_list, (13, 13))
     rows = np.flatnonzero(read.any(axis=1))
     gaps = len(rows) < rows[-1] - rows[0] + 1
-    found = [f for f in check(layer_list, (13, 13)) if f.rule == "skipped-pixels"]
+    found = [f for f in find_pitfalls(layer_list, (13, 13)) if f.rule == "skipped-pixels"]
     assert bool(found) == gaps
     if found:
         assert found[0].numbers == {"read": int(read.sum()), "positions": read.size}

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import padstride
 from padstride import plots
 from padstride.conv.arithmetic import conv_output_size, window_positions
-from tests.keras_oracle import conv_map
+from padstride.measure.layers import conv_map
 
 
 def test_window_positions_same_stride_two_is_asymmetric():

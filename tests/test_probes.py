@@ -7,8 +7,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from padstride.conv.arithmetic import same_padding
-from padstride.keras.probes import keras_gradient_support, keras_influence, keras_same_padding
-from tests.keras_oracle import jacobian_pattern
+from padstride.measure.probes import keras_gradient_support, keras_influence, keras_same_padding
+from padstride.measure.layers import jacobian_pattern
 from tests.layer_stacks import build, stacks
 
 
@@ -114,9 +114,13 @@ def test_unsupported_layers_are_named(keras):
 
 
 def test_the_probes_use_none_of_the_arithmetic_they_check():
-    source = Path(__file__).parents[1] / "padstride" / "keras" / "probes.py"
-    imported = set()
+    source = Path(__file__).parents[1] / "padstride" / "measure" / "probes.py"
+    imported, from_graph = set(), set()
     for node in ast.walk(ast.parse(source.read_text())):
         if isinstance(node, ast.ImportFrom) and node.level:
             imported.add("." * node.level + (node.module or ""))
-    assert imported <= {"..", ".._keras"}  # `from .. import checks`: argument checks only
+            if node.module == "model.graph":
+                from_graph |= {alias.name for alias in node.names}
+    assert imported <= {"..", "..runtime", "..model.graph"}  # `from .. import checks`: argument checks only
+    # from the graph module only its readers of Keras' own graph, never its walk
+    assert from_graph <= {"is_functional", "is_sequential", "layer_nodes", "model_nodes", "tensor_layer"}

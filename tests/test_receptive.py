@@ -7,10 +7,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from padstride.keras.models import mnist_variant
-from padstride.keras.probes import keras_gradient_support, keras_influence
-from padstride.keras.receptive import FieldRow, receptive_field
-from padstride.keras.tracing import explain
+from padstride.demo.models import mnist_variant
+from padstride.measure.probes import keras_gradient_support, keras_influence
+from padstride.model.receptive import FieldRow, receptive_field
+from padstride.model.explain import explain
 from tests.layer_stacks import build, build_graph, graphs, stacks
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from padstride.keras.probes import keras_influence
+from padstride.measure.probes import keras_influence
 from padstride.plots import draw_coverage, unread_pixels
 from tests.picture_checks import assert_legible
 
@@ -20,7 +20,7 @@ from tests.picture_checks import assert_legible
     st.sampled_from(["valid", "same"]),
 )
 def test_unread_pixels_are_the_ones_keras_never_reads(size, kernel, stride, padding):
-    from padstride._keras import keras
+    from padstride.runtime import keras
 
     assume(kernel <= size)
     layer = keras().layers.Conv2D(1, kernel, strides=stride, padding=padding)

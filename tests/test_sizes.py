@@ -58,7 +58,7 @@ def test_arrays_too_large_are_refused_before_they_exist():
 def test_influence_refuses_an_input_with_too_many_impulses():
     from keras import layers
 
-    from padstride.keras.probes import keras_influence
+    from padstride.measure.probes import keras_influence
 
     with pytest.raises(
         ValueError, match=r"keras_influence on 400×400: one impulse per pixel would be 160000×400×400"

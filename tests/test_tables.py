@@ -17,14 +17,14 @@ def test_every_table_prints_and_shows_its_table_in_ipython():
     from IPython.lib.pretty import pretty
     from keras import layers
 
-    from padstride import check, explain, port, receptive_field
+    from padstride import explain, find_pitfalls, port, receptive_field
     from padstride.mnist.training import ComparisonTable, History
 
     model = [layers.Conv2D(2, 3, strides=4)]
     tables = [
         explain(model, input_shape=(9, 9)),
         receptive_field(model, input_shape=(9, 9)),
-        check(model, input_shape=(9, 9)),
+        find_pitfalls(model, input_shape=(9, 9)),
         port(model, input_shape=(9, 9)),
         History("m"),
         ComparisonTable(),

@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from padstride.keras.models import conv_model, mnist_variant
+from padstride.demo.models import conv_model, mnist_variant
 from padstride.mnist.data import load_mnist
 from padstride.mnist.training import compare, evaluate, pipeline, prepare, train
 

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from padstride.conv.arithmetic import conv_output_size
 from padstride.conv.transpose import conv_input_sizes, conv_transpose_output_size, output_padding_for
-from tests.keras_oracle import conv_shape, keras, run_layer, transpose_shape
+from padstride.measure.layers import conv_shape, keras, run_layer, transpose_shape
 
 sizes = st.integers(1, 12)
 kernels = st.integers(1, 5)

@@ -23,19 +23,17 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from .. import __version__, checks
+from .. import __version__
+from ..checks import PADDING_WORDS
 from ..conv.arithmetic import conv_arithmetic_2d, describe_axes, window_positions
 from ..text import MINUS, TIMES
 from .model_commands import add_model_commands, run_check, run_explain, run_port, run_receptive
+from .numbers import one_number, whole_numbers
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
 EXIT_INTERRUPTED = 130
 
-# ASCII digits only: int() also reads "２８", "٣" and "1_0", which are not what a size
-# typed on the command line means. Longer numbers than this are refused by name.
-_DIGITS = re.compile(r"[0-9]+")
-MAX_DIGITS = 1000
 # Where the terminal's encoding lacks the arithmetic's symbols.
 _ASCII = str.maketrans({TIMES: "x", MINUS: "-", "·": "*", "→": "->"})
 # The line demo's 8×8 image with its padding: at most this many pixels a side.
@@ -55,62 +53,27 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
-def _ints(text: str) -> int | tuple[int, int]:
-    """'3' → 3; '3x5' or '3,5' → (3, 5); ASCII digits only."""
-    parts = text.replace(TIMES, "x").replace(",", "x").lower().split("x")
-    if not all(_DIGITS.fullmatch(p) for p in parts):
-        raise argparse.ArgumentTypeError(
-            f"{reprlib.repr(text)} is not a whole number or a pair like 3x5 (digits 0-9 only)"
-        )
-    if any(len(p) > MAX_DIGITS for p in parts):
-        raise argparse.ArgumentTypeError(f"{reprlib.repr(text)} is longer than {MAX_DIGITS} digits")
-    numbers = [int(p) for p in parts]
-    if len(numbers) == 1:
-        return numbers[0]
-    if len(numbers) == 2:
-        return (numbers[0], numbers[1])
-    raise argparse.ArgumentTypeError(f"{reprlib.repr(text)}: give one number or two (height x width)")
-
-
-def _int(text: str) -> int:
-    value = _ints(text)
-    if not isinstance(value, int):
-        raise argparse.ArgumentTypeError(f"{reprlib.repr(text)}: give one number")
-    return value
-
-
 # Padding written as Python (and Keras) writes it: digits, commas, spaces and parentheses.
 _PADDING_LITERAL = re.compile(r"[0-9, ()]{1,200}")
 
 
 def _padding(text: str) -> str | int | tuple:
     """'valid', 'same' (any case), '1', '0x1' or '0,1' (height, width, as ZeroPadding2D
-    reads (0, 1)), or '((0, 1), (2, 3))' for ((top, bottom), (left, right))."""
-    value: object
+    reads (0, 1)), or '((0, 1), (2, 3))' for ((top, bottom), (left, right)). Only the
+    spelling is read here; the arithmetic checks the values, once."""
     if text.lstrip().startswith("("):
         if not _PADDING_LITERAL.fullmatch(text):
             raise argparse.ArgumentTypeError(f"{reprlib.repr(text)} is not a padding: {_PADDING_FORMS}")
         try:
-            value = ast.literal_eval(text)
+            return ast.literal_eval(text)
         except (SyntaxError, ValueError, MemoryError, RecursionError):
-            raise argparse.ArgumentTypeError(
-                f"{reprlib.repr(text)} is not a padding: {_PADDING_FORMS}"
-            ) from None
-    else:
-        try:
-            value = _ints(text)
-        except argparse.ArgumentTypeError:
-            try:
-                return checks.padding_word(text)
-            except ValueError:
-                raise argparse.ArgumentTypeError(
-                    f"{reprlib.repr(text)} is not a padding: {_PADDING_FORMS}"
-                ) from None
+            raise argparse.ArgumentTypeError(f"{reprlib.repr(text)} is not a padding: {_PADDING_FORMS}") from None
+    if text.lower() in PADDING_WORDS:
+        return text.lower()
     try:
-        checks.padding_2d(value)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-    return value
+        return whole_numbers(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"{reprlib.repr(text)} is not a padding: {_PADDING_FORMS}") from None
 
 
 _PADDING_FORMS = (
@@ -126,11 +89,11 @@ _PADDING_HELP = (
 def _conv_flags(parser: argparse.ArgumentParser, kernel_type, kernel_help: str) -> None:
     parser.add_argument("--kernel-size", "-k", type=kernel_type, default=3, help=kernel_help)
     parser.add_argument(
-        "--strides", "-s", type=_ints, default=1, help="Keras' strides: 2, or 2x1 (default 1)"
+        "--strides", "-s", type=whole_numbers, default=1, help="Keras' strides: 2, or 2x1 (default 1)"
     )
     parser.add_argument("--padding", "-p", type=_padding, default="valid", help=_PADDING_HELP)
     parser.add_argument(
-        "--dilation-rate", "-d", type=_ints, default=1, help="Keras' dilation_rate (default 1)"
+        "--dilation-rate", "-d", type=whole_numbers, default=1, help="Keras' dilation_rate (default 1)"
     )
 
 
@@ -142,8 +105,8 @@ def _build_parser() -> _Parser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
 
     size = commands.add_parser("size", help="output size of a convolution, with the arithmetic")
-    size.add_argument("size", type=_ints, help="input size: 28, or 28x20 for height x width")
-    _conv_flags(size, _ints, "Keras' kernel_size: 3, or 3x5 for height x width (default 3)")
+    size.add_argument("size", type=whole_numbers, help="input size: 28, or 28x20 for height x width")
+    _conv_flags(size, whole_numbers, "Keras' kernel_size: 3, or 3x5 for height x width (default 3)")
 
     add_model_commands(commands)  # explain, receptive, check and port
 
@@ -151,7 +114,7 @@ def _build_parser() -> _Parser:
     demo.add_argument("name", choices=["line"], help="the demo to run")
     _conv_flags(
         demo,
-        _int,
+        one_number,
         "Keras' kernel_size: 3 is the line detector, other sizes a centre column of ones (default 3)",
     )
     _add_notebooks_command(commands)
@@ -267,7 +230,7 @@ def _run_demo(args: argparse.Namespace) -> str:
         )
     import numpy as np
 
-    from ..keras.filters import apply_filter, line_image, line_kernel
+    from ..demo.filters import apply_filter, line_image, line_kernel
 
     kernel = line_kernel(args.kernel_size)
     feature_map = apply_filter(

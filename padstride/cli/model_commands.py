@@ -19,7 +19,9 @@ import warnings
 import zipfile
 from typing import Any
 
-MNIST_MODELS = ("valid", "same", "stride")
+from ..demo.models import MNIST_VARIANTS, mnist_variant
+from .numbers import input_size
+
 MODEL_HELP = (
     "valid, same or stride (the MNIST models), a saved .keras (or .h5) file, or the name of a "
     "keras.applications builder such as ResNet50 or MobileNetV2 (built with weights=None)"
@@ -29,21 +31,6 @@ INPUT_HELP = (
     "input height and width, e.g. 225 or 225x200 (for keras.applications names, and saved models "
     "whose input size is open)"
 )
-
-
-def input_size(text: str) -> tuple[int, int]:
-    """--input: '225' (square) or '225x200' (height x width), in ASCII digits.
-
-    >>> input_size("225"), input_size("225x200")
-    ((225, 225), (225, 200))
-    """
-    parts = text.lower().replace("×", "x").split("x")
-    if len(parts) in (1, 2) and all(p.isascii() and p.isdigit() and int(p) > 0 for p in parts):
-        sizes = [int(p) for p in parts]
-        return (sizes[0], sizes[-1])
-    raise argparse.ArgumentTypeError(
-        f"{text!r} is not a size: give a positive whole number of pixels, e.g. 225, or 225x200"
-    )
 
 
 def add_model_commands(commands: Any) -> None:
@@ -78,30 +65,30 @@ def add_model_commands(commands: Any) -> None:
 
 def run_explain(args: argparse.Namespace) -> str:
     """The text ``padstride explain`` prints."""
-    from ..keras.tracing import explain
+    from ..model.explain import explain
 
     return _report(args, explain)
 
 
 def run_receptive(args: argparse.Namespace) -> str:
     """The text ``padstride receptive`` prints."""
-    from ..keras.receptive import receptive_field
+    from ..model.receptive import receptive_field
 
     return _report(args, receptive_field)
 
 
 def run_check(args: argparse.Namespace) -> tuple[str, int]:
     """The text ``padstride check`` prints, and its exit status: 1 when a warning is found."""
-    from ..keras.pitfalls import check
+    from ..pitfalls import find_pitfalls
 
     model, shape = load_model(args.model, args.input)
-    findings = check(model, input_shape=shape)
+    findings = find_pitfalls(model, input_shape=shape)
     return (findings.to_json() if args.json else findings.table()), (1 if findings.warnings else 0)
 
 
 def run_port(args: argparse.Namespace) -> str:
     """The text ``padstride port`` prints."""
-    from ..keras.porting import port
+    from ..export.port import port
 
     model, shape = load_model(args.model, args.input)
     plan = port(model, to=args.to, input_shape=shape)
@@ -120,14 +107,12 @@ def load_model(name: str, size: tuple[int, int] | None = None) -> tuple[Any, tup
 
     Names are tried in turn: the MNIST models, an existing path (or a name ending in
     .keras or .h5), a keras.applications builder (any capitalisation)."""
-    if name in MNIST_MODELS:
+    if name in MNIST_VARIANTS:
         if size is not None:
             raise ValueError(
                 f"--input is not allowed with {name!r}: the MNIST models take 28×28 images; --input is for "
                 "keras.applications names and saved models"
             )
-        from ..keras.models import mnist_variant
-
         return mnist_variant(name), None
     if os.path.exists(name) or name.lower().endswith((".keras", ".h5")):
         return _load_file(name), size
@@ -147,7 +132,7 @@ def _load_file(path: str) -> Any:
         raise ValueError(
             f"{path} is not a Keras model file: a .keras file is a zip archive, and this is not one"
         )
-    from .._keras import keras
+    from ..runtime import keras
 
     try:
         with warnings.catch_warnings():
@@ -162,7 +147,7 @@ def _load_file(path: str) -> Any:
 
 def application_names() -> list[str]:
     """The builders in keras.applications (ResNet50, MobileNetV2, ...)."""
-    from .._keras import keras
+    from ..runtime import keras
 
     applications = keras().applications
     return sorted(n for n in dir(applications) if n[:1].isupper() and callable(getattr(applications, n)))
@@ -176,7 +161,7 @@ def _build_application(name: str, size: tuple[int, int] | None) -> Any:
             f"MODEL {name!r} is not allowed: it is neither valid, same or stride, nor a file, nor a "
             "keras.applications name (for example ResNet50, MobileNetV2, VGG16, EfficientNetB0)"
         )
-    from .._keras import keras
+    from ..runtime import keras
 
     builder = getattr(keras().applications, builder_name)
     options: dict[str, Any] = {"weights": None}

@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import checks
-from ..checks import PADDING_WORDS
-from ..text import MINUS, TIMES
+from ..checks import PADDING_WORDS, AxisPadding
+from ..text import MINUS, TIMES, signed
 
 IntOrPair = int | tuple[int, int]
 Padding = str | int | tuple
@@ -31,6 +31,8 @@ __all__ = [
     "TIMES",
     "AxisArithmetic",
     "WindowGrid",
+    "axes_2d",
+    "axis_arithmetic",
     "ceil_div",
     "conv_arithmetic",
     "conv_arithmetic_2d",
@@ -39,6 +41,7 @@ __all__ = [
     "describe_conv",
     "effective_kernel_size",
     "pool_arithmetic",
+    "pool_axis",
     "pool_output_size",
     "same_padding",
     "window_positions",
@@ -67,7 +70,7 @@ class AxisArithmetic:
     @property
     def effective_kernel(self) -> int:
         """The span of a dilated kernel, (k − 1)·d + 1."""
-        return effective_kernel_size(self.kernel_size, self.dilation)
+        return (self.kernel_size - 1) * self.dilation + 1
 
 
 def effective_kernel_size(kernel_size: int, dilation_rate: int = 1) -> int:
@@ -106,11 +109,17 @@ def conv_arithmetic(
     'floor((5 + 1 + 1 − 3)/2) + 1 = 3'
     """
     n, k, s, d = checks.conv_axis(size, kernel_size, strides, dilation_rate)
-    return _axis(n, k, s, checks.axis_padding(padding), d)
+    return axis_arithmetic(n, k, s, checks.axis_padding(padding), d)
 
 
-def _axis(n: int, k: int, s: int, pad: str | tuple[int, int], d: int) -> AxisArithmetic:
-    eff = effective_kernel_size(k, d)
+def axis_arithmetic(n: int, k: int, s: int, pad: AxisPadding, d: int = 1) -> AxisArithmetic:
+    """conv_arithmetic for settings already checked: positive ints, and ``pad`` "valid",
+    "same" or (before, after). A window that does not fit raises a ValueError.
+
+    >>> axis_arithmetic(8, 3, 2, "same").output
+    4
+    """
+    eff = (k - 1) * d + 1
     eff_text = f"{eff}" if d == 1 else f"(({k} {MINUS} 1)·{d} + 1)"
     if pad == "same":
         out = ceil_div(n, s)
@@ -123,7 +132,7 @@ def _axis(n: int, k: int, s: int, pad: str | tuple[int, int], d: int) -> AxisAri
         kind = "valid" if pad == "valid" else "explicit"
         out = (n + before + after - eff) // s + 1
         padded = f"{n}" if kind == "valid" else f"{n} + {before} + {after}"
-        formula = f"floor(({padded} {MINUS} {eff_text})/{s}) + 1 = {_signed(out)}"
+        formula = f"floor(({padded} {MINUS} {eff_text})/{s}) + 1 = {signed(out)}"
         if out < 1:
             kernel = f"kernel of {k}" if d == 1 else f"kernel of {k} dilated by {d} (spanning {eff})"
             raise ValueError(
@@ -131,10 +140,6 @@ def _axis(n: int, k: int, s: int, pad: str | tuple[int, int], d: int) -> AxisAri
                 f"{formula}"
             )
     return AxisArithmetic(n, k, s, d, kind, before, after, out, formula)
-
-
-def _signed(value: int) -> str:
-    return f"{MINUS}{-value}" if value < 0 else str(value)
 
 
 def _padding_phrase(kind: str, before: int, after: int) -> str:
@@ -191,9 +196,23 @@ def _arithmetic_2d(
     sizes, kernels, steps, dilations = checks.conv_settings_2d(
         size, kernel_size, strides, dilation_rate, strides_with_dilation=strides_with_dilation
     )
-    pads = checks.padding_2d(padding)
+    return axes_2d(sizes, kernels, steps, checks.padding_2d(padding), dilations)
+
+
+Pair = tuple[int, int]
+
+
+def axes_2d(
+    sizes: Pair, kernels: Pair, strides: Pair, pads: tuple[AxisPadding, AxisPadding], dilations: Pair
+) -> tuple[AxisArithmetic, AxisArithmetic]:
+    """The (height, width) arithmetic for settings already checked, as pairs; a window that
+    does not fit either axis raises a ValueError (for a square, one message for both).
+
+    >>> [a.output for a in axes_2d((28, 28), (3, 3), (2, 2), ("same", "same"), (1, 1))]
+    [14, 14]
+    """
     try:
-        return tuple(_axis(*args) for args in zip(sizes, kernels, steps, pads, dilations))
+        return tuple(axis_arithmetic(*args) for args in zip(sizes, kernels, strides, pads, dilations))
     except ValueError as error:
         if sizes[0] == sizes[1] and kernels[0] == kernels[1] and dilations[0] == dilations[1]:
             raise ValueError(_square_message(str(error), sizes[0], kernels[0])) from None
@@ -275,13 +294,22 @@ def pool_arithmetic(
     s = k if strides is None else checks.positive_int(strides, "strides")
     # Keras' pooling layers compare the word as given: "SAME" is refused there.
     word = checks.padding_word(padding, exact_case=True)
+    return pool_axis(n, k, s, word)
+
+
+def pool_axis(n: int, k: int, s: int, padding: str) -> AxisArithmetic:
+    """pool_arithmetic for settings already checked.
+
+    >>> pool_axis(7, 2, 2, "same").output
+    4
+    """
     try:
-        return _axis(n, k, s, word, 1)
+        return axis_arithmetic(n, k, s, padding, 1)
     except ValueError:
         out = (n - k) // s + 1
         raise ValueError(
             f'a pool of {k} does not fit an input of {n} with padding="valid": '
-            f"floor(({n} {MINUS} {k})/{s}) + 1 = {_signed(out)}"
+            f"floor(({n} {MINUS} {k})/{s}) + 1 = {signed(out)}"
         ) from None
 
 

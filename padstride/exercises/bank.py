@@ -145,7 +145,7 @@ _add(
 
 
 def _moved_line_map() -> dict[int, float]:
-    from ..keras.filters import VERTICAL_LINE_DETECTOR, apply_filter
+    from ..demo.filters import VERTICAL_LINE_DETECTOR, apply_filter
 
     moved = np.zeros((8, 8))
     moved[:, 0:2] = 1
@@ -352,7 +352,7 @@ _add(
 
 
 def _first_layer() -> tuple[int, int]:
-    from ..pictures.sampling import unread_pixels
+    from ..conv.windows import unread_pixels
 
     return conv_output_size(28, 5, strides=4), int(unread_pixels(28, 5, strides=4).sum())
 
@@ -427,13 +427,13 @@ _add(
 
 
 def _strided_params(dense_units: int = 64) -> int:
-    from ..keras.models import conv_model
+    from ..demo.models import conv_model
 
     return int(conv_model(padding="same", strides=2, dense_units=dense_units).count_params())
 
 
 def _flatten_length(padding: str) -> int:
-    from ..keras.models import conv_model
+    from ..demo.models import conv_model
 
     return int(conv_model(padding=padding, strides=2).get_layer("flatten").output.shape[1])
 
@@ -500,8 +500,8 @@ _add(
 
 
 def _flops(**settings: Any) -> int:
-    from ..keras.models import mnist_model
-    from ..keras.tracing import explain
+    from ..demo.models import mnist_model
+    from ..model.explain import explain
 
     return explain(mnist_model(**settings)).flops
 
@@ -533,7 +533,7 @@ _add(
 
 
 def _flatten_lengths() -> dict[str, int]:
-    from ..keras.models import mnist_model
+    from ..demo.models import mnist_model
 
     return {
         f"{p}, stride {s}": int(mnist_model(strides=s, padding=p).get_layer("flatten").output.shape[1])
@@ -722,8 +722,8 @@ _add(
 
 
 def _field_and_map() -> tuple[int, int]:
-    from .._keras import keras
-    from ..keras.receptive import receptive_field
+    from ..model.receptive import receptive_field
+    from ..runtime import keras
 
     layers = keras().layers
     stack = [
@@ -908,8 +908,8 @@ _add(
 
 
 def _vgg_block4_pool() -> tuple[int, int]:
-    from .._keras import keras
-    from ..keras.receptive import receptive_field
+    from ..model.receptive import receptive_field
+    from ..runtime import keras
 
     layers = keras().layers
     stack: list[Any] = []
@@ -940,7 +940,7 @@ _add(
 
 
 def _share_read() -> float:
-    from ..pictures.sampling import unread_pixels
+    from ..conv.windows import unread_pixels
 
     return float(1 - unread_pixels(56, 1, strides=2).mean())
 

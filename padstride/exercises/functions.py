@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .._keras import keras
+from ..runtime import keras
 
 SIZES = tuple(range(1, 13)) + (27, 28)
 KERNELS = (1, 2, 3, 4, 5)

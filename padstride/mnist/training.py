@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from .._keras import keras
 from ..checks import brief, fraction, is_int, keras_model, positive_int, real_number
-from ..keras.tracing import explain
+from ..model.explain import explain
+from ..runtime import keras
 from ..tables import TextTable, render_table
 
 # The settings that reached 98.5 % test accuracy fastest on a 2-core CPU (benchmarks/README.md).
@@ -514,7 +514,7 @@ def compare(
     """Train the MNIST models (valid, same, same + stride 2) alike and tabulate parameters,
     forward FLOPs per image, seconds per epoch (the test evaluation included), images per
     second and test accuracy."""
-    from ..keras.models import mnist_variant
+    from ..demo.models import mnist_variant
 
     rows = ComparisonTable()
     for variant in variants:

@@ -4,7 +4,7 @@
 ``animation``, every frame on demand, an animated GIF (an image any notebook viewer
 shows, trusted or not) and, when a kernel runs, interactive frame controls.
 
->>> from padstride.keras.filters import VERTICAL_LINE_DETECTOR, line_image
+>>> from padstride.demo.filters import VERTICAL_LINE_DETECTOR, line_image
 >>> movie = animate_conv(line_image(), VERTICAL_LINE_DETECTOR, strides=2)
 >>> movie.frames, movie.caption(8)
 (9, 'output[2, 2] = 0·1 + 0·1 + 0·1 = 0')
@@ -19,9 +19,9 @@ import numpy as np
 
 from ..checks import image_2d, positive_int
 from ..conv.arithmetic import IntOrPair, Padding, WindowGrid, window_positions
+from ..widgets import fallback_box
 from .cells import add_cell, dot_text, draw_input, draw_window, drawable, frame_input, grid_axes, wrap
 from .palette import COLORS, SMALL, TEXT, figure, png_bytes
-from .widgets import fallback_box
 
 GIF_DPI = 100  # 9 × 4.8 inches: a 900 × 480 px GIF, text 14 px and up
 CAPTION_WIDTH = 90  # characters per line of the dot product
@@ -187,7 +187,7 @@ def animate_conv(
     figure as ``movie.figure`` and the matplotlib animation as ``movie.animation``.
     ``interval`` is the time per frame in milliseconds.
     """
-    from ..keras.filters import patches
+    from ..conv.windows import patches
 
     image = image_2d(image)
     kernel = image_2d(kernel, "kernel")

@@ -12,9 +12,9 @@ import textwrap
 from typing import Any
 
 from ..checks import padding_2d, positive_int
+from ..widgets import fallback_box, one_at_a_time, widgets_available
 from .grids import draw_windows
 from .palette import png_bytes, pyplot
-from .widgets import fallback_box, one_at_a_time, widgets_available
 
 # (label, value) pairs for the padding dropdown; the values go to draw_windows as they are.
 # Uneven zeros are written ((top, bottom), (left, right)): Keras reads a flat (0, 1) as

@@ -1,8 +1,8 @@
 """Receptive fields drawn on the input image: one output pixel's field, its neighbour's one
 jump away, where every output pixel's field is centred, and what was measured.
 
->>> from padstride.keras.models import mnist_variant
->>> from padstride.keras.receptive import receptive_field
+>>> from padstride.demo.models import mnist_variant
+>>> from padstride.model.receptive import receptive_field
 >>> fig = draw_field(receptive_field(mnist_variant("stride")))
 >>> [p.get_gid() for p in fig.axes[0].patches]
 ['outside', 'image', 'field', 'neighbour']
@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..keras.receptive import FieldRow, ReceptiveField
+from ..model.receptive import FieldRow, ReceptiveField
 from ..text import one_if_same
 from .cells import outline
 from .palette import COLORS, SMALL, TEXT, figure
@@ -30,8 +30,8 @@ def field_row(field: ReceptiveField, layer: str | None = None) -> FieldRow:
     """The row of ``layer`` (by name), or the last row with a field through the
     convolutional path.
 
-    >>> from padstride.keras.models import mnist_variant
-    >>> from padstride.keras.receptive import receptive_field
+    >>> from padstride.demo.models import mnist_variant
+    >>> from padstride.model.receptive import receptive_field
     >>> field_row(receptive_field(mnist_variant("valid"))).name
     'conv_3'
     """

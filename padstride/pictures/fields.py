@@ -31,12 +31,12 @@ def draw_receptive_field(model_or_layers: Any, input_shape: tuple[int, ...] | No
     """The input grid with the receptive field of one output pixel of each spatial layer
     outlined, nested around the centre: each square is (k − 1)·jump wider than the last.
 
-    >>> from padstride.keras.models import mnist_variant
+    >>> from padstride.demo.models import mnist_variant
     >>> fig = draw_receptive_field(mnist_variant("stride"))
     >>> [p.get_gid() for p in fig.axes[0].patches]
     ['field-conv_1', 'field-conv_2', 'field-conv_3']
     """
-    from ..keras.receptive import receptive_field
+    from ..model.receptive import receptive_field
 
     field = receptive_field(model_or_layers, input_shape)
     # Only local fields have a square to draw: global rows (pooling over the whole map,

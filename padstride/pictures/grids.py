@@ -252,12 +252,12 @@ def draw_conv_steps(
     """Small multiples: the window positions of the top row (the first ``steps`` of them),
     each with its patch shaded and the dot product written out.
 
-    >>> from padstride.keras.filters import VERTICAL_LINE_DETECTOR, line_image
+    >>> from padstride.demo.filters import VERTICAL_LINE_DETECTOR, line_image
     >>> fig = draw_conv_steps(line_image(), VERTICAL_LINE_DETECTOR, strides=2)
     >>> [ax.get_title().splitlines()[0] for ax in fig.axes if ax.get_visible()]
     ['start: output[0, 0]', 'moved right 2: output[0, 1]', 'moved right 4: output[0, 2]']
     """
-    from ..keras.filters import patches
+    from ..conv.windows import patches
 
     image = image_2d(image)
     kernel = image_2d(kernel, "kernel")

@@ -34,7 +34,7 @@ def feature_map_sizes(model: Any) -> list[tuple[str, tuple[int, ...], int]]:
     """(name, output shape without the batch axis, parameters) for the input and every
     layer of a Keras model, read from the model.
 
-    >>> from padstride.keras.models import mnist_variant
+    >>> from padstride.demo.models import mnist_variant
     >>> feature_map_sizes(mnist_variant("stride"))[:2]
     [('input', (28, 28, 1), 0), ('conv_1', (14, 14, 32), 320)]
     """
@@ -59,7 +59,7 @@ def draw_feature_map_sizes(models: Any):
     ``models`` is a Keras model or a sequence of them; texts carry the gids
     "shape-<model>-<layer>" and "params-<model>-<layer>".
 
-    >>> from padstride.keras.models import mnist_variant
+    >>> from padstride.demo.models import mnist_variant
     >>> fig = draw_feature_map_sizes([mnist_variant("valid")])
     >>> [t.get_text() for t in fig.axes[0].texts if t.get_gid() == "shape-valid-conv_3"]
     ['22×22×32']
@@ -144,25 +144,20 @@ def _draw_row(ax: Any, name: str, rows: list, total: int, width: float, tallest:
 
 
 def draw_pipeline(digit: np.ndarray):
-    """Three panels: a digit, the digit with one pixel of zero padding, and the feature map
-    of a 3×3, stride-2 convolution (the vertical-line detector) on the padded digit,
-    computed by Keras.
+    """Three panels: a 28×28 digit, the digit with one pixel of zero padding, and the feature
+    map of a 3×3, stride-2 convolution (the vertical-line detector) on the padded digit,
+    computed by Keras (``padstride.pipeline_trace`` gives the three arrays).
 
     >>> fig = draw_pipeline(np.zeros((28, 28)))
     >>> [ax.get_title().splitlines()[-1] for ax in fig.axes]
     ['28×28×1', '30×30×1', '14×14×1']
     """
-    from ..conv.padding import pad
-    from ..keras.filters import VERTICAL_LINE_DETECTOR, apply_filter
+    from ..demo.filters import pipeline_maps
 
     digit = image_2d(digit, "digit")
-    if min(digit.shape) < 2:
-        raise ValueError(f"digit has shape {digit.shape}: at least 2×2 pixels are needed")
-    arrays = {
-        "input": digit,
-        "padded": pad(digit, 1),
-        "feature_map": apply_filter(digit, VERTICAL_LINE_DETECTOR, strides=2, padding=1),
-    }
+    if digit.shape != (28, 28):
+        raise ValueError(f"digit of shape {digit.shape} is not allowed: a 28×28 digit is needed")
+    arrays = pipeline_maps(digit)
     fig, axes = figure(9.0, 3.9, ncols=3)
     titles = ["1. input digit", "2. ZeroPadding2D(1)", "3. Conv2D 3×3, strides=2"]
     for ax, (key, array), title in zip(axes, arrays.items(), titles):

@@ -21,7 +21,7 @@ def draw_pad_modes(image: np.ndarray, padding: Padding = 1, kernel: np.ndarray |
     ['zeros', 'reflect', 'symmetric', 'replicate']
     """
     from ..conv.padding import PAD_MODES, pad
-    from ..keras.filters import reference_conv2d
+    from ..conv.windows import reference_conv2d
 
     image = image_2d(image)
     (top, bottom), (left, right) = pixel_padding_2d(padding)

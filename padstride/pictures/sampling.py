@@ -1,48 +1,16 @@
-"""What a strided layer reads: the input pixels that no window touches.
-
->>> unread_pixels(8, 3, strides=4).sum(axis=0).tolist()
-[2, 2, 2, 8, 2, 2, 2, 8]
-"""
+"""What a strided layer reads, drawn: the input pixels that no window touches
+(``padstride.conv.windows.unread_pixels``) marked on the image, beside the layer's output."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from .. import checks
 from ..checks import image_2d
-from ..conv.arithmetic import IntOrPair, Padding, ceil_div, window_positions
+from ..conv.arithmetic import IntOrPair, Padding, window_positions
+from ..conv.windows import unread_pixels
 from .cells import drawable
 from .grids import settings_text
 from .palette import COLORS, GRAY, HEATMAP, SMALL, TEXT, TITLE, figure
-
-
-def unread_pixels(
-    size: IntOrPair,
-    kernel_size: IntOrPair,
-    strides: IntOrPair = 1,
-    padding: Padding = "valid",
-    dilation_rate: IntOrPair = 1,
-) -> np.ndarray:
-    """A boolean (height, width) mask: True where no window of the convolution reads the
-    pixel, so nothing after the layer can depend on it."""
-    grid = window_positions(size, kernel_size, strides, padding, dilation_rate)
-    checks.array_values((grid.height, grid.width), "the mask of unread pixels")
-    # The pixels read are every first row plus a row tap, times every first column plus
-    # a column tap: a product of two sets, so each axis is worked out on its own.
-    read_rows = _read_along(grid.rows, grid.taps_rows, grid.height)
-    read_cols = _read_along(grid.cols, grid.taps_cols, grid.width)
-    return ~(read_rows[:, None] & read_cols[None, :])
-
-
-def _read_along(starts: range, taps: range, size: int) -> np.ndarray:
-    """Which of ``size`` pixels along one axis some window reads, without listing windows."""
-    read = np.zeros(size, dtype=bool)
-    for tap in taps:
-        first, stop, step = starts.start + tap, starts.stop + tap, starts.step
-        if first < 0:  # the first window of this tap that lands on the input
-            first += step * ceil_div(-first, step)
-        read[first : min(stop, size) : step] = True
-    return read
 
 
 def draw_coverage(
@@ -61,7 +29,7 @@ def draw_coverage(
     """
     from matplotlib.colors import to_rgba
 
-    from ..keras.filters import apply_filter
+    from ..demo.filters import apply_filter
 
     image = image_2d(image)
     kernel = image_2d(kernel, "kernel")

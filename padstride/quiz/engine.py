@@ -235,7 +235,7 @@ def ask(question_or_id: Question | str, *, reveal: bool = True):
     front-end renders it (a static viewer, a test run), the output is the question as text,
     with the way to answer it in code.
     """
-    from ..pictures.widgets import fallback_box, one_at_a_time, widgets_available
+    from ..widgets import fallback_box, one_at_a_time, widgets_available
 
     reveal = _reveal_flag(reveal)
     q = _resolve(question_or_id)

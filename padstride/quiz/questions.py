@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .._keras import keras
+from ..runtime import keras
 from .engine import Question, use_questions
 
 _BANK: list[Question] = []
@@ -55,7 +55,7 @@ def _square(width: int) -> str:
 
 def _unseen_pixels(kernel: int, stride: int, size: int, padding: str = "valid") -> int:
     """Input pixels that reach no output of one Conv2D, found by lighting them one at a time."""
-    from ..keras.probes import keras_influence
+    from ..measure.probes import keras_influence
 
     seen = keras_influence([keras().layers.Conv2D(1, kernel, strides=stride, padding=padding)], (size, size))
     return int((~seen.any(axis=(0, 1))).sum())
@@ -230,7 +230,7 @@ def same_keeps_size() -> str:
 
 
 def _largest_field(stride: int) -> int:
-    from ..keras.probes import keras_influence
+    from ..measure.probes import keras_influence
 
     stack = [keras().layers.Conv2D(1, 3, strides=stride) for _ in range(3)]
     seen = keras_influence(stack, (32, 32))
@@ -323,7 +323,7 @@ def five_by_five_stride_two() -> str:
 
 
 def _split(size: int, kernel: int, stride: int, sides: tuple[str, str]) -> str:
-    from ..keras.probes import keras_same_padding
+    from ..measure.probes import keras_same_padding
 
     before, after = keras_same_padding(size, kernel, strides=stride)
     return f"{before} {sides[0]}, {after} {sides[1]}"
@@ -414,7 +414,7 @@ _PARAMS_WHERE_CHOICES = {
     "the whole model to 85,770.",
 )
 def params_where() -> str:
-    from ..keras.models import mnist_variant
+    from ..demo.models import mnist_variant
 
     model = mnist_variant("same")
     if model.count_params() != 3_231_498:

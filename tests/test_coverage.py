@@ -4,9 +4,8 @@ import pytest
 from keras import layers
 
 from padstride import keras_influence
-from padstride.keras.graph import walk
-from padstride.keras.masks import content_masks
-from padstride.keras.tracing import explain_graph
+from padstride.model.coverage import content_masks
+from padstride.model.explain import explain
 
 
 @pytest.mark.parametrize(
@@ -16,9 +15,9 @@ from padstride.keras.tracing import explain_graph
 def test_content_is_what_depends_on_the_input_in_keras(padding, kernel, strides):
     stack = [layers.ZeroPadding2D(padding), layers.Conv2D(1, kernel, strides=strides)]
     size = (9, 8)
-    graph = walk(stack, size)
-    content = content_masks(graph, explain_graph(graph))
+    trace = explain(stack, size)
+    content = content_masks(trace)
     # An output pixel carries the input exactly when some input pixel reaches it.
     reached = keras_influence(stack, input_shape=size).any(axis=(2, 3))
-    assert content[graph.outputs[0]].tolist() == reached.tolist()
-    assert content[graph.calls[0].outputs[0]].sum() == 9 * 8  # the zeros added carry nothing
+    assert content[trace.outputs[0]].tolist() == reached.tolist()
+    assert content[trace[0].outputs[0]].sum() == 9 * 8  # the zeros added carry nothing

@@ -9,14 +9,14 @@ from __future__ import annotations
 import io
 import os
 import re
-from contextlib import contextmanager, redirect_stdout
+from contextlib import contextmanager, nullcontext, redirect_stdout
 from typing import Any
 
 import numpy as np
 
 from .. import checks
-from .._keras import keras
-from ..conv.arithmetic import IntOrPair, Padding, conv_arithmetic_2d
+from ..conv.arithmetic import IntOrPair, Padding, axes_2d
+from ..runtime import keras
 
 SUMMARY_WIDTH = 80
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -65,18 +65,46 @@ def conv_model(
     >>> conv_model(strides=2, padding="same").output_shape
     (None, 10)
     """
-    height, width, _ = checks.keras_input_shape(input_shape)
-    for value, label in (
-        (filters, "filters"),
-        (conv_layers, "conv_layers"),
-        (dense_units, "dense_units"),
-        (classes, "classes"),
-    ):
+    kernels, steps, axes = _checked_settings(
+        input_shape, filters, kernel_size, strides, padding, conv_layers, dense_units, classes, name
+    )
+    _check_every_layer_fits(input_shape[:2], kernels, steps, axes, conv_layers)
+    k = keras()
+    layers = [k.Input(shape=tuple(input_shape), name="image")]
+    for i in range(1, conv_layers + 1):
+        pad_layer, word = _padding_layer(axes, name=f"pad_{i}")
+        if pad_layer is not None:
+            layers.append(pad_layer)
+        layers.append(
+            k.layers.Conv2D(filters, kernels, strides=steps, padding=word, activation="relu", name=f"conv_{i}")
+        )
+    layers += [
+        k.layers.Flatten(name="flatten"),
+        k.layers.Dense(dense_units, activation="relu", name="dense"),
+        k.layers.Dense(classes, activation="softmax", name="output"),
+    ]
+    return k.Sequential(layers, name=name or _default_name(padding, steps))
+
+
+def _checked_settings(
+    input_shape: Any,
+    filters: Any,
+    kernel_size: Any,
+    strides: Any,
+    padding: Any,
+    conv_layers: Any,
+    dense_units: Any,
+    classes: Any,
+    name: Any,
+) -> tuple[tuple[int, int], tuple[int, int], tuple]:
+    """conv_model's door: every setting checked before Keras sees it; the kernel and the
+    strides as pairs, and the padding as checks.padding_2d gives it."""
+    checks.keras_input_shape(input_shape)
+    for value, label in ((filters, "filters"), (conv_layers, "conv_layers"), (dense_units, "dense_units"), (classes, "classes")):
         checks.positive_int(value, label)
     kernels = checks.positive_pair(kernel_size, "kernel_size")
     steps = checks.positive_pair(strides, "strides")
     axes = checks.padding_2d(padding)
-    normalised = axes[0] if isinstance(axes[0], str) else axes  # "same", or ((top, bottom), (left, right))
     for value, label in (
         (input_shape, "input_shape"),
         (filters, "filters"),
@@ -89,35 +117,17 @@ def conv_model(
         checks.int32(value, label)
     if name is not None and (not isinstance(name, str) or not name):
         raise ValueError(f"name={name!r} is not allowed: give a non-empty string, or None for a default")
-    size = (height, width)
-    for i in range(1, conv_layers + 1):  # every layer must fit what the one before leaves
+    return kernels, steps, axes
+
+
+def _check_every_layer_fits(size: tuple[int, int], kernels, steps, axes, conv_layers: int) -> None:
+    """Each Conv2D must fit what the one before leaves (the settings already checked)."""
+    for i in range(1, conv_layers + 1):
         try:
-            h, w = conv_arithmetic_2d(size, kernels, steps, normalised)
+            h, w = axes_2d(size, kernels, steps, axes, (1, 1))
         except ValueError as error:
             raise ValueError(f"conv_{i} on its {size[0]}×{size[1]} input: {error}") from None
         size = (h.output, w.output)
-    k = keras()
-    layers = [k.Input(shape=tuple(input_shape), name="image")]
-    for i in range(1, conv_layers + 1):
-        pad_layer, word = _padding_layer(axes, name=f"pad_{i}")
-        if pad_layer is not None:
-            layers.append(pad_layer)
-        layers.append(
-            k.layers.Conv2D(
-                filters,
-                kernels,
-                strides=steps,
-                padding=word,
-                activation="relu",
-                name=f"conv_{i}",
-            )
-        )
-    layers += [
-        k.layers.Flatten(name="flatten"),
-        k.layers.Dense(dense_units, activation="relu", name="dense"),
-        k.layers.Dense(classes, activation="softmax", name="output"),
-    ]
-    return k.Sequential(layers, name=name or _default_name(padding, steps))
 
 
 def _default_name(padding: Padding, strides: tuple[int, int]) -> str:
@@ -164,13 +174,14 @@ def one_filter_conv(
     height, width = checks.positive_pair(input_shape, "input_shape")
     kernel = checks.image_2d(kernel, "kernel")
     bias = checks.real_number(bias, "bias")
-    # The arithmetic checks the rest first, so bad input gets the package's message.
-    conv_arithmetic_2d((height, width), kernel.shape, strides, padding, dilation_rate)
+    sizes, kernels, steps, dilations = checks.conv_settings_2d((height, width), kernel.shape, strides, dilation_rate)
+    axes = checks.padding_2d(padding)
+    axes_2d(sizes, kernels, steps, axes, dilations)  # the window must fit: the package's message if not
     for value, label in ((strides, "strides"), (padding, "padding"), (dilation_rate, "dilation_rate")):
         checks.int32(value, label)
     k = keras()
     layers = [k.Input(shape=(height, width, 1), name="image")]
-    pad_layer, word = padding_layers(padding, name="pad")
+    pad_layer, word = _padding_layer(axes, name="pad")
     if pad_layer is not None:
         layers.append(pad_layer)
     conv = k.layers.Conv2D(
@@ -211,19 +222,26 @@ def summary_text(model: Any, width: int = SUMMARY_WIDTH) -> str:
 
 @contextmanager
 def _plain_rich_console(width: int):
-    """Keras draws its summary with rich, which in a notebook also emits an (empty) HTML
-    display and takes its width from the terminal; pin both for the length of the call."""
-    import rich.console
-
-    saved_is_jupyter = rich.console._is_jupyter
-    saved_columns = os.environ.get("COLUMNS")
-    rich.console._is_jupyter = lambda: False
-    os.environ["COLUMNS"] = str(width)
+    """Keras draws its summary with rich, which takes its width from the terminal (or, in a
+    notebook, from JUPYTER_COLUMNS) and in a notebook also emits an empty HTML display: pin
+    the width and drop that display for the length of the call (IPython's public capture)."""
+    saved = {name: os.environ.get(name) for name in ("COLUMNS", "JUPYTER_COLUMNS")}
+    os.environ.update(COLUMNS=str(width), JUPYTER_COLUMNS=str(width))
     try:
-        yield
+        with _displays_dropped():
+            yield
     finally:
-        rich.console._is_jupyter = saved_is_jupyter
-        if saved_columns is None:
-            os.environ.pop("COLUMNS", None)
-        else:
-            os.environ["COLUMNS"] = saved_columns
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _displays_dropped():
+    """Within a notebook kernel, what the block displays is captured and dropped."""
+    try:
+        from IPython.utils.capture import capture_output
+    except ImportError:  # no IPython: nothing is displayed anyway
+        return nullcontext()
+    return capture_output(stdout=False, stderr=False, display=True)

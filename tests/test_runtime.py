@@ -4,7 +4,7 @@ what needs no Keras still works."""
 import subprocess
 import sys
 
-from padstride._keras import KerasTooOld, check_keras_version
+from padstride.runtime import KerasTooOld, check_keras_version
 
 OLD_KERAS = """
 import sys, types

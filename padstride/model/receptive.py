@@ -24,7 +24,7 @@ squeeze-and-excitation gates of EfficientNet multiply every pixel by a global av
 make every value depend on the whole input: such rows are *global* (``extent`` holds the
 rows and columns read), and keep the field through the convolutional path alone.
 
->>> from padstride.keras.models import mnist_variant
+>>> from padstride.demo.models import mnist_variant
 >>> receptive_field(mnist_variant("stride")).size
 (15, 15)
 """
@@ -35,11 +35,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..tables import TextTable, render_csv, render_table
-from ..text import MINUS, TIMES, pair_text
-from .graph import walk
-from .layer_kinds import GLOBAL_POOLING, JOIN_LAYERS, MOVES_PIXELS, POINTWISE, axes_of
-from .layer_shapes import shape_text
-from .tracing import explain_graph, layer_cell
+from ..text import MINUS, TIMES, pair_text, shape_text
+from .explain import LayerTrace, explain, layer_cell
+from .kinds import Reach, axes_of
 
 Axis = tuple[int, int, int]  # (size, jump, start) of one axis
 Extent = tuple[tuple[int, int], tuple[int, int]]  # (first, last) row and column read
@@ -181,42 +179,43 @@ def receptive_field(model_or_layers: Any, input_shape: tuple[int, ...] | None = 
     Dense layer ends the maps. Conv2DTranspose and UpSampling2D are refused: an
     upsampled pixel's field is not one size, jump and start.
     """
-    graph = walk(model_or_layers, input_shape)
-    if len(graph.inputs) != 1 or len(graph.inputs[0].shape) != 3:
-        shapes = ", ".join(shape_text(item.shape) for item in graph.inputs)
+    trace = explain(model_or_layers, input_shape)
+    if len(trace.sources) != 1 or len(trace.sources[0].shape) != 3:
+        shapes = ", ".join(shape_text(item.shape) for item in trace.sources)
         raise ValueError(
             f"receptive_field() needs one image input (height, width, channels); this model takes {shapes}"
         )
-    (source,) = graph.inputs
+    (source,) = trace.sources
     height, width = source.shape[:2]
     states = {source.key: _State(((1, 1, 0), (1, 1, 0)), (height, width), None, True)}
     rows = ReceptiveField()
     rows.input_shape = source.shape
-    for call, trace in zip(graph.calls, explain_graph(graph)):
-        inputs = [states[key] for key in call.inputs]
-        state, note, conv_path = _apply(call, trace, inputs, (height, width))
-        for key in call.outputs:
+    for row in trace:
+        inputs = [states[key] for key in row.inputs]
+        state, note = _apply(row, inputs, (height, width))
+        for key in row.outputs:
             states[key] = state
-        if state.spatial or call.kind in GLOBAL_POOLING:
-            shown = conv_path if call.kind in GLOBAL_POOLING else state
-            rows.append(_row(call, trace, state, shown, note))
+        if row.reach is Reach.POOL_ALL:
+            rows.append(_row(row, state, inputs[0], note))  # the field of its convolutional path
+        elif state.spatial:
+            rows.append(_row(row, state, state, note))
     return rows
 
 
-def _row(call, trace, state: _State, shown: _State, note: str) -> FieldRow:
+def _row(row: LayerTrace, state: _State, shown: _State, note: str) -> FieldRow:
     if shown.local is None:
         size, jump, start = (0, 0), (0, 0), (0, 0)
     else:
         (r_h, j_h, s_h), (r_w, j_w, s_w) = shown.local
         size, jump, start = (r_h, r_w), (j_h, j_w), (s_h, s_w)
     return FieldRow(
-        call.label,
-        call.kind,
-        trace.output_shape,
+        row.name,
+        row.kind,
+        row.output_shape,
         size,
         jump,
         start,
-        call.inbound,
+        row.inbound,
         state.extent,
         shown.exact,
         shown.aligned,
@@ -224,55 +223,30 @@ def _row(call, trace, state: _State, shown: _State, note: str) -> FieldRow:
     )
 
 
-def _apply(call, trace, inputs: list[_State], image: tuple[int, int]) -> tuple[_State, str, _State]:
-    """The state of the call's output, a note for its row, and (for global pooling) the
-    state whose local field is its convolutional path."""
-    kind, name = call.kind, call.label
-    spatial_out = len(trace.output_shape) == 3
-    if kind in JOIN_LAYERS:
-        return (*_merge(call, trace, inputs, image), inputs[0])
+def _apply(row: LayerTrace, inputs: list[_State], image: tuple[int, int]) -> tuple[_State, str]:
+    """The state of the call's output and a note for its row, by how the call's output
+    pixels reach its input's."""
+    reach, spatial_out = row.reach, len(row.output_shape) == 3
+    if reach is Reach.JOIN:
+        return _merge(row, inputs, image)
     (state,) = inputs
-    if kind in MOVES_PIXELS:
-        if state.local is None:
-            return replace(state, grid=trace.output_shape[:2]), "", state
-        local = tuple(_step(axis, arithmetic) for axis, arithmetic in zip(state.local, trace.axes))
-        return replace(state, local=local, grid=trace.output_shape[:2]), "", state
-    if kind in POINTWISE:
-        return state, "", state
-    if kind == "Dense":
-        if state.spatial:  # applied at each pixel on its own
-            return state, "", state
-        return _globalised(state, image, spatial=False), "", state
-    if kind in ("Softmax", "LayerNormalization"):
-        config = call.layer.get_config()
-        axes = set(axes_of(config.get("axis", -1), len(trace.input_shape), name))
-        if not state.spatial:
-            return (state if state.local is None else _globalised(state, image, spatial=False)), "", state
-        if axes <= {2}:
-            return state, "", state
-        if {0, 1} <= axes:
-            return _globalised(state, image, spatial=True, keep_local=True), "", state
-        raise ValueError(
-            f"receptive_field() cannot follow layer {name!r} ({kind}): it normalises along one spatial axis only"
-        )
-    if kind in GLOBAL_POOLING:
-        return _globalised(state, image, spatial=spatial_out), "", state
-    if kind == "Flatten":
-        return replace(state, spatial=False), "", state
-    if kind in ("Reshape", "Conv2DTranspose", "UpSampling2D"):
-        if state.local is None:  # a global value moved or spread: still global
-            return (
-                replace(state, spatial=spatial_out, grid=trace.output_shape[:2] if spatial_out else None),
-                "",
-                state,
-            )
-        why = {
-            "Reshape": "it moves values to other positions",
-            "Conv2DTranspose": "an upsampled pixel's field is not one size, jump and start",
-            "UpSampling2D": "an upsampled pixel's field is not one size, jump and start",
-        }[kind]
-        raise ValueError(f"receptive_field() cannot follow layer {name!r} ({kind}): {why}")
-    raise ValueError(f"receptive_field() does not know layer {name!r} ({kind})")
+    if reach.moves_pixels:
+        local = None if state.local is None else tuple(map(_step, state.local, row.axes))
+        return replace(state, local=local, grid=row.output_shape[:2]), ""
+    if reach is Reach.PIXEL:
+        return state, ""
+    if reach in (Reach.GLOBAL, Reach.POOL_ALL):
+        if reach is Reach.GLOBAL and state.local is None and not state.spatial:
+            return state, ""
+        return _globalised(state, image, spatial=spatial_out), ""
+    if reach is Reach.MAP_WIDE:
+        return _globalised(state, image, spatial=True, keep_local=True), ""
+    if reach is Reach.FLATTEN:
+        return replace(state, spatial=False), ""
+    if reach is not Reach.PART_WIDE and state.local is None:  # a global value moved or spread: still global
+        return replace(state, spatial=spatial_out, grid=row.output_shape[:2] if spatial_out else None), ""
+    why = row.entry.unfollowed or "it normalises along one spatial axis only"
+    raise ValueError(f"receptive_field() cannot follow layer {row.name!r} ({row.kind}): {why}")
 
 
 def _step(axis: Axis, arithmetic: Any) -> Axis:
@@ -309,23 +283,23 @@ def _globalised(state: _State, image: tuple[int, int], spatial: bool, keep_local
     return replace(state, local=local, grid=grid, extent=_coverage(state, image), spatial=spatial)
 
 
-def _merge(call, trace, inputs: list[_State], image: tuple[int, int]) -> tuple[_State, str]:
-    name, kind = call.label, call.kind
-    out_shape = trace.output_shape
+def _merge(row: LayerTrace, inputs: list[_State], image: tuple[int, int]) -> tuple[_State, str]:
+    name, kind = row.name, row.kind
+    out_shape = row.output_shape
     if len(out_shape) != 3:
         if any(state.local is not None for state in inputs):
             raise ValueError(
                 f"receptive_field() cannot follow layer {name!r} ({kind}): it merges flattened maps"
             )
         return replace(inputs[0], extent=_union_extents(inputs, image), spatial=False), ""
-    if kind == "Concatenate":
-        (axis,) = axes_of(call.layer.get_config().get("axis", -1), 3, name)
+    if "axis" in row.config:  # Concatenate
+        (axis,) = axes_of(row.config["axis"], 3, name)
         if axis != 2:
             raise ValueError(
-                f"receptive_field() cannot follow layer {name!r} (Concatenate): it joins maps along a spatial axis"
+                f"receptive_field() cannot follow layer {name!r} ({kind}): it joins maps along a spatial axis"
             )
     local_inputs = []
-    for state, shape, source in zip(inputs, trace.input_shapes, call.inbound):
+    for state, shape, source in zip(inputs, row.input_shapes, row.inbound):
         if state.local is None:
             continue
         if len(shape) != 3 or shape[:2] != out_shape[:2]:

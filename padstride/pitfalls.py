@@ -1,7 +1,8 @@
 """Padding and stride pitfalls in a Keras model, found from its layers' settings.
 
-``check(model)`` walks the model as ``explain`` does and returns findings, each with the
-layer call, a rule, a severity, the numbers and a fix. The rules:
+``find_pitfalls(model)`` reads the model as ``explain`` does and returns findings, each with
+the layer call, a rule, a severity, the numbers and a fix (the command is ``padstride check``).
+The rules:
 
 ========================  ========  ==========================================================
 rule                      severity  what it finds
@@ -26,7 +27,7 @@ Nothing is run: the numbers come from the same arithmetic as ``explain`` (the te
 each rule with real Keras layers).
 
 >>> from keras import layers
->>> findings = check([layers.Conv2D(8, 3, strides=4)], input_shape=(28, 28))
+>>> findings = find_pitfalls([layers.Conv2D(8, 3, strides=4)], input_shape=(28, 28))
 >>> [(f.rule, f.severity) for f in findings]
 [('skipped-pixels', 'warning'), ('unread-input', 'warning')]
 >>> findings[-1].numbers["unread"], findings[-1].numbers["pixels"]
@@ -42,15 +43,13 @@ from typing import Any
 
 import numpy as np
 
-from ..conv.arithmetic import AxisArithmetic, conv_arithmetic
-from ..tables import TextTable, render_table
-from ..text import pair_text
-from .graph import Graph, walk
-from .layer_kinds import CONVOLUTIONS, WINDOWED
-from .layer_shapes import shape_text
-from .masks import content_masks, lines_carrying, pixel_by_pixel, producers, read_masks, read_positions
-from .porting import spelling
-from .tracing import Explanation, LayerTrace, explain_graph
+from .conv.arithmetic import AxisArithmetic, axis_arithmetic
+from .conv.windows import read_positions
+from .model.coverage import content_masks, lines_carrying, read_masks
+from .model.explain import Explanation, LayerTrace, explain
+from .model.kinds import Reach
+from .tables import TextTable, render_table
+from .text import pair_text, shape_text
 
 RULES = (
     "unread-input",
@@ -61,7 +60,6 @@ RULES = (
     "gridding",
     "rounded-maps",
 )
-SEVERITIES = ("warning", "info")
 MODEL = "(model)"  # the layer of a finding about the model as a whole
 
 
@@ -114,40 +112,33 @@ class Findings(TextTable, list):
         return json.dumps({"model": self.model, "findings": [f.as_dict() for f in self]}, indent=2)
 
 
-def check(model_or_layers: Any, input_shape: Any = None) -> Findings:
+def find_pitfalls(model_or_layers: Any, input_shape: Any = None) -> Findings:
     """Padding and stride pitfalls of a Keras model (Sequential or functional), or of a
     list of layers applied in turn to an input of ``input_shape``; see RULES.
 
-    >>> from padstride.keras.models import mnist_variant
-    >>> check(mnist_variant("same")).table()
+    >>> from padstride.demo.models import mnist_variant
+    >>> find_pitfalls(mnist_variant("same")).table()
     'same: no padding or stride pitfalls found'
     """
-    if isinstance(model_or_layers, str):
-        raise TypeError(
-            f"check({model_or_layers!r}) is not allowed: check takes a Keras model or a list of layers. "
-            "Quiz answers go to padstride.quiz.check(question, letter); a saved model or a "
-            "keras.applications name goes to the command `padstride check MODEL`"
-        )
-    graph = walk(model_or_layers, input_shape)
-    rows = explain_graph(graph)
-    content = content_masks(graph, rows)
+    trace = explain(model_or_layers, input_shape)
+    content = content_masks(trace)
     findings = Findings()
     findings.model = getattr(model_or_layers, "name", "layers")
-    for call, row in zip(graph.calls, rows):
-        findings += _layer_findings(row, call.layer, content[call.inputs[0]] if call.inputs else None)
-    findings += _gridding(graph, rows)
-    findings += _unread_input(graph, rows, findings)
-    findings += _rounded_maps(graph, rows, content)
+    for row in trace:
+        findings += _layer_findings(row, content[row.inputs[0]] if row.inputs else None)
+    findings += _gridding(trace)
+    findings += _unread_input(trace, findings)
+    findings += _rounded_maps(trace, content)
     return findings
 
 
 # --- one layer at a time -------------------------------------------------------------
 
 
-def _layer_findings(row: LayerTrace, layer: Any, content: np.ndarray | None) -> list[Finding]:
-    if row.kind == "Conv2DTranspose":
-        return _checkerboard(row, layer.get_config())
-    if row.axes is None or row.kind not in WINDOWED:
+def _layer_findings(row: LayerTrace, content: np.ndarray | None) -> list[Finding]:
+    if row.reach is Reach.SPREAD:
+        return _checkerboard(row)
+    if row.reach is not Reach.WINDOW:
         return []
     findings = []
     skipping = [a for a in row.axes if _has_gaps(a)]
@@ -161,7 +152,7 @@ def _layer_findings(row: LayerTrace, layer: Any, content: np.ndarray | None) -> 
     if any(dropped):
         findings.append(_dropped(row, dropped))
     if row.axes[0].padding == "same" and any(a.pad_before != a.pad_after for a in row.axes):
-        findings.append(_lopsided(row, layer.get_config()))
+        findings.append(_lopsided(row))
     return findings
 
 
@@ -176,8 +167,7 @@ def _kernel_text(row: LayerTrace) -> str:
     h, w = row.axes
     span = f"{h.effective_kernel}×{w.effective_kernel}"
     kernel = f"{h.kernel_size}×{w.kernel_size}"
-    what = "pool" if "Pooling" in row.kind else "kernel"
-    return f"{kernel} {what}" + (f" (spanning {span} with dilation)" if span != kernel else "")
+    return f"{kernel} {row.entry.window}" + (f" (spanning {span} with dilation)" if span != kernel else "")
 
 
 def _skipped(row: LayerTrace, skipping: list[AxisArithmetic]) -> Finding:
@@ -221,7 +211,7 @@ def _reads_everything(row: LayerTrace, **changes: Any) -> bool:
         if padding == "explicit":
             padding = (axis.pad_before, axis.pad_after)
         try:
-            changed = conv_arithmetic(axis.size, kernel, strides, padding, dilation)
+            changed = axis_arithmetic(axis.size, kernel, strides, padding, dilation)
         except ValueError:  # the changed window no longer fits
             return False
         if not read_positions(changed).all():
@@ -232,7 +222,7 @@ def _reads_everything(row: LayerTrace, **changes: Any) -> bool:
 def _covering_fix(row: LayerTrace, total: int) -> str:
     """Up to two changes of the layer's settings that make its windows read every position,
     each tried with the same arithmetic."""
-    kernel_name = "pool_size" if "Pooling" in row.kind else "kernel_size"
+    kernel_name = row.entry.size_setting
     kernels = tuple(a.kernel_size for a in row.axes)
     strides = tuple(a.stride for a in row.axes)
     longer = tuple(max(k, s) for k, s in zip(kernels, strides))
@@ -262,10 +252,10 @@ def _covering_fix(row: LayerTrace, total: int) -> str:
 
 
 def _dropped_rows(axis: AxisArithmetic, carries: np.ndarray) -> int:
-    """Input positions after the last window's end that carry the model's input (zeros an
-    earlier ZeroPadding2D added do not count): pixels no window reaches."""
-    last_read = (axis.output - 1) * axis.stride - axis.pad_before + axis.effective_kernel - 1
-    return int(carries[last_read + 1 :].sum())
+    """Input positions after the last one a window reads that carry the model's input (zeros
+    an earlier ZeroPadding2D added do not count): pixels no window reaches."""
+    read = np.flatnonzero(read_positions(axis))
+    return int(carries[read[-1] + 1 :].sum()) if len(read) else int(carries.sum())
 
 
 def _dropped(row: LayerTrace, dropped: list[int]) -> Finding:
@@ -296,7 +286,7 @@ def _symmetric_output(axis: AxisArithmetic, zeros: int) -> int:
     return (axis.size + 2 * zeros - axis.effective_kernel) // axis.stride + 1
 
 
-def _lopsided(row: LayerTrace, config: dict) -> Finding:
+def _lopsided(row: LayerTrace) -> Finding:
     (top, bottom), (left, right) = row.padding
     h, w = row.axes
     size = f"{h.output}×{w.output}"
@@ -309,7 +299,7 @@ def _lopsided(row: LayerTrace, config: dict) -> Finding:
         more_text = f"gives {size} with every window one pixel {moved[(top != bottom, left != right)]}"
     else:
         more_text = f"gives {more_size}"
-    if "Pooling" in row.kind:
+    if row.entry.window == "pool":
         torch_same = "PyTorch's pooling layers take only symmetric padding"
     elif h.stride == w.stride == 1:
         torch_same = 'PyTorch\'s padding="same" matches here (at stride 1 it too puts the odd zero after)'
@@ -322,9 +312,10 @@ def _lopsided(row: LayerTrace, config: dict) -> Finding:
         f'{torch_same}. ONNX\'s auto_pad="SAME_UPPER" gives TensorFlow\'s zeros, "SAME_LOWER" puts the '
         "odd zero before."
     )
+    spell = row.entry.spellings
     fix = (
-        f"when porting, write the zeros out: ONNX {spelling(row, config, 'onnx')}; PyTorch "
-        f"{spelling(row, config, 'torch')} (`padstride port` gives them for every layer)"
+        f"when porting, write the zeros out: ONNX {spell['onnx'](row)}; PyTorch "
+        f"{spell['torch'](row)} (`padstride port` gives them for every layer)"
     )
     return Finding(
         row.name,
@@ -346,8 +337,8 @@ def taps_per_output(kernel_size: int, strides: int) -> list[int]:
     return [len(range(r, kernel_size, strides)) for r in range(strides)]
 
 
-def _checkerboard(row: LayerTrace, config: dict) -> list[Finding]:
-    kernel, strides = config["kernel_size"], config["strides"]
+def _checkerboard(row: LayerTrace) -> list[Finding]:
+    kernel, strides = row.config["kernel_size"], row.config["strides"]
     uneven = [(k, s) for k, s in zip(kernel, strides) if k % s]
     if not uneven:
         return []
@@ -385,45 +376,46 @@ def field_offsets(taps: list[tuple[int, int]]) -> set[int]:
     return offsets
 
 
-def _gridding(graph: Graph, rows: Explanation) -> list[Finding]:
-    """Runs of two or more stride-1 windows, one feeding the next (through pointwise layers
-    only), with a dilated convolution among them, whose combined field has holes: positions
-    inside it that no path of taps reaches. One dilated layer alone reads a grid by design."""
-    row_of = {call.label: row for call, row in zip(graph.calls, rows)}
-    writer = producers(graph)
+def _stride_1_window(row: LayerTrace) -> bool:
+    return row.reach is Reach.WINDOW and all(a.stride == 1 for a in row.axes)
 
-    def stride_1_window(call: Any) -> bool:
-        row = row_of[call.label]
-        return row.kind in WINDOWED and row.axes is not None and all(a.stride == 1 for a in row.axes)
 
-    def dilated(call: Any) -> bool:
-        row = row_of[call.label]
-        return row.kind in CONVOLUTIONS and any(a.dilation > 1 for a in row.axes)
+def _runs(trace: Explanation) -> list[list[LayerTrace]]:
+    """Runs of stride-1 windows, each reading the one before it (through layers that act
+    pixel by pixel), in the order of the calls; a window with no window before it is a run
+    of one."""
+    writer = trace.writers()
 
-    def previous_window(call: Any) -> Any:
-        """The stride-1 window whose output this call reads, through pointwise layers."""
-        while len(call.inputs) == 1 and call.inputs[0] in writer:
-            call = writer[call.inputs[0]]
-            if pixel_by_pixel(row_of[call.label], call.layer):
-                continue
-            return call if stride_1_window(call) else None
+    def previous_window(row: LayerTrace) -> LayerTrace | None:
+        while len(row.inputs) == 1 and row.inputs[0] in writer:
+            row = writer[row.inputs[0]]
+            if row.reach is not Reach.PIXEL:
+                return row if _stride_1_window(row) else None
         return None
 
-    findings, in_a_run = [], set()
-    for call in reversed(graph.calls):
-        if call.label in in_a_run or not stride_1_window(call):
+    runs, in_a_run = [], set()
+    for row in reversed(trace):
+        if row.name in in_a_run or not _stride_1_window(row):
             continue
-        run = [call]
+        run = [row]
         while (before := previous_window(run[-1])) is not None:
             run.append(before)
         run.reverse()
-        in_a_run.update(c.label for c in run)
-        if len(run) < 2 or not any(map(dilated, run)):
+        in_a_run.update(r.name for r in run)
+        runs.append(run)
+    runs.reverse()
+    return runs
+
+
+def _gridding(trace: Explanation) -> list[Finding]:
+    """Runs of two or more stride-1 windows, one feeding the next (through pointwise layers
+    only), with a dilated convolution among them, whose combined field has holes: positions
+    inside it that no path of taps reaches. One dilated layer alone reads a grid by design."""
+    findings = []
+    for run in _runs(trace):
+        if len(run) < 2 or not any(a.dilation > 1 for row in run for a in row.axes):
             continue
-        axes = [
-            [(row_of[c.label].axes[i].kernel_size, row_of[c.label].axes[i].dilation) for c in run]
-            for i in (0, 1)
-        ]
+        axes = [[(row.axes[i].kernel_size, row.axes[i].dilation) for row in run] for i in (0, 1)]
         offsets = [field_offsets(taps) for taps in axes]
         field = [max(o) + 1 for o in offsets]
         read = len(offsets[0]) * len(offsets[1])
@@ -431,29 +423,28 @@ def _gridding(graph: Graph, rows: Explanation) -> list[Finding]:
         if holes == 0:
             continue
         rates = ", ".join(pair_text((h, w), str) for (_, h), (_, w) in zip(*axes))
-        names = ", ".join(c.label for c in run)
-        kernels = {pair_text(tuple(a.kernel_size for a in row_of[c.label].axes), str) for c in run}
+        names, last = ", ".join(row.name for row in run), run[-1].name
+        kernels = {pair_text(tuple(a.kernel_size for a in row.axes), str) for row in run}
         example = " (for 3×3 kernels, e.g. 1, 2, 5: hybrid dilated convolution)" if kernels == {"3"} else ""
         findings.append(
             Finding(
-                call.label,
+                last,
                 "gridding",
                 "warning",
-                f"{names} are stacked with dilation rates {rates}: one output of {call.label} spans "
-                f"{field[0]}×{field[1]} pixels of {run[0].label}'s input but depends on only {read:,} of "
+                f"{names} are stacked with dilation rates {rates}: one output of {last} spans "
+                f"{field[0]}×{field[1]} pixels of {run[0].name}'s input but depends on only {read:,} of "
                 f"them, leaving {holes:,} holes (gridding; Wang et al., 2018).",
                 f"rates whose combined field has no holes{example}",
                 {"field": field, "read": read, "holes": holes},
             )
         )
-    findings.reverse()
     return findings
 
 
-def _unread_input(graph: Graph, rows: Explanation, findings: list[Finding]) -> list[Finding]:
-    read = read_masks(graph, rows)
+def _unread_input(trace: Explanation, findings: list[Finding]) -> list[Finding]:
+    read = read_masks(trace)
     result = []
-    for item in graph.inputs:
+    for item in trace.sources:
         mask = read.get(item.key)
         if mask is None or mask.ndim != 2 or mask.all():
             continue
@@ -489,20 +480,20 @@ def _keeps_blocks(row: LayerTrace, real: tuple[int, int] | None) -> bool:
     return True
 
 
-def _rounded_maps(graph: Graph, rows: Explanation, content: dict[int, np.ndarray]) -> list[Finding]:
+def _rounded_maps(trace: Explanation, content: dict[int, np.ndarray]) -> list[Finding]:
     """Strided layers that divide a size (their input's pixels, the zeros of an earlier
     ZeroPadding2D left out) that is not a multiple of their stride, when the model's input
     is not a multiple of the stride of the whole model: the largest product of strides from
     the input to a map."""
-    stride = {item.key: 1 for item in graph.inputs}
+    stride = {item.key: 1 for item in trace.sources}
     rounding, shrinking, last_stride = [], [], -1
-    for index, (call, row) in enumerate(zip(graph.calls, rows)):
-        before = max((stride.get(k, 1) for k in call.inputs), default=1)
+    for index, row in enumerate(trace):
+        before = max((stride.get(k, 1) for k in row.inputs), default=1)
         factor = 1
-        if row.axes is not None and row.kind in WINDOWED:
+        if row.reach is Reach.WINDOW:
             factor = max(a.stride for a in row.axes)
             last_stride = index if factor > 1 else last_stride
-            mask = content[call.inputs[0]]
+            mask = content[row.inputs[0]]
             lines = lines_carrying(mask)
             held = (int(lines[0].sum()), int(lines[1].sum())) if lines is not None else None
             if not _keeps_blocks(row, held):
@@ -513,10 +504,10 @@ def _rounded_maps(graph: Graph, rows: Explanation, content: dict[int, np.ndarray
                     way = "up" if a.output * a.stride > real else "down"
                     rounding.append(f"{row.name} {real}{zeros} → {a.output}, {way}")
                     break
-        for key in call.outputs:
+        for key in row.outputs:
             stride[key] = before * factor
     total = max(stride.values())
-    size = graph.inputs[0].shape[:2] if len(graph.inputs) == 1 else ()
+    size = trace.sources[0].shape[:2] if len(trace.sources) == 1 else ()
     if not rounding or len(size) != 2 or all(n % total == 0 for n in size):
         return []
     near = sorted({m for n in size for m in (max(total, n // total * total), -(-n // total) * total)})

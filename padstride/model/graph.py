@@ -5,7 +5,13 @@ and call one layer twice (two calls, two entries). Models nested inside a functi
 model are walked into, their layers named ``outer/inner``. Only the graph is read: no
 layer is run, and nothing here computes a shape.
 
->>> from padstride.keras.models import mnist_variant
+This is the one module that reads Keras' private attributes: a functional model's nodes
+by depth (``_nodes_by_depth``), the calls of a layer (``_inbound_nodes``) and the layer
+that made a tensor (``_keras_history``). Keras 3 has no public way to list the calls of a
+graph in order; :func:`model_nodes`, :func:`call_index` and :func:`tensor_layer` give them
+to the rest of the package, so that a change in Keras is mended here alone.
+
+>>> from padstride.demo.models import mnist_variant
 >>> graph = walk(mnist_variant("stride"))
 >>> graph.inputs[0].shape, [call.label for call in graph.calls][:2], graph.chain
 ((28, 28, 1), ['conv_1', 'conv_2'], True)
@@ -18,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import checks
-from .layer_shapes import shape_text
+from ..text import shape_text
 
 
 @dataclass(frozen=True)
@@ -74,7 +80,7 @@ def walk(model_or_layers: Any, input_shape: Any = None) -> Graph:
     ``input_shape`` is (height, width) or (height, width, channels) for a list of layers;
     with a model it may only fill in sizes the model leaves open (``None``), or repeat them.
     """
-    if _is_sequential(model_or_layers):
+    if is_sequential(model_or_layers):
         return _walk_sequential(model_or_layers, input_shape)
     value = model_or_layers if _is_a("Model", model_or_layers) else checks.model_or_layers(model_or_layers)
     if isinstance(value, list):
@@ -84,7 +90,7 @@ def walk(model_or_layers: Any, input_shape: Any = None) -> Graph:
                 "(height, width, channels), since 'same' padding depends on the size"
             )
         return _chain(value, checks.input_shape_hwc(input_shape))
-    if not _is_functional(value):
+    if not is_functional(value):
         raise ValueError(
             f"model {value.name!r} is a subclassed {type(value).__name__}, whose call() is Python code: "
             "only Sequential and functional models have a layer graph to walk"
@@ -97,20 +103,47 @@ def _is_a(name: str, value: object) -> bool:
     return any(cls.__name__ == name and cls.__module__.startswith("keras") for cls in type(value).__mro__)
 
 
-def _is_sequential(value: object) -> bool:
+def is_sequential(value: object) -> bool:
+    """Whether ``value`` is a keras.Sequential model (checked without importing Keras)."""
     return _is_a("Sequential", value)
 
 
-def _is_functional(value: object) -> bool:
+def is_functional(value: object) -> bool:
+    """Whether ``value`` is a functional Keras model (a graph of layer calls)."""
     return _is_a("Functional", value)
 
 
 def kind_of(operation: Any) -> str:
     """The class name of a layer; for a ``keras.ops`` operation (not a layer), ``ops.Name``."""
-    from .._keras import keras
+    from ..runtime import keras
 
     name = type(operation).__name__
     return name if isinstance(operation, keras().layers.Layer) else f"ops.{name}"
+
+
+def tensor_layer(tensor: Any) -> Any:
+    """The layer (or operation) whose call made a symbolic Keras tensor."""
+    return tensor._keras_history.operation
+
+
+def call_index(node: Any) -> int:
+    """Which call of its layer a node of a functional graph is (0 for the first)."""
+    return node.operation._inbound_nodes.index(node)
+
+
+def layer_nodes(layer: Any) -> list:
+    """The nodes (calls) of a layer, in the order they were made."""
+    return list(layer._inbound_nodes)
+
+
+def model_nodes(model: Any) -> list:
+    """The nodes of a functional model's graph, input nodes excluded, deepest first."""
+    return [
+        node
+        for depth in sorted(model._nodes_by_depth, reverse=True)
+        for node in model._nodes_by_depth[depth]
+        if not node.is_input
+    ]
 
 
 def _labels(layers: list, prefix: str = "") -> list[str]:
@@ -219,7 +252,7 @@ class _Walker:
             )
         inputs = []
         for tensor in model.inputs:
-            name = tensor._keras_history.operation.name
+            name = tensor_layer(tensor).name
             key = self.key("", tensor)
             self.sources[key] = name
             shape = _known_shape(name, tuple(tensor.shape[1:]), input_shape, model.name)
@@ -230,7 +263,7 @@ class _Walker:
 
     def graph(self, model: Any, scope: str) -> None:
         """Append the calls of ``model``'s graph; its inputs already have keys in ``scope``."""
-        nodes = _nodes(model)
+        nodes = model_nodes(model)
         layer_order = {id(op): i for i, op in enumerate(model.operations)}
         own = {id(node) for node in nodes}
         calls_of: dict[int, list] = {}
@@ -238,7 +271,7 @@ class _Walker:
             calls_of.setdefault(id(node.operation), []).append(node)
         label = {}
         for op_nodes in calls_of.values():
-            op_nodes.sort(key=_call_index)  # a layer's calls in the order they were made
+            op_nodes.sort(key=call_index)  # a layer's calls in the order they were made
             for number, node in enumerate(op_nodes, start=1):
                 call = f" (call {number})" if len(op_nodes) > 1 else ""
                 label[id(node)] = f"{scope}{node.operation.name}{call}"
@@ -252,7 +285,7 @@ class _Walker:
                 children.setdefault(id(parent), []).append(node)
 
         def entry(node: Any) -> tuple[tuple[int, int], int]:
-            return ((layer_order.get(id(node.operation), len(layer_order)), _call_index(node)), id(node))
+            return ((layer_order.get(id(node.operation), len(layer_order)), call_index(node)), id(node))
 
         ready = [(*entry(n), n) for n in nodes if waiting[id(n)] == 0]
         heapq.heapify(ready)
@@ -268,7 +301,7 @@ class _Walker:
         operation = node.operation
         inputs = tuple(self.key(scope, t) for t in node.input_tensors)
         outputs = tuple(self.key(scope, t) for t in node.output_tensors)
-        if _is_functional(operation) or _is_sequential(operation):
+        if is_functional(operation) or is_sequential(operation):
             self.nested(operation, inputs, outputs, f"{label}/")
         else:
             self.add(label, operation, inputs, outputs)
@@ -292,7 +325,7 @@ class _Walker:
         previous = inputs
         for index, (layer, label) in enumerate(zip(layers, _labels(layers, scope))):
             out = outputs if index == len(layers) - 1 and outputs is not None else (self.fresh(),)
-            if _is_functional(layer) or _is_sequential(layer):
+            if is_functional(layer) or is_sequential(layer):
                 self.nested(layer, previous, out, f"{label}/")
             else:
                 self.add(label, layer, previous, out)
@@ -302,7 +335,7 @@ class _Walker:
     def nested(self, model: Any, inputs: tuple[int, ...], outputs: tuple[int, ...], scope: str) -> None:
         """Walk into a model used as a layer: its inputs are the outer call's inputs, its
         outputs the outer call's outputs."""
-        if _is_sequential(model):
+        if is_sequential(model):
             self.sequence(model.layers, inputs, outputs, scope)
             return
         if len(model.inputs) != len(inputs):
@@ -319,16 +352,3 @@ class _Walker:
                 self.keys[(scope, id(tensor))] = key
         self.graph(model, scope)
 
-
-def _call_index(node: Any) -> int:
-    return node.operation._inbound_nodes.index(node)
-
-
-def _nodes(model: Any) -> list:
-    """The nodes of a functional model's graph, input nodes excluded."""
-    return [
-        node
-        for depth in sorted(model._nodes_by_depth, reverse=True)
-        for node in model._nodes_by_depth[depth]
-        if not node.is_input
-    ]

@@ -1,9 +1,14 @@
+"""The layer kinds: each kind's shape rule held against Keras, and each kind in one entry."""
+
+import ast
+from pathlib import Path
+
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from padstride.keras.layer_shapes import SUPPORTED_LAYERS, layer_step
-from padstride.keras.tracing import explain
+from padstride.model.explain import explain
+from padstride.model.kinds import KINDS, SUPPORTED_LAYERS, Reach, layer_step, reach
 
 # Keras deprecates LayerNormalization(rms_scaling=True) but still builds it: it is tested.
 pytestmark = pytest.mark.filterwarnings("ignore:You passed `rms_scaling=True`")
@@ -115,7 +120,7 @@ def test_other_layers_are_refused_by_name(keras):
     st.integers(1, 2),
 )
 def test_windowed_layers_equal_keras(kind, size, kernel, strides, padding, dilation):
-    from padstride._keras import keras
+    from padstride.runtime import keras
 
     k = keras()
     cls = getattr(k.layers, kind)
@@ -147,7 +152,7 @@ def test_windowed_layers_equal_keras(kind, size, kernel, strides, padding, dilat
     st.one_of(st.none(), st.integers(0, 2)),
 )
 def test_transposed_layers_equal_keras(size, kernel, stride, padding, output_padding):
-    from padstride._keras import keras
+    from padstride.runtime import keras
 
     k = keras()
     assume(output_padding is None or output_padding < stride)
@@ -200,3 +205,86 @@ def test_bad_shapes_are_named(keras):
         explain([L.Reshape((5, 2), name="shape")], input_shape=(2, 2, 3))
     with pytest.raises(ValueError, match="layer 'c': a 5×5 kernel does not fit a 3×3 input"):
         explain([L.Conv2D(1, 5, name="c")], input_shape=(3, 3))
+
+
+# --- one entry per kind -------------------------------------------------------------------
+
+KIND_ROOT = Path(__file__).resolve().parents[1] / "padstride"
+
+
+def test_every_kind_is_one_entry_of_one_module_and_a_keras_layer(keras):
+    modules = {}
+    for name, kind in KINDS.items():
+        assert hasattr(keras.layers, name), name
+        behaviours = [kind.shape, kind.onnx, *(kind.spellings or {}).values()]
+        defined = {f.__module__ for f in behaviours if f is not None}
+        assert len(defined) == 1, (name, defined)  # its rules live beside its entry
+        modules[name] = defined.pop()
+    assert set(modules.values()) <= {f"padstride.model.kinds.{m}" for m in ("windows", "upsampling", "edges", "vectors", "values", "joins")}
+    assert SUPPORTED_LAYERS == ("InputLayer", *KINDS)
+
+
+FRAGMENTS = ("Pooling", "Pooling2D", "Conv", "Normalization2D")  # parts of names code once tested
+
+
+def _kind_names_in_code(path: Path) -> list[str]:
+    """Where a module names a layer kind in its code: a string that is a kind's name, or a
+    part of names such as "Pooling" (texts and docstrings, which name kinds in words, aside)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    prose = {
+        id(node)
+        for parent in ast.walk(tree)
+        for node in ast.walk(parent)
+        if isinstance(parent, ast.JoinedStr)
+        or (isinstance(parent, ast.Expr) and isinstance(parent.value, ast.Constant))
+    }
+    return [
+        f"{path.relative_to(KIND_ROOT)}:{node.lineno} {node.value!r}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and id(node) not in prose
+        and isinstance(node.value, str)
+        and (node.value in KINDS or node.value in FRAGMENTS)
+    ]
+
+
+def test_the_rest_of_the_package_reads_a_kinds_behaviour_from_its_entry_never_its_name():
+    # measure/ asks Keras itself, without the package's vocabulary, on purpose.
+    readers = [
+        path
+        for path in sorted(KIND_ROOT.rglob("*.py"))
+        if "kinds" not in path.parts and "measure" not in path.parts and "files" not in path.parts
+    ]
+    assert [place for path in readers for place in _kind_names_in_code(path)] == []
+
+
+def test_normalising_along_the_channels_acts_per_pixel():
+    assert reach("Softmax", {"axis": -1}, (8, 8, 3)) is Reach.PIXEL
+    assert reach("LayerNormalization", {"axis": [3]}, (8, 8, 3)) is Reach.PIXEL
+    assert reach("LayerNormalization", {"axis": [1, 2]}, (8, 8, 3)) is not Reach.PIXEL
+    assert reach("Conv2D", {}, (8, 8, 3)) is not Reach.PIXEL
+    with pytest.raises(ValueError, match="axis 4 is not an axis of a 4-dimensional input"):
+        reach("Softmax", {"axis": 4}, (8, 8, 3), "soft")
+
+
+ONE_INPUT = {
+    "Conv2D": lambda L: L.Conv2D(2, 3),
+    "DepthwiseConv2D": lambda L: L.DepthwiseConv2D(3),
+    "SeparableConv2D": lambda L: L.SeparableConv2D(2, 3),
+    "MaxPooling2D": lambda L: L.MaxPooling2D(2),
+    "AveragePooling2D": lambda L: L.AveragePooling2D(2),
+    "ZeroPadding2D": lambda L: L.ZeroPadding2D(1),
+    "Cropping2D": lambda L: L.Cropping2D(1),
+    "Conv2DTranspose": lambda L: L.Conv2DTranspose(2, 3),
+    "UpSampling2D": lambda L: L.UpSampling2D(),
+    "BatchNormalization": lambda L: L.BatchNormalization(),
+    "Activation": lambda L: L.Activation("relu"),
+    "Dense": lambda L: L.Dense(2),
+    "GlobalAveragePooling2D": lambda L: L.GlobalAveragePooling2D(),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(ONE_INPUT))
+def test_the_layers_with_an_arithmetic_per_axis_are_those_that_move_pixels(keras, kind):
+    (row,) = explain([ONE_INPUT[kind](keras.layers)], input_shape=(8, 8, 3))
+    assert (row.axes is not None) == row.reach.moves_pixels

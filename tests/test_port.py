@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from keras import layers
 
 from padstride import keras_same_padding, port
-from padstride.keras.porting import PORTED
+from padstride.export.port import PORTED
 
 FEW = settings(max_examples=20, deadline=None)
 

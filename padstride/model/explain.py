@@ -3,7 +3,12 @@ parameters and FLOPs, computed from each layer's settings (the tests hold them a
 Keras' own numbers). Any Sequential or functional model: branches, merges, a layer called
 twice (two rows), models inside models.
 
->>> from padstride.keras.models import mnist_model
+A row (:class:`LayerTrace`) is the one record of a layer call that the rest of the package
+reads: besides its numbers it holds the layer, its settings (read once) and the keys of the
+tensors it reads and writes, so that receptive fields, the masks, the pitfalls, the ONNX
+graph and the port need nothing else.
+
+>>> from padstride.demo.models import mnist_model
 >>> explain(mnist_model(strides=2, padding="same"))[0].arithmetic.split(";")[0]
 'same, stride 2: ceil(28/2) = 14, padding 0 top/left, 1 bottom/right'
 """
@@ -15,10 +20,11 @@ from typing import Any
 
 from ..conv.arithmetic import AxisArithmetic
 from ..tables import TextTable, render_csv, render_table
-from .graph import Graph, walk
-from .layer_shapes import SUPPORTED_LAYERS, layer_step, shape_text
+from ..text import shape_text
+from .graph import Graph, GraphInput, walk
+from .kinds import SUPPORTED_LAYERS, LayerKind, Reach, entry, layer_step
 
-__all__ = ["SUPPORTED_LAYERS", "Explanation", "LayerTrace", "explain", "explain_graph", "trace_layers"]
+__all__ = ["SUPPORTED_LAYERS", "Explanation", "LayerTrace", "explain", "explain_graph"]
 
 FLOPS_HEADER = "FLOPs (2×MACs)"
 
@@ -45,6 +51,16 @@ class LayerTrace:
     input_shapes: tuple[tuple[int, ...], ...] = ()
     layer_id: int = field(default=0, compare=False, repr=False)  # the same for every call of one layer
     formula: str = ""  # the part of ``arithmetic`` that gives the output size; "" where no size is computed
+    layer: Any = field(default=None, compare=False, repr=False)
+    config: dict = field(default_factory=dict, compare=False, repr=False)  # layer.get_config(), read once
+    inputs: tuple[int, ...] = field(default=(), compare=False, repr=False)  # the keys of the tensors it reads
+    outputs: tuple[int, ...] = field(default=(), compare=False, repr=False)  # and writes
+    reach: Reach | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def entry(self) -> LayerKind:
+        """What the package knows of this call's layer kind."""
+        return entry(self.kind, self.name)
 
     @property
     def padding(self) -> tuple[tuple[int, int], tuple[int, int]] | None:
@@ -69,6 +85,19 @@ class Explanation(TextTable, list):
     """
 
     inputs: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    sources: tuple[GraphInput, ...] = ()  # the model's inputs, with their tensor keys
+    outputs: tuple[int, ...] = ()  # the keys of the model's outputs
+
+    def shapes(self) -> dict[int, tuple[int, ...]]:
+        """The shape (without the batch axis) of every tensor, by key."""
+        found = {item.key: item.shape for item in self.sources}
+        for row in self:
+            found.update(dict.fromkeys(row.outputs, row.output_shape))
+        return found
+
+    def writers(self) -> dict[int, LayerTrace]:
+        """The call that writes each tensor, by key."""
+        return {key: row for row in self for key in row.outputs}
 
     @property
     def params(self) -> int:
@@ -170,6 +199,7 @@ def explain_graph(graph: Graph) -> Explanation:
     configs: dict[int, dict] = {}
     rows = Explanation()
     rows.inputs = tuple((item.name, item.shape) for item in graph.inputs)
+    rows.sources, rows.outputs = graph.inputs, graph.outputs
     for call in graph.calls:
         if call.kind.startswith("ops."):
             raise ValueError(
@@ -184,6 +214,7 @@ def explain_graph(graph: Graph) -> Explanation:
         _check_built_weights(call.layer, call.label, step.params, inputs)
         for key in call.outputs:
             shapes[key] = step.output_shape
+        reach = entry(call.kind).reach_of(config, inputs[0] if inputs else (), call.label)
         rows.append(
             LayerTrace(
                 call.label,
@@ -198,6 +229,11 @@ def explain_graph(graph: Graph) -> Explanation:
                 tuple(inputs),
                 id(call.layer),
                 step.formula,
+                call.layer,
+                config,
+                call.inputs,
+                call.outputs,
+                reach,
             )
         )
     return rows
@@ -216,9 +252,3 @@ def _check_built_weights(layer: Any, label: str, params: int, inputs: list) -> N
             f"of {given} needs {params:,}; Keras would refuse to call it on this input. Use a new "
             "layer, or the input it was built for"
         )
-
-
-def trace_layers(layers: Any, shape: tuple[int, ...]) -> Explanation:
-    """explain() for a sequence of layers (built or not) on an input of the given shape
-    (height, width, channels)."""
-    return explain(list(layers), input_shape=shape)

@@ -5,8 +5,8 @@ import warnings
 import pytest
 from hypothesis import given, settings
 
-from padstride.keras.models import conv_model, mnist_variant
-from padstride.keras.tracing import explain, trace_layers
+from padstride.demo.models import conv_model, mnist_variant
+from padstride.model.explain import explain
 from tests.layer_stacks import build_graph, graphs
 
 
@@ -202,10 +202,10 @@ def test_flops_by_hand(keras):
     assert explain(mnist_variant("stride")).flops == 2 * macs
 
 
-def test_trace_layers_needs_no_built_model(keras):
+def test_a_list_of_layers_needs_no_built_model(keras):
     model = mnist_variant("stride")
     fresh = [keras.layers.Conv2D(32, 3, strides=2, padding="same") for _ in range(3)]
-    rows = trace_layers(fresh, (28, 28, 1))
+    rows = explain(fresh, input_shape=(28, 28, 1))
     assert [r.output_shape for r in rows] == [r.output_shape for r in explain(model)[:3]]
     assert [(a.pad_before, a.pad_after) for a in rows[0].axes] == [(0, 1), (0, 1)]
     assert not any(layer.built for layer in fresh)

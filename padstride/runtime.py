@@ -62,7 +62,7 @@ def check_keras_version(version: str) -> str:
     >>> check_keras_version("3.12.4")
     Traceback (most recent call last):
     ...
-    padstride._keras.KerasTooOld: padstride needs Keras 3.15 or newer, and this Python has Keras 3.12.4. Install it with pip install -U 'keras>=3.15' (in a notebook: %pip install -U 'keras>=3.15'; Keras 3.15 needs Python 3.11 or newer), then restart the kernel (in Jupyter: Kernel → Restart Kernel) so that the new Keras is the one imported. Without it, padstride's size arithmetic, pad() and reference_conv2d() still work.
+    padstride.runtime.KerasTooOld: padstride needs Keras 3.15 or newer, and this Python has Keras 3.12.4. Install it with pip install -U 'keras>=3.15' (in a notebook: %pip install -U 'keras>=3.15'; Keras 3.15 needs Python 3.11 or newer), then restart the kernel (in Jupyter: Kernel → Restart Kernel) so that the new Keras is the one imported. Without it, padstride's size arithmetic, pad() and reference_conv2d() still work.
     """
     major_minor = tuple(int(number) for number in re.findall(r"\d+", version)[:2])
     if major_minor < OLDEST_KERAS:

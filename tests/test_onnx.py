@@ -10,8 +10,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from padstride.keras.onnx_graph import ACTIVATIONS, CONVERTED_LAYERS, OPSET, onnx_model, run_onnx
-from padstride.keras.tracing import explain
+from padstride.export.onnx import CONVERTED_LAYERS, OPSET, onnx_model, run_onnx
+from padstride.model.kinds.onnx_parts import ACTIVATIONS
+from padstride.model.explain import explain
 
 ATOL = 1e-5
 # Keras warns that its rms_scaling divides by the variance; the conversion reproduces that.
@@ -351,6 +352,6 @@ def test_keras_operation_is_refused(keras):
 
 
 def test_import_stays_light():
-    code = "import sys, padstride.keras.onnx_graph; print(sorted({'tensorflow', 'keras', 'onnx'} & set(sys.modules)))"
+    code = "import sys, padstride.export.onnx; print(sorted({'tensorflow', 'keras', 'onnx'} & set(sys.modules)))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from .. import checks
-from .._keras import keras
+from ..model.graph import is_functional, is_sequential, layer_nodes, model_nodes, tensor_layer
+from ..runtime import keras
 
 # Layers the copy keeps as they are (from their settings), turns into an identity (they
 # change values pixel by pixel, not which pixels are read), or replaces by Add (for
@@ -177,9 +178,9 @@ def _probe(
     """The copy to measure, and the (height, width) of its one-channel float64 input."""
     k = keras()
     value = model_or_layers
-    if not _is_sequential(value):
+    if not is_sequential(value):
         value = checks.model_or_layers(value)
-    if isinstance(value, list) or _is_sequential(value):
+    if isinstance(value, list) or is_sequential(value):
         layers = value if isinstance(value, list) else list(value.layers)
         height, width = _size(value, input_shape)
         probed = [k.Input((height, width, 1), dtype="float64")]
@@ -196,7 +197,7 @@ def _probe(
             if output is not None:
                 raise ValueError(f"output={output!r} is not allowed: no layer of that name")
         return _set_weights(k.Sequential(probed)), (height, width)
-    if not hasattr(value, "_nodes_by_depth"):
+    if not is_functional(value):
         raise ValueError(
             f"model {value.name!r} is subclassed: only Sequential and functional models can be probed"
         )
@@ -210,10 +211,6 @@ def _probe(
         recursive=True,
     )
     return _set_weights(copy), (height, width)
-
-
-def _is_sequential(value: Any) -> bool:
-    return any(cls.__name__ == "Sequential" for cls in type(value).__mro__)
 
 
 def _size(value: Any, input_shape: Any) -> tuple[int, int]:
@@ -239,7 +236,7 @@ def _size(value: Any, input_shape: Any) -> tuple[int, int]:
 def _output(model: Any, output: Any) -> Any:
     if output is None:
         if len(model.outputs) != 1:
-            names = ", ".join(t._keras_history.operation.name for t in model.outputs)
+            names = ", ".join(tensor_layer(t).name for t in model.outputs)
             raise ValueError(
                 f"model {model.name!r} has {len(model.outputs)} outputs ({names}): choose one with output="
             )
@@ -254,17 +251,13 @@ def _output(model: Any, output: Any) -> Any:
         raise ValueError(
             f"output={output!r} is not allowed: model {model.name!r} has no layer of that name"
         ) from None
-    nodes = [node for node in layer._inbound_nodes if node in _model_nodes(model)]
+    nodes = [node for node in layer_nodes(layer) if node in model_nodes(model)]
     if len(nodes) != 1:
         raise ValueError(
             f"output={output!r} is not allowed: that layer is called {len(nodes)} times in the model; "
             "make the call you mean a model output and pass its index"
         )
     return nodes[0].output_tensors[0]
-
-
-def _model_nodes(model: Any) -> list:
-    return [node for nodes in model._nodes_by_depth.values() for node in nodes]
 
 
 def _probe_layer(layer: Any, linear: bool, cut: bool = False) -> Any:

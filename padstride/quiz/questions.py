@@ -18,22 +18,23 @@ from typing import Any
 import numpy as np
 
 from .._keras import keras
-from .engine import Question, use_questions
+from ..learning import Question
+from .calls import QUESTIONS_BY_ID
 
-_BANK: list[Question] = []
+_BANK: list[Question] = []  # the quiz's questions in order (the example is registered, not numbered)
 
 
 def _question(
     id: str, prompt: str, choices: tuple[str, ...], answer: str, explanation: str, *, in_quiz: bool = True
 ) -> Callable[[Callable[[], str]], Question]:
     """Turn the decorated proof into a Question (numbered next in the quiz, unless it is
-    an example)."""
+    an example) and register it with the quiz."""
 
     def register(solve: Callable[[], str]) -> Question:
         q = Question(id, prompt, choices, answer, explanation, solve, len(_BANK) + 1 if in_quiz else None)
         if in_quiz:
             _BANK.append(q)
-        return q
+        return QUESTIONS_BY_ID.add(q)
 
     return register
 
@@ -497,4 +498,3 @@ def transpose_back() -> str:
 
 
 QUESTIONS: tuple[Question, ...] = tuple(_BANK)
-use_questions(EXAMPLE, QUESTIONS)

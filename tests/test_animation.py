@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from padstride.demo.filters import VERTICAL_LINE_DETECTOR, line_image
-from padstride.plots import ConvAnimation, animate_conv
 from padstride.measure.layers import conv_map
+from padstride.plots import ConvAnimation, animate_conv
 from tests.picture_checks import assert_legible
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from padstride.runtime import keras
 from padstride.cli.commands import DEMO_MAX_PADDED, main
 from padstride.cli.numbers import MAX_DIGITS
+from padstride.runtime import keras
 
 # The installed console script, as a user runs it (falls back to the module in a bare checkout).
 _SCRIPT = Path(sys.executable).with_name("padstride")

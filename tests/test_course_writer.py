@@ -130,7 +130,7 @@ def _grade(cells, answers, lesson):
 
 
 def test_a_blank_submission_scores_zero_even_where_the_lesson_defined_a_right_function():
-    from padstride.exercises.bank import SAME_SPLIT_CODE
+    from padstride.exercises.bank_1_to_3 import SAME_SPLIT_CODE
 
     cells = _cells_of(_notebook(course_files(only=["02"], nbgrader=True)["02_padding.ipynb"]))
     lesson = {}

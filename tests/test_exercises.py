@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from padstride.exercises import EXERCISES, check, hint, show_answer, show_answers
-from padstride.exercises.engine import exercise
-from padstride.exercises.functions import keras_split
+from padstride.exercises.calls import exercise
+from padstride.measure.layers import keras_split
 from padstride.measure.probes import keras_same_padding
 from tests.browser.pages import NOTEBOOKS
 

@@ -9,8 +9,8 @@ from IPython.core.formatters import format_display_data
 
 from padstride.checks import padding_2d
 from padstride.pictures.explorer import PADDING_CHOICES, padding_choices
-from padstride.widgets import fallback_box
 from padstride.plots import explore
+from padstride.widgets import fallback_box
 
 
 def bundle(widget):

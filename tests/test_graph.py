@@ -1,8 +1,8 @@
 import pytest
 from hypothesis import given, settings
 
-from padstride.model.graph import walk
 from padstride.demo.models import mnist_variant
+from padstride.model.graph import walk
 from tests.layer_stacks import build_graph, graphs
 
 

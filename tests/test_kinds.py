@@ -221,7 +221,7 @@ def test_every_kind_is_one_entry_of_one_module_and_a_keras_layer(keras):
         assert len(defined) == 1, (name, defined)  # its rules live beside its entry
         modules[name] = defined.pop()
     assert set(modules.values()) <= {f"padstride.model.kinds.{m}" for m in ("windows", "upsampling", "edges", "vectors", "values", "joins")}
-    assert SUPPORTED_LAYERS == ("InputLayer", *KINDS)
+    assert ("InputLayer", *KINDS) == SUPPORTED_LAYERS
 
 
 FRAGMENTS = ("Pooling", "Pooling2D", "Conv", "Normalization2D")  # parts of names code once tested

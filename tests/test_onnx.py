@@ -11,8 +11,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from padstride.export.onnx import CONVERTED_LAYERS, OPSET, onnx_model, run_onnx
-from padstride.model.kinds.onnx_parts import ACTIVATIONS
 from padstride.model.explain import explain
+from padstride.model.kinds.onnx_parts import ACTIVATIONS
 
 ATOL = 1e-5
 # Keras warns that its rms_scaling divides by the variance; the conversion reproduces that.

@@ -8,8 +8,8 @@ import pytest
 
 from padstride.conv.padding import PAD_MODES, pad
 from padstride.demo.filters import VERTICAL_LINE_DETECTOR, line_image
-from padstride.plots import draw_pad_modes
 from padstride.measure.layers import conv_map
+from padstride.plots import draw_pad_modes
 from tests.picture_checks import assert_legible
 
 

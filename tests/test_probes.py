@@ -7,8 +7,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from padstride.conv.arithmetic import same_padding
-from padstride.measure.probes import keras_gradient_support, keras_influence, keras_same_padding
 from padstride.measure.layers import jacobian_pattern
+from padstride.measure.probes import keras_gradient_support, keras_influence, keras_same_padding
 from tests.layer_stacks import build, stacks
 
 

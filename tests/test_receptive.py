@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from padstride.demo.models import mnist_variant
 from padstride.measure.probes import keras_gradient_support, keras_influence
-from padstride.model.receptive import FieldRow, receptive_field
 from padstride.model.explain import explain
+from padstride.model.receptive import FieldRow, receptive_field
 from tests.layer_stacks import build, build_graph, graphs, stacks
 
 

@@ -9,29 +9,18 @@ reveals it; ``show_answers("3")`` gives a notebook's answers, each folded until 
 3.1: not yet. A window must fit whole: the division rounds down, not up. Try again.
 """
 
-from . import bank  # noqa: F401  (registers every exercise with the engine)
-from .engine import (
-    Answer,
-    Answers,
-    Exercise,
-    Misconception,
-    Result,
-    all_exercises,
-    check,
-    hint,
-    show_answer,
-    show_answers,
-)
+from ..learning import Answers, Exercise, Feedback, Misconception
+from . import bank_1_to_3, bank_4_to_6, bank_7_to_10  # noqa: F401  (register the exercises, in notebook order)
+from .calls import all_exercises, check, hint, show_answer, show_answers
 
 EXERCISES = all_exercises()
 
 __all__ = [
     "EXERCISES",
-    "Answer",
     "Answers",
     "Exercise",
+    "Feedback",
     "Misconception",
-    "Result",
     "check",
     "hint",
     "show_answer",

@@ -3,59 +3,22 @@
 The cases run smallest first (input size, then kernel, stride, padding and dilation), so
 the first disagreement is the smallest counterexample: odd and even sizes, even kernels,
 strides that do not divide, ``same`` at stride 2 and dilation. What Keras does is asked of
-Keras itself, once per case and process: its own output-shape rule for sizes, and a run of
-a ``same`` convolution for the split of its zeros.
+Keras itself (``padstride.measure.layers``), once per case and process: its own
+output-shape rule for sizes, and a run of a ``same`` convolution for the split of its zeros.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from functools import cache
 from typing import Any
 
-import numpy as np
-
-from ..runtime import keras
+from ..measure.layers import keras_output_size, keras_split
 
 SIZES = tuple(range(1, 13)) + (27, 28)
 KERNELS = (1, 2, 3, 4, 5)
 STRIDES = (1, 2, 3)
 PADDINGS = ("valid", "same", 0, 1, 2)
 DILATIONS = (1, 2, 3)
-
-
-@cache
-def keras_output_size(n: int, kernel_size: int, strides: int, padding: Any, dilation_rate: int = 1) -> int:
-    """The output length Keras gives: Conv1D's own shape rule, after ZeroPadding1D for
-    zeros written as a number."""
-    layers = keras().layers
-    length = n
-    word = padding if isinstance(padding, str) else "valid"
-    if not isinstance(padding, str):
-        length = layers.ZeroPadding1D(padding).compute_output_shape((1, n, 1))[1]
-    conv = layers.Conv1D(1, kernel_size, strides=strides, padding=word, dilation_rate=dilation_rate)
-    return int(conv.compute_output_shape((1, length, 1))[1])
-
-
-@cache
-def keras_split(n: int, kernel_size: int, strides: int) -> tuple[int, int]:
-    """The (before, after) zeros of Keras' ``padding="same"``, measured on a run.
-
-    The row holds 1, 2, …, n and filter t has one weight, 1, on tap t: output j of filter t
-    is the pixel under tap t of window j, so a value v there means the window starts
-    v − 1 − t pixels into the row, and ``before`` zeros come first. One run per case:
-    ``probes.keras_same_padding`` finds the same split by trying paddings until the outputs
-    agree, about five times slower over the whole sweep; the tests hold the two together.
-    """
-    layers = keras().layers
-    conv = layers.Conv1D(kernel_size, kernel_size, strides=strides, padding="same", use_bias=False)
-    conv.build((1, n, 1))
-    conv.set_weights([np.eye(kernel_size, dtype="float32").reshape(kernel_size, 1, kernel_size)])
-    out = np.asarray(conv(np.arange(1, n + 1, dtype="float32").reshape(1, n, 1)))[0]
-    window, tap = (int(i[0]) for i in np.nonzero(out))
-    before = window * strides + tap + 1 - int(out[window, tap])
-    total = max((out.shape[0] - 1) * strides + kernel_size - n, 0)
-    return before, total - before
 
 
 def _fits(size: int, kernel_size: int, padding: Any, dilation_rate: int) -> bool:

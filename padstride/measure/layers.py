@@ -9,6 +9,7 @@ that arithmetic.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -85,3 +86,79 @@ def jacobian_pattern(layers: Any, size: tuple[int, int], seed: int = 0) -> np.nd
         y = tf.reduce_sum(y, axis=-1)[0]
     jacobian = tape.jacobian(y, x)  # (out_h, out_w, 1, in_h, in_w, 1)
     return np.abs(np.asarray(jacobian)[:, :, 0, :, :, 0]) > 1e-7
+
+
+@cache
+def keras_output_size(n: int, kernel_size: int, strides: int, padding: Any, dilation_rate: int = 1) -> int:
+    """The output length Keras gives: Conv1D's own shape rule, after ZeroPadding1D for
+    zeros written as a number.
+
+    >>> keras_output_size(28, 3, 2, "same")
+    14
+    """
+    layers = keras().layers
+    length = n
+    word = padding if isinstance(padding, str) else "valid"
+    if not isinstance(padding, str):
+        length = layers.ZeroPadding1D(padding).compute_output_shape((1, n, 1))[1]
+    conv = layers.Conv1D(1, kernel_size, strides=strides, padding=word, dilation_rate=dilation_rate)
+    return int(conv.compute_output_shape((1, length, 1))[1])
+
+
+@cache
+def keras_split(n: int, kernel_size: int, strides: int) -> tuple[int, int]:
+    """The (before, after) zeros of Keras' ``padding="same"``, measured on a run.
+
+    The row holds 1, 2, …, n and filter t has one weight, 1, on tap t: output j of filter t
+    is the pixel under tap t of window j, so a value v there means the window starts
+    v − 1 − t pixels into the row, and ``before`` zeros come first. One run per case:
+    ``probes.keras_same_padding`` finds the same split by trying paddings until the outputs
+    agree, about five times slower over the whole sweep; the tests hold the two together.
+
+    >>> keras_split(28, 3, 2)
+    (0, 1)
+    """
+    layers = keras().layers
+    conv = layers.Conv1D(kernel_size, kernel_size, strides=strides, padding="same", use_bias=False)
+    conv.build((1, n, 1))
+    conv.set_weights([np.eye(kernel_size, dtype="float32").reshape(kernel_size, 1, kernel_size)])
+    out = np.asarray(conv(np.arange(1, n + 1, dtype="float32").reshape(1, n, 1)))[0]
+    window, tap = (int(i[0]) for i in np.nonzero(out))
+    before = window * strides + tap + 1 - int(out[window, tap])
+    total = max((out.shape[0] - 1) * strides + kernel_size - n, 0)
+    return before, total - before
+
+
+def stack_width(layers: list[Any], size: int) -> int:
+    """Width of the output of a stack of layers, run on a size×size one-channel image.
+
+    >>> stack_width([keras().layers.Conv2D(1, 3, strides=2)], 28)
+    13
+    """
+    x = np.zeros((1, size, size, 1), dtype="float32")
+    for layer in layers:
+        x = layer(x)
+    return int(x.shape[2])
+
+
+def unseen_pixels(kernel: int, stride: int, size: int, padding: str = "valid") -> int:
+    """Input pixels that reach no output of one Conv2D on a size×size image, found by
+    lighting them one at a time (``keras_influence``).
+
+    >>> unseen_pixels(1, 2, 4)
+    12
+    """
+    from .probes import keras_influence
+
+    seen = keras_influence([keras().layers.Conv2D(1, kernel, strides=stride, padding=padding)], (size, size))
+    return int((~seen.any(axis=(0, 1))).sum())
+
+
+def ones_conv(image: np.ndarray, stride: int) -> np.ndarray:
+    """A 3×3 Conv2D with every weight 1 and no bias, run on one 2-D image.
+
+    >>> ones_conv(np.ones((4, 4)), 1).tolist()
+    [[9.0, 9.0], [9.0, 9.0]]
+    """
+    layer = keras().layers.Conv2D(1, 3, strides=stride, kernel_initializer="ones", use_bias=False)
+    return np.asarray(layer(image[None, :, :, None].astype("float32")))[0, :, :, 0]

@@ -13,27 +13,28 @@ Questions are numbered in the order they appear here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
+from ..learning import Question
+from ..measure.layers import ones_conv, stack_width, unseen_pixels
 from ..runtime import keras
-from .engine import Question, use_questions
+from .calls import QUESTIONS_BY_ID
 
-_BANK: list[Question] = []
+_BANK: list[Question] = []  # the quiz's questions in order (the example is registered, not numbered)
 
 
 def _question(
     id: str, prompt: str, choices: tuple[str, ...], answer: str, explanation: str, *, in_quiz: bool = True
 ) -> Callable[[Callable[[], str]], Question]:
     """Turn the decorated proof into a Question (numbered next in the quiz, unless it is
-    an example)."""
+    an example) and register it with the quiz."""
 
     def register(solve: Callable[[], str]) -> Question:
         q = Question(id, prompt, choices, answer, explanation, solve, len(_BANK) + 1 if in_quiz else None)
         if in_quiz:
             _BANK.append(q)
-        return q
+        return QUESTIONS_BY_ID.add(q)
 
     return register
 
@@ -41,30 +42,8 @@ def _question(
 # --- helpers the proofs share ------------------------------------------------------------
 
 
-def _width(layers: list[Any], size: int) -> int:
-    """Width of the output of a stack of layers on a size×size one-channel image."""
-    x = np.zeros((1, size, size, 1), dtype="float32")
-    for layer in layers:
-        x = layer(x)
-    return int(x.shape[2])
-
-
 def _square(width: int) -> str:
     return f"{width}×{width}"
-
-
-def _unseen_pixels(kernel: int, stride: int, size: int, padding: str = "valid") -> int:
-    """Input pixels that reach no output of one Conv2D, found by lighting them one at a time."""
-    from ..measure.probes import keras_influence
-
-    seen = keras_influence([keras().layers.Conv2D(1, kernel, strides=stride, padding=padding)], (size, size))
-    return int((~seen.any(axis=(0, 1))).sum())
-
-
-def _ones_conv(image: np.ndarray, stride: int) -> np.ndarray:
-    """A 3×3 Conv2D with every weight 1 and no bias, run on one 2-D image."""
-    layer = keras().layers.Conv2D(1, 3, strides=stride, kernel_initializer="ones", use_bias=False)
-    return np.asarray(layer(image[None, :, :, None].astype("float32")))[0, :, :, 0]
 
 
 # --- the example (not part of the quiz) --------------------------------------------------
@@ -132,7 +111,7 @@ def padding_before_conv() -> str:
 )
 def padding_keeps_or_grows() -> str:
     L = keras().layers
-    none, one, two = (_width([L.ZeroPadding2D(p), L.Conv2D(1, 3)], 28) for p in (0, 1, 2))
+    none, one, two = (stack_width([L.ZeroPadding2D(p), L.Conv2D(1, 3)], 28) for p in (0, 1, 2))
     if (none, one, two) == (26, 28, 30):
         return "No: 1 pixel a side gives 28×28, the input's size; 2 a side give 30×30"
     return f"unexpected: {none}, {one}, {two}"
@@ -189,11 +168,11 @@ def padding_not_only_zeros() -> str:
 def stride_accuracy() -> str:
     stripes = np.tile([1.0, 0.0], 5)[None, :9].repeat(9, axis=0)  # columns 1 0 1 0 … 1
     flat = np.full((9, 9), 2 / 3)
-    alike_at_two = np.allclose(_ones_conv(stripes, 2), _ones_conv(flat, 2))
-    alike_at_one = np.allclose(_ones_conv(stripes, 1), _ones_conv(flat, 1))
-    reads_all = _unseen_pixels(3, 2, 28, padding="same") == 0
-    loses_the_end = _unseen_pixels(3, 2, 28) == 28 + 28 - 1  # the last row and column
-    skips = _unseen_pixels(2, 3, 8) > 0
+    alike_at_two = np.allclose(ones_conv(stripes, 2), ones_conv(flat, 2))
+    alike_at_one = np.allclose(ones_conv(stripes, 1), ones_conv(flat, 1))
+    reads_all = unseen_pixels(3, 2, 28, padding="same") == 0
+    loses_the_end = unseen_pixels(3, 2, 28) == 28 + 28 - 1  # the last row and column
+    skips = unseen_pixels(2, 3, 8) > 0
     if reads_all and loses_the_end and alike_at_two and not alike_at_one and skips:
         return "No: it samples the input more coarsely, which saves computation but can lose detail"
     return "unexpected"
@@ -217,9 +196,9 @@ def stride_accuracy() -> str:
 def same_keeps_size() -> str:
     L = keras().layers
     sizes, kernels = range(1, 13), range(1, 6)
-    stride_one = all(_width([L.Conv2D(1, k, padding="same")], n) == n for n in sizes for k in kernels)
+    stride_one = all(stack_width([L.Conv2D(1, k, padding="same")], n) == n for n in sizes for k in kernels)
     strided = all(
-        _width([L.Conv2D(1, k, strides=s, padding="same")], n) == -(-n // s)
+        stack_width([L.Conv2D(1, k, strides=s, padding="same")], n) == -(-n // s)
         for n in sizes
         for k in kernels
         for s in (2, 3)
@@ -290,7 +269,7 @@ def mnist_ink_at_edge() -> int:
 def stride_three() -> str:
     if mnist_ink_at_edge() != MNIST_INK_AT_EDGE:
         return "unexpected: the MNIST count differs from the explanation"
-    return str(_unseen_pixels(3, 3, 28))
+    return str(unseen_pixels(3, 3, 28))
 
 
 @_question(
@@ -306,7 +285,7 @@ def stride_three() -> str:
 )
 def pad_then_stride() -> str:
     L = keras().layers
-    return str(_width([L.ZeroPadding2D(1), L.Conv2D(1, 3, strides=2)], 28))
+    return str(stack_width([L.ZeroPadding2D(1), L.Conv2D(1, 3, strides=2)], 28))
 
 
 @_question(
@@ -319,7 +298,7 @@ def pad_then_stride() -> str:
 )
 def five_by_five_stride_two() -> str:
     L = keras().layers
-    return _square(_width([L.ZeroPadding2D(1), L.Conv2D(1, 3, strides=2)], 5))
+    return _square(stack_width([L.ZeroPadding2D(1), L.Conv2D(1, 3, strides=2)], 5))
 
 
 def _split(size: int, kernel: int, stride: int, sides: tuple[str, str]) -> str:
@@ -432,7 +411,7 @@ def params_where() -> str:
     "a 5×5 one with holes: 28 − 5 + 1 = 24.",
 )
 def dilation() -> str:
-    return _square(_width([keras().layers.Conv2D(1, 3, dilation_rate=2)], 28))
+    return _square(stack_width([keras().layers.Conv2D(1, 3, dilation_rate=2)], 28))
 
 
 @_question(
@@ -459,10 +438,10 @@ def stride_with_dilation() -> str:
             refused.append(layer)
     separable = L.SeparableConv2D(1, 3, strides=2, dilation_rate=2)
     depthwise = L.DepthwiseConv2D(3, strides=2, dilation_rate=2)
-    if len(refused) != 6 or _width([separable], 28) != 12 or _width([depthwise], 28) != 12:
+    if len(refused) != 6 or stack_width([separable], 28) != 12 or stack_width([depthwise], 28) != 12:
         return "unexpected: another set of layers refuses the pair"
     try:
-        _width([L.Conv2D(1, 3, strides=2, dilation_rate=2)], 28)
+        stack_width([L.Conv2D(1, 3, strides=2, dilation_rate=2)], 28)
     except ValueError:
         return "It refuses: the layer raises a ValueError"
     return "It builds the layer"
@@ -478,7 +457,7 @@ def stride_with_dilation() -> str:
     "row and column.",
 )
 def pool_same() -> str:
-    return _square(_width([keras().layers.MaxPooling2D(2, padding="same")], 7))
+    return _square(stack_width([keras().layers.MaxPooling2D(2, padding="same")], 7))
 
 
 @_question(
@@ -497,4 +476,3 @@ def transpose_back() -> str:
 
 
 QUESTIONS: tuple[Question, ...] = tuple(_BANK)
-use_questions(EXAMPLE, QUESTIONS)

@@ -1,0 +1,80 @@
+"""The exercises' calls: ``check``, ``hint``, ``show_answer`` and ``show_answers``, on the
+one learner engine (``padstride.learning``), and the registry the bank fills.
+
+``check`` reads the learner's answer as the exercise asks for it and says whether it is
+right, naming a likely misconception where one is known; only ``show_answer`` reveals.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..learning import Answers, Exercise, Feedback, Hint, Registry
+
+EXERCISES_BY_ID: Registry[Exercise] = Registry("exercise")  # in the order of the notebooks
+
+
+def register(exercise: Exercise) -> Exercise:
+    """Add ``exercise`` to the exercises (its id must be new); the bank's modules call it."""
+    return EXERCISES_BY_ID.add(exercise)
+
+
+def exercise(exercise_id: str) -> Exercise:
+    """The exercise with this id, such as "3.1" (notebook 3, exercise 1).
+
+    >>> exercise("2.1").solution_code("answer_1")
+    'answer_1 = (1, 2)'
+    """
+    return EXERCISES_BY_ID.get(exercise_id)
+
+
+def all_exercises() -> dict[str, Exercise]:
+    """Every exercise by id, in the order of the notebooks (the bank's modules register them).
+
+    >>> list(all_exercises())[:3]
+    ['1.1', '1.2', '1.3']
+    """
+    return EXERCISES_BY_ID.by_id()
+
+
+def check(exercise_id: str, answer: Any) -> Feedback:
+    """Whether ``answer`` is right. ``...`` is "not answered yet"; a wrong answer names a
+    likely misconception where one is known; retries are fine, nothing is revealed.
+
+    >>> print(check("1.2", ...))
+    1.2: not answered yet. Replace the ... with your answer (exercises.hint('1.2') gives a hint).
+    """
+    return exercise(exercise_id).check(answer)
+
+
+def hint(exercise_id: str) -> Hint:
+    """A hint that does not give the answer away.
+
+    >>> hint("1.2").startswith("1.2, hint:")
+    True
+    """
+    ex = exercise(exercise_id)
+    return Hint(f"{ex.id}, hint: {ex.hint}")
+
+
+def show_answer(exercise_id: str) -> Feedback:
+    """The answer and how it comes, folded until opened in a notebook.
+
+    >>> print(show_answer("1.2").message.splitlines()[0])
+    Exercise 1.2 (a number): 50
+    """
+    return exercise(exercise_id).answer()
+
+
+def show_answers(notebook: str) -> Answers:
+    """The answers of every exercise of one notebook ("3" or "03"), each folded on its own.
+
+    >>> print(repr(show_answers("01")).splitlines()[0])
+    Exercise 1.1: answer folded [it opens in a notebook viewer, or print(exercises.show_answer('1.1'))]
+    """
+    number_text = str(notebook).lstrip("0") or "0"
+    chosen = [ex for ex in EXERCISES_BY_ID if ex.id.split(".")[0] == number_text]
+    if not chosen:
+        known = sorted({ex.id.split(".")[0] for ex in EXERCISES_BY_ID}, key=int)
+        raise ValueError(f"notebook={notebook!r} is not allowed: use one of {', '.join(known)}")
+    return Answers(tuple(ex.answer() for ex in chosen))

@@ -1,0 +1,167 @@
+"""The quiz's calls: ask a question with buttons (``ask()``), answer it in code (``check()``),
+see its answer (``show_answer()``), and prove every key with Keras (``verify()``,
+``answer_key()``), all on the one learner engine (``padstride.learning``).
+
+A wrong answer says so and lets the learner try again; a second wrong answer, or asking
+for it, shows the right answer; every shown answer comes with its explanation. The
+questions themselves live in ``padstride.quiz.questions``, which registers them here.
+
+>>> forget_answers()
+>>> print(check("example", "A"))
+Not A. Try again.
+>>> print(check("example", "C"))
+Right: C, 9. A 3×3 kernel has one weight per tap: 3·3 = 9 (a bias, if any, is one more number per filter).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from ..learning import LETTERS, Attempt, Feedback, Question, Registry, reveal_flag
+
+# The example first, then the quiz's questions in order (``padstride.quiz.questions`` adds them).
+QUESTIONS_BY_ID: Registry[Question] = Registry("question")
+
+
+def all_questions() -> tuple[Question, ...]:
+    """The quiz's questions and the example, in order (the example first).
+
+    >>> all_questions()[0].id
+    'example'
+    """
+    return tuple(QUESTIONS_BY_ID)
+
+
+def question(question_id: str) -> Question:
+    """The question with this id (a quiz question or "example").
+
+    >>> question("example").answer
+    'C'
+    """
+    return QUESTIONS_BY_ID.get(question_id)
+
+
+def _resolve(question_or_id: Question | str) -> Question:
+    return question_or_id if isinstance(question_or_id, Question) else question(question_or_id)
+
+
+_ATTEMPTS: dict[tuple[str, bool], Attempt] = {}  # check()'s memory of wrong answers, per question
+
+
+def _attempt(q: Question, reveal: bool = True) -> Attempt:
+    key = (q.id, reveal)
+    if key not in _ATTEMPTS or _ATTEMPTS[key].question != q:
+        _ATTEMPTS[key] = Attempt(q, reveal)
+    return _ATTEMPTS[key]
+
+
+def check(question_id: Question | str, choice: str, *, reveal: bool = True) -> Feedback:
+    """Answer a question in code with a letter (any case). A wrong answer says "try
+    again"; a second wrong answer to the same question shows the right one, unless
+    ``reveal=False`` (a hand-out); a right answer is confirmed; the explanation comes with
+    every answer shown.
+
+    >>> forget_answers()
+    >>> print(check("example", "b"))
+    Not B. Try again.
+    """
+    return _attempt(_resolve(question_id), reveal_flag(reveal)).answer(choice)
+
+
+def show_answer(question_id: Question | str) -> Feedback:
+    """The right answer and its explanation, without answering.
+
+    >>> print(show_answer("example").message.split(".")[0])
+    The answer is C, 9
+    """
+    return _attempt(_resolve(question_id)).reveal()
+
+
+def forget_answers() -> None:
+    """Forget every earlier ``check``, so each question starts with a fresh try.
+
+    >>> forget_answers()
+    """
+    _ATTEMPTS.clear()
+
+
+def verify(question_or_id: Question | str) -> str | None:
+    """Compute the answer with Keras and return its letter; raise if the key disagrees.
+
+    None for a question without a proof.
+    """
+    return _resolve(question_or_id).verify()
+
+
+def answer_key() -> str:
+    """Every quiz question's key, each proved with Keras first (raises on the first that fails)."""
+    lines = []
+    for q in QUESTIONS_BY_ID:
+        if q.number is None:
+            continue  # the example is not part of the quiz
+        proved = q.verify()
+        status = "proved with Keras" if proved else "explained, no computation"
+        lines.append(f"{q.number:>2}. {q.id:<24} {q.answer}  {status}")
+    return "\n".join(lines)
+
+
+def ask(question_or_id: Question | str, *, reveal: bool = True):
+    """The question with one button per choice and a "show answer" button.
+
+    A wrong click marks that choice and lets the learner try again; a second wrong click,
+    or "show answer", marks the right choice; a right click confirms it. The explanation
+    comes with every answer shown. With ``reveal=False`` (a hand-out) there is no "show
+    answer" button and wrong clicks never show the right choice. Returns the widget
+    (``buttons``, ``show_button`` (None without one), ``feedback``). Where no widget
+    front-end renders it (a static viewer, a test run), the output is the question as text,
+    with the way to answer it in code.
+    """
+    from ..widgets import fallback_box, one_at_a_time, widgets_available
+
+    reveal = reveal_flag(reveal)
+    q = _resolve(question_or_id)
+    in_code = f"check({q.id!r}, 'A')"
+    if not widgets_available():
+        print(f"{q.text()}\n(ipywidgets is not installed: answer in code, e.g. {in_code})")
+        return None
+    import ipywidgets as widgets
+
+    attempt = Attempt(q, reveal, ", or click “show answer”" if reveal else "")
+    feedback = widgets.HTML()
+    buttons = [
+        widgets.Button(description=f"{letter}. {choice}", layout=widgets.Layout(width="auto"))
+        for letter, choice in zip(LETTERS, q.choices)
+    ]
+    show_button = widgets.Button(description="show answer", layout=widgets.Layout(width="auto"))
+    controls = [*buttons, show_button] if reveal else buttons
+
+    def finish() -> None:
+        buttons[LETTERS.index(q.answer)].button_style = "success"
+        for button in controls:
+            button.disabled = True
+
+    def answer(button: Any) -> None:
+        result = attempt.answer(button.description[0])
+        if not result.correct:
+            button.button_style = "danger"
+            button.disabled = True
+        if result.revealed:
+            finish()
+        feedback.value = html.escape(result.message)
+
+    def show(_button: Any) -> None:
+        feedback.value = html.escape(attempt.reveal().message)
+        finish()
+
+    answer, show = one_at_a_time(answer, show)  # two clicks never change the attempt at once
+    for button in buttons:
+        button.on_click(answer)
+    show_button.on_click(show)
+    card = fallback_box(
+        [widgets.HTML(f"<b>{html.escape(f'{q.label}. {q.prompt}')}</b>"), *controls, feedback],
+        lambda: f"{q.text()}\n(answer with the buttons when the notebook runs, or in code: {in_code})",
+    )
+    card.question, card.buttons, card.feedback = q, buttons, feedback
+    card.show_button = show_button if reveal else None
+    return card

@@ -35,9 +35,9 @@ def main() -> None:
     args = parser.parse_args()
 
     from padstride import explain, receptive_field
-    from padstride.runtime import keras
+    from padstride.runtime import load_keras
 
-    k = keras()
+    k = load_keras()
     import tensorflow as tf
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}")

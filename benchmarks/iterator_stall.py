@@ -34,9 +34,9 @@ import time
 def _run_here(autotune: bool, epochs: int) -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     from padstride import load_mnist, mnist_variant
-    from padstride.runtime import keras
+    from padstride.runtime import load_keras
 
-    k = keras()
+    k = load_keras()
     import tensorflow as tf
 
     (x, y), (x_test, y_test) = load_mnist()

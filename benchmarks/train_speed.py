@@ -69,9 +69,9 @@ LEVERS: dict[str, tuple[dict, dict]] = {
 
 def _naive(variant: str, data, seed: int = 0) -> dict:
     from padstride import mnist_variant
-    from padstride.runtime import keras
+    from padstride.runtime import load_keras
 
-    k = keras()
+    k = load_keras()
     k.utils.set_random_seed(seed)
     (x_train, y_train), (x_test, y_test) = data
     model = mnist_variant(variant)
@@ -126,7 +126,7 @@ def _fixed(variant: str, data, seed: int) -> dict:
         "accuracy": final.val_accuracy,
         "images": final.images,
         "reached": final.val_accuracy >= TARGET,
-        "test_checks": len(history.checks),
+        "test_checks": len(history.evaluations),
         "forward_flops": explain(model).flops,
         "precision": history.settings["precision"],
     }
@@ -150,9 +150,9 @@ def _matmul_peak(dtype: str, n: int = 2048, repeats: int = 20) -> dict:
 
 def _child(spec: dict) -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    from padstride.runtime import keras
+    from padstride.runtime import load_keras
 
-    keras()
+    load_keras()
     if spec.get("threads"):
         import tensorflow as tf
 
@@ -187,10 +187,10 @@ def measure(spec: dict) -> dict:
 
 
 def machine() -> str:
-    from padstride.runtime import keras
     from padstride.mnist.training import cpu_info
+    from padstride.runtime import load_keras
 
-    k = keras()
+    k = load_keras()
     import tensorflow as tf
 
     name, flags = cpu_info()

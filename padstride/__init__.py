@@ -60,7 +60,7 @@ _LAZY = {
     "load_mnist": "mnist.data",
     "MnistUnavailable": "mnist.data",
     "train": "mnist.training",
-    "compare": "mnist.training",
+    "compare": "comparison",
     "evaluate": "mnist.training",
     "History": "mnist.training",
     "draw_padding": "plots",

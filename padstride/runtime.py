@@ -36,7 +36,7 @@ def quiet_tensorflow() -> None:
 
     >>> quiet_tensorflow()  # doctest: +SKIP
     """
-    keras()
+    load_keras()
 
 
 # The oldest Keras whose behaviour the package reproduces: Keras 3.13 and older return a map
@@ -77,7 +77,7 @@ def check_keras_version(version: str) -> str:
     return version
 
 
-def keras() -> ModuleType:
+def load_keras() -> ModuleType:
     """Return the ``keras`` module, importing TensorFlow quietly the first time."""
     if "keras" not in sys.modules:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")

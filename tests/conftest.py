@@ -22,7 +22,7 @@ settings.load_profile("padstride")
 
 @pytest.fixture(scope="session")
 def keras():
-    from padstride.runtime import keras as load
+    from padstride.runtime import load_keras as load
 
     return load()
 

@@ -2,7 +2,7 @@
 
 from hypothesis import strategies as st
 
-from padstride.runtime import keras
+from padstride.runtime import load_keras
 
 paddings = st.sampled_from(["valid", "same"])
 conv = st.tuples(st.just("conv"), st.integers(1, 4), st.integers(1, 3), st.integers(1, 2), paddings)
@@ -17,7 +17,7 @@ def stacks(with_max_pooling: bool = True):
 
 def build(specs) -> list:
     """Fresh Keras layers for a list of specs (one filter per convolution)."""
-    layers = keras().layers
+    layers = load_keras().layers
     built = []
     for kind, *args in specs:
         if kind == "conv":
@@ -110,7 +110,7 @@ def _drops(spatial, window: int, stride: int, padding: str) -> bool:
 
 
 def build_graph(spec) -> BuiltGraph:
-    k = keras()
+    k = load_keras()
     layers = k.layers
     height, width, channels, ops = spec
     inputs = k.Input((height, width, channels), name="image")

@@ -16,7 +16,7 @@ import pytest
 
 from padstride.cli.commands import DEMO_MAX_PADDED, main
 from padstride.cli.numbers import MAX_DIGITS
-from padstride.runtime import keras
+from padstride.runtime import load_keras
 
 # The installed console script, as a user runs it (falls back to the module in a bare checkout).
 _SCRIPT = Path(sys.executable).with_name("padstride")
@@ -84,7 +84,7 @@ def test_padding_is_read_as_keras_zero_padding_2d_reads_it(capsys, padding, expe
     assert main(["size", "9x8", "-p", padding]) == 0
     assert capsys.readouterr().out.splitlines()[-1].startswith(f"output: {expected}")
     spelling = {"0,1": (0, 1), "0x1": (0, 1)}.get(padding) or ast.literal_eval(padding)
-    keras_padded = run_layer(keras().layers.ZeroPadding2D(spelling), np.zeros((9, 8))).shape
+    keras_padded = run_layer(load_keras().layers.ZeroPadding2D(spelling), np.zeros((9, 8))).shape
     assert expected == f"{keras_padded[0] - 2}×{keras_padded[1] - 2}"  # a 3×3 valid window
 
 

@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from IPython.core.formatters import format_display_data
 
 from padstride.exercises import EXERCISES, check, hint, show_answer, show_answers
-from padstride.exercises.calls import exercise
+from padstride.exercises.checking import exercise
 from padstride.measure.layers import keras_split
 from padstride.measure.probes import keras_same_padding
 from tests.browser.pages import NOTEBOOKS
@@ -344,7 +345,7 @@ def test_the_split_the_checker_measures_is_keras_own(n, kernel_size, strides):
 
 
 def test_answers_fold_until_opened_and_bad_ids_are_named():
-    html = show_answers("3")._repr_html_()
+    html = format_display_data(show_answers("3"))[0]["text/html"]
     assert html.count("<details") == sum(1 for i in IDS if i.startswith("3.")) and "<summary>" in html
     with pytest.raises(ValueError, match=r"exercise_id='9.9' is not allowed"):
         check("9.9", 1)

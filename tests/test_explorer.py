@@ -7,7 +7,7 @@ import base64
 import pytest
 from IPython.core.formatters import format_display_data
 
-from padstride.checks import padding_2d
+from padstride.arguments import padding_2d
 from padstride.pictures.explorer import PADDING_CHOICES, padding_choices
 from padstride.plots import explore
 from padstride.widgets import fallback_box

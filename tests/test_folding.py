@@ -4,6 +4,7 @@ import html
 import re
 
 import pytest
+from IPython.core.formatters import format_display_data
 from IPython.core.interactiveshell import InteractiveShell
 
 from padstride import folding
@@ -12,7 +13,7 @@ from padstride.folding import Folded, folded
 
 def test_the_html_is_a_closed_details_block_with_the_text_escaped():
     box = Folded("Question 3: click to show the proof", "a < b & 'c'")
-    page = box._repr_html_()
+    page = format_display_data(box)[0]["text/html"]
     assert re.fullmatch(
         r'<details class="padstride-folded"><summary>.*</summary><pre>.*</pre></details>', page
     )

@@ -120,9 +120,9 @@ def test_other_layers_are_refused_by_name(keras):
     st.integers(1, 2),
 )
 def test_windowed_layers_equal_keras(kind, size, kernel, strides, padding, dilation):
-    from padstride.runtime import keras
+    from padstride.runtime import load_keras
 
-    k = keras()
+    k = load_keras()
     cls = getattr(k.layers, kind)
     if kind.endswith("Pooling2D"):
         layer = cls(kernel, strides=strides, padding=padding)
@@ -152,9 +152,9 @@ def test_windowed_layers_equal_keras(kind, size, kernel, strides, padding, dilat
     st.one_of(st.none(), st.integers(0, 2)),
 )
 def test_transposed_layers_equal_keras(size, kernel, stride, padding, output_padding):
-    from padstride.runtime import keras
+    from padstride.runtime import load_keras
 
-    k = keras()
+    k = load_keras()
     assume(output_padding is None or output_padding < stride)
     layer = k.layers.Conv2DTranspose(
         2, kernel, strides=stride, padding=padding, output_padding=output_padding

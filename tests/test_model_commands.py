@@ -29,9 +29,9 @@ def error_line(capsys) -> str:
 @pytest.fixture(scope="module")
 def saved(tmp_path_factory):
     """A small functional model with two branches, saved as .keras, and one with open sizes."""
-    from padstride.runtime import keras
+    from padstride.runtime import load_keras
 
-    k = keras()
+    k = load_keras()
     folder = tmp_path_factory.mktemp("models")
     image = k.Input((28, 28, 1), name="image")
     a = k.layers.Conv2D(8, 3, name="branch_a")(image)
@@ -141,9 +141,9 @@ def test_a_fifo_or_a_device_is_refused_not_read_forever(tmp_path, capsys):
 
 
 def test_unsupported_layers_are_named(tmp_path, capsys):
-    from padstride.runtime import keras
+    from padstride.runtime import load_keras
 
-    k = keras()
+    k = load_keras()
     image = k.Input((8, 8, 1))
     path = tmp_path / "noise.keras"
     k.Model(image, k.layers.GaussianNoise(0.1, name="noise")(image)).save(path)
@@ -152,9 +152,9 @@ def test_unsupported_layers_are_named(tmp_path, capsys):
 
 
 def test_an_older_keras_is_refused_in_one_line(monkeypatch, capsys):
-    from padstride.runtime import keras
+    from padstride.runtime import load_keras
 
-    monkeypatch.setattr(keras(), "__version__", "3.12.4")
+    monkeypatch.setattr(load_keras(), "__version__", "3.12.4")
     assert main(["explain", "valid"]) == 1
     line = error_line(capsys)
     assert "needs Keras 3.15 or newer, and this Python has Keras 3.12.4" in line and "restart" in line
@@ -190,9 +190,9 @@ def test_the_installed_command(tmp_path, capsys):
 def test_check_exit_status_says_whether_a_warning_was_found(tmp_path, capsys):
     import json
 
-    from padstride.runtime import keras
+    from padstride.runtime import load_keras
 
-    k = keras()
+    k = load_keras()
     assert main(["check", "valid"]) == 0  # clean
     assert capsys.readouterr().out.strip() == "valid: no padding or stride pitfalls found"
     assert main(["check", "mobilenetv2", "--input", "97", "--json"]) == 0  # info only

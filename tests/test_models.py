@@ -6,7 +6,7 @@ import sys
 import numpy as np
 import pytest
 
-from padstride import checks
+from padstride import arguments
 from padstride.demo.models import (
     conv_model,
     mnist_model,
@@ -57,9 +57,9 @@ def test_keras_names_in_keras_order():
         "classes",
         "name",
     ]
-    from padstride.runtime import keras
+    from padstride.runtime import load_keras
 
-    keras_order = list(inspect.signature(keras().layers.Conv2D).parameters)
+    keras_order = list(inspect.signature(load_keras().layers.Conv2D).parameters)
     settings = ["filters", "kernel_size", "strides", "padding"]
     assert sorted(settings, key=keras_order.index) == settings == [p for p in ours if p in settings]
     assert list(inspect.signature(mnist_model).parameters) == ["strides", "padding"]
@@ -131,7 +131,7 @@ def test_padding_layers_match_what_keras_does(padding, keras):
         assert type(layer).__name__ == "ZeroPadding2D" and layer.name == "pad" and word == "valid"
         # ours: (0, 1) is (before, after) on both axes; Keras' ZeroPadding2D reads a pair of
         # ints as (height, width), so the oracle gets ((top, bottom), (left, right)) spelled out
-        expected = conv_map(zero_pad(image, checks.pixel_padding_2d(padding)), kernel, "valid")
+        expected = conv_map(zero_pad(image, arguments.pixel_padding_2d(padding)), kernel, "valid")
     model = one_filter_conv(image.shape, kernel, padding=padding)
     ours = np.asarray(model(image[None, :, :, None].astype("float32")))[0, :, :, 0]
     np.testing.assert_allclose(ours, expected, rtol=1e-5, atol=1e-5)

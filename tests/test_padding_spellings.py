@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from padstride import checks
+from padstride import arguments
 from padstride.conv.arithmetic import conv_output_size, window_positions
 from padstride.conv.padding import pad
 from padstride.demo.filters import apply_filter
@@ -27,10 +27,10 @@ def as_written(spelling, form: str):
 
 @given(spellings, st.sampled_from(["tuple", "list", "array"]))
 def test_the_zeros_are_the_ones_zero_padding_2d_adds(spelling, form):
-    from padstride.runtime import keras
+    from padstride.runtime import load_keras
 
-    keras_pads = keras().layers.ZeroPadding2D(spelling).padding
-    assert checks.padding_2d(as_written(spelling, form)) == keras_pads
+    keras_pads = load_keras().layers.ZeroPadding2D(spelling).padding
+    assert arguments.padding_2d(as_written(spelling, form)) == keras_pads
     assert padding_layers(as_written(spelling, form))[0].padding == keras_pads
 
 
@@ -65,10 +65,10 @@ def test_a_flat_pair_is_height_and_width_on_a_9_by_8_input():
 
 
 def _pad_then_valid(spelling, strides):
-    from padstride.runtime import keras
+    from padstride.runtime import load_keras
 
-    layers = keras().layers
-    return keras().Sequential([layers.ZeroPadding2D(spelling), layers.Conv2D(1, 3, strides=strides)])
+    layers = load_keras().layers
+    return load_keras().Sequential([layers.ZeroPadding2D(spelling), layers.Conv2D(1, 3, strides=strides)])
 
 
 def assert_refused(call) -> None:
@@ -83,9 +83,9 @@ def assert_refused(call) -> None:
 @settings(max_examples=30, deadline=None)
 @given(sides, st.integers(1, 9), st.integers(1, 4), st.integers(1, 3))
 def test_one_int_size_reads_padding_as_zero_padding_1d(spelling, size, kernel, strides):
-    from padstride.runtime import keras
+    from padstride.runtime import load_keras
 
-    layers = keras().layers
+    layers = load_keras().layers
     padded = layers.ZeroPadding1D(spelling)(np.zeros((1, size, 1), "float32"))
     if padded.shape[1] < kernel:
         assert_refused(lambda: conv_output_size(size, kernel, strides, spelling))

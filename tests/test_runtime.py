@@ -4,6 +4,8 @@ what needs no Keras still works."""
 import subprocess
 import sys
 
+import pytest
+
 from padstride.runtime import KerasTooOld, check_keras_version
 
 OLD_KERAS = """
@@ -27,14 +29,18 @@ except Exception as error:
 
 
 def test_an_older_keras_is_named_with_what_to_install_and_the_kernel_restart():
-    try:
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    with pytest.raises(KerasTooOld) as info:
         check_keras_version("3.13.2")
-    except KerasTooOld as error:
-        message = str(error)
-        rendered = error._render_traceback_()
+    message = str(info.value)
     assert "this Python has Keras 3.13.2" in message and "pip install -U 'keras>=3.15'" in message
     assert "%pip install -U 'keras>=3.15'" in message and "then restart the kernel" in message
-    assert rendered == [f"KerasTooOld: {message}"]  # IPython shows this line, not a traceback
+    shell = InteractiveShell.instance()
+    with capture_output() as shown:
+        shell.run_cell("from padstride.runtime import check_keras_version\ncheck_keras_version('3.13.2')")
+    assert shown.stdout.strip() == f"KerasTooOld: {message}"  # IPython shows this line, not a traceback
     assert check_keras_version("3.15.0") == "3.15.0" and check_keras_version("4.0.0.dev1") == "4.0.0.dev1"
 
 

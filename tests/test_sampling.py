@@ -20,10 +20,10 @@ from tests.picture_checks import assert_legible
     st.sampled_from(["valid", "same"]),
 )
 def test_unread_pixels_are_the_ones_keras_never_reads(size, kernel, stride, padding):
-    from padstride.runtime import keras
+    from padstride.runtime import load_keras
 
     assume(kernel <= size)
-    layer = keras().layers.Conv2D(1, kernel, strides=stride, padding=padding)
+    layer = load_keras().layers.Conv2D(1, kernel, strides=stride, padding=padding)
     never = ~keras_influence([layer], (size, size)).any(axis=(0, 1))
     np.testing.assert_array_equal(unread_pixels(size, kernel, stride, padding), never)
 

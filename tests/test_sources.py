@@ -18,9 +18,9 @@ def test_pickle_must_match_its_digest():
 def test_restricted_unpickler_refuses_other_classes():
     payload = pickle.dumps(os.system, protocol=2)
     with pytest.raises(pickle.UnpicklingError, match="refusing to load"):
-        mnist_sources._NumpyOnlyUnpickler(io.BytesIO(payload)).load()
+        mnist_sources.NumpyOnlyUnpickler(io.BytesIO(payload)).load()
     array = np.arange(6, dtype=np.float32).reshape(2, 3)
-    loaded = mnist_sources._NumpyOnlyUnpickler(io.BytesIO(pickle.dumps(array, protocol=4))).load()
+    loaded = mnist_sources.NumpyOnlyUnpickler(io.BytesIO(pickle.dumps(array, protocol=4))).load()
     np.testing.assert_array_equal(loaded, array)
 
 

@@ -18,7 +18,8 @@ def test_every_table_prints_and_shows_its_table_in_ipython():
     from keras import layers
 
     from padstride import explain, find_pitfalls, port, receptive_field
-    from padstride.mnist.training import ComparisonTable, History
+    from padstride.comparison import ComparisonTable
+    from padstride.mnist.training import History
 
     model = [layers.Conv2D(2, 3, strides=4)]
     tables = [

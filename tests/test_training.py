@@ -3,9 +3,10 @@ import math
 import numpy as np
 import pytest
 
+from padstride.comparison import compare
 from padstride.demo.models import conv_model, mnist_variant
 from padstride.mnist.data import load_mnist
-from padstride.mnist.training import compare, evaluate, pipeline, prepare, train
+from padstride.mnist.training import evaluate, pipeline, prepare, train
 
 
 @pytest.fixture(scope="module")
@@ -64,13 +65,13 @@ def test_stop_at_accuracy_stops_inside_the_epoch_where_the_test_set_reaches_it(s
         quiet=True,
     )
     final = history.final
-    *before, (images, accuracy) = history.checks
+    *before, (images, accuracy) = history.evaluations
     assert accuracy >= 0.9 and all(a < 0.9 for _, a in before)  # the first check that reached it
     assert (final.images, final.val_accuracy) == (images, accuracy)  # ... is where training stopped
-    assert [i for i, _ in history.checks] == sorted({i for i, _ in history.checks})
-    for seen, _ in history.checks:  # inside an epoch every 4 steps of 100 images, or at its end
+    assert [i for i, _ in history.evaluations] == sorted({i for i, _ in history.evaluations})
+    for seen, _ in history.evaluations:  # inside an epoch every 4 steps of 100 images, or at its end
         assert seen % 3000 == 0 or (seen % 3000) % 400 == 0
-    assert any(seen % 3000 for seen, _ in history.checks)  # some checks were inside an epoch
+    assert any(seen % 3000 for seen, _ in history.evaluations)  # some checks were inside an epoch
     assert evaluate(model, small) == final.val_accuracy  # the model is left as it was checked
     assert capsys.readouterr().out == ""
 
@@ -91,7 +92,7 @@ def test_a_fixed_budget_evaluates_the_test_set_once_after_the_last_epoch(small, 
         model, small, epochs=2, quiet=True, train_images=1000, test_each_epoch=False, precision="float32"
     )
     assert [r.images for r in history.rows] == [1000, 2000]
-    assert len(history.checks) == 1 and history.checks[0][0] == 2000
+    assert len(history.evaluations) == 1 and history.evaluations[0][0] == 2000
     assert math.isnan(history.rows[0].val_accuracy)
     x_test, y_test = small[1]
     predicted = np.argmax(model.predict(prepare(x_test), verbose=0), axis=1)

@@ -5,7 +5,8 @@ from hypothesis import strategies as st
 
 from padstride.conv.arithmetic import conv_output_size
 from padstride.conv.transpose import conv_input_sizes, conv_transpose_output_size, output_padding_for
-from padstride.measure.layers import conv_shape, keras, run_layer, transpose_shape
+from padstride.measure.layers import conv_shape, run_layer, transpose_shape
+from padstride.runtime import load_keras
 
 sizes = st.integers(1, 12)
 kernels = st.integers(1, 5)
@@ -139,7 +140,7 @@ def _conv_width(n, k, s, padding, d):
         shape = conv_shape((n, n), k, s, padding, d)
         return None if shape is None else shape[0]
     before, after = (padding, padding) if isinstance(padding, int) else padding
-    layers = keras().layers
+    layers = load_keras().layers
     padded = run_layer(layers.ZeroPadding2D(((before, after), (0, 0))), np.zeros((n, 1)))
     try:
         return run_layer(layers.Conv2D(1, (k, 1), strides=s, dilation_rate=(d, 1)), padded).shape[0]

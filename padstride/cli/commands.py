@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from .. import __version__
-from ..checks import PADDING_WORDS
+from ..arguments import PADDING_WORDS
 from ..conv.arithmetic import conv_arithmetic_2d, describe_axes, window_positions
 from ..text import MINUS, TIMES
 from .model_commands import add_model_commands, run_check, run_explain, run_port, run_receptive

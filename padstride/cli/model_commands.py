@@ -132,12 +132,12 @@ def _load_file(path: str) -> Any:
         raise ValueError(
             f"{path} is not a Keras model file: a .keras file is a zip archive, and this is not one"
         )
-    from ..runtime import keras
+    from ..runtime import load_keras
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            model = keras().models.load_model(path, compile=False)
+            model = load_keras().models.load_model(path, compile=False)
     except Exception as error:  # Keras raises many kinds, for many kinds of bad file
         raise ValueError(f"{path} is not a Keras model Keras can load: {_one_line(error)}") from None
     if not hasattr(model, "layers"):
@@ -147,9 +147,9 @@ def _load_file(path: str) -> Any:
 
 def application_names() -> list[str]:
     """The builders in keras.applications (ResNet50, MobileNetV2, ...)."""
-    from ..runtime import keras
+    from ..runtime import load_keras
 
-    applications = keras().applications
+    applications = load_keras().applications
     return sorted(n for n in dir(applications) if n[:1].isupper() and callable(getattr(applications, n)))
 
 
@@ -161,9 +161,9 @@ def _build_application(name: str, size: tuple[int, int] | None) -> Any:
             f"MODEL {name!r} is not allowed: it is neither valid, same or stride, nor a file, nor a "
             "keras.applications name (for example ResNet50, MobileNetV2, VGG16, EfficientNetB0)"
         )
-    from ..runtime import keras
+    from ..runtime import load_keras
 
-    builder = getattr(keras().applications, builder_name)
+    builder = getattr(load_keras().applications, builder_name)
     options: dict[str, Any] = {"weights": None}
     if size is not None:
         options["input_shape"] = (*size, 3)

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import checks
-from ..checks import PADDING_WORDS, AxisPadding
+from .. import arguments
+from ..arguments import PADDING_WORDS, AxisPadding
 from ..text import MINUS, TIMES, signed
 
 IntOrPair = int | tuple[int, int]
@@ -79,8 +79,8 @@ def effective_kernel_size(kernel_size: int, dilation_rate: int = 1) -> int:
     >>> effective_kernel_size(3, dilation_rate=2)
     5
     """
-    k = checks.positive_int(kernel_size, "kernel_size")
-    d = checks.positive_int(dilation_rate, "dilation_rate")
+    k = arguments.positive_int(kernel_size, "kernel_size")
+    d = arguments.positive_int(dilation_rate, "dilation_rate")
     return (k - 1) * d + 1
 
 
@@ -108,8 +108,8 @@ def conv_arithmetic(
     >>> conv_arithmetic(5, 3, strides=2, padding=1).formula
     'floor((5 + 1 + 1 − 3)/2) + 1 = 3'
     """
-    n, k, s, d = checks.conv_axis(size, kernel_size, strides, dilation_rate)
-    return axis_arithmetic(n, k, s, checks.axis_padding(padding), d)
+    n, k, s, d = arguments.conv_axis(size, kernel_size, strides, dilation_rate)
+    return axis_arithmetic(n, k, s, arguments.axis_padding(padding), d)
 
 
 def axis_arithmetic(n: int, k: int, s: int, pad: AxisPadding, d: int = 1) -> AxisArithmetic:
@@ -193,10 +193,10 @@ def _arithmetic_2d(
     *,
     strides_with_dilation: bool,
 ) -> tuple[AxisArithmetic, AxisArithmetic]:
-    sizes, kernels, steps, dilations = checks.conv_settings_2d(
+    sizes, kernels, steps, dilations = arguments.conv_settings_2d(
         size, kernel_size, strides, dilation_rate, strides_with_dilation=strides_with_dilation
     )
-    return axes_2d(sizes, kernels, steps, checks.padding_2d(padding), dilations)
+    return axes_2d(sizes, kernels, steps, arguments.padding_2d(padding), dilations)
 
 
 Pair = tuple[int, int]
@@ -250,7 +250,7 @@ def conv_output_size(
     >>> conv_output_size((9, 8), 3, padding=(0, 1))  # height 0 on each side, width 1
     (7, 8)
     """
-    if checks.any_pair(size, kernel_size, strides, dilation_rate) or checks.is_nested_padding(padding):
+    if arguments.any_pair(size, kernel_size, strides, dilation_rate) or arguments.is_nested_padding(padding):
         h, w = conv_arithmetic_2d(size, kernel_size, strides, padding, dilation_rate)
         return (h.output, w.output)
     return conv_arithmetic(size, kernel_size, strides, padding, dilation_rate).output
@@ -274,7 +274,7 @@ def same_padding(
     >>> same_padding(2**53 + 1, 2, strides=2)  # integers throughout: no float rounding
     (0, 1)
     """
-    if checks.any_pair(size, kernel_size, strides, dilation_rate):
+    if arguments.any_pair(size, kernel_size, strides, dilation_rate):
         h, w = conv_arithmetic_2d(size, kernel_size, strides, "same", dilation_rate)
         return ((h.pad_before, h.pad_after), (w.pad_before, w.pad_after))
     a = conv_arithmetic(size, kernel_size, strides, "same", dilation_rate)
@@ -289,11 +289,11 @@ def pool_arithmetic(
     >>> pool_arithmetic(7, 2).formula
     'floor((7 − 2)/2) + 1 = 3'
     """
-    n = checks.positive_int(size, "size")
-    k = checks.positive_int(pool_size, "pool_size")
-    s = k if strides is None else checks.positive_int(strides, "strides")
+    n = arguments.positive_int(size, "size")
+    k = arguments.positive_int(pool_size, "pool_size")
+    s = k if strides is None else arguments.positive_int(strides, "strides")
     # Keras' pooling layers compare the word as given: "SAME" is refused there.
-    word = checks.padding_word(padding, exact_case=True)
+    word = arguments.padding_word(padding, exact_case=True)
     return pool_axis(n, k, s, word)
 
 
@@ -328,10 +328,10 @@ def pool_output_size(
     >>> pool_output_size((7, 9), 3, strides=2)
     (3, 4)
     """
-    if checks.any_pair(size, pool_size, strides):
-        sizes = checks.pair(size, "size")
-        pools = checks.pair(pool_size, "pool_size")
-        strides_hw = (None, None) if strides is None else checks.pair(strides, "strides")
+    if arguments.any_pair(size, pool_size, strides):
+        sizes = arguments.pair(size, "size")
+        pools = arguments.pair(pool_size, "pool_size")
+        strides_hw = (None, None) if strides is None else arguments.pair(strides, "strides")
         return tuple(pool_arithmetic(n, k, s, padding).output for n, k, s in zip(sizes, pools, strides_hw))
     return pool_arithmetic(size, pool_size, strides, padding).output
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import checks
+from .. import arguments
 from .arithmetic import Padding
 
 PAD_MODES = ("zeros", "reflect", "symmetric", "replicate")
@@ -40,12 +40,12 @@ def pad(image: Any, padding: Padding, mode: str = "zeros") -> np.ndarray:
     """
     if mode not in PAD_MODES:
         raise ValueError(f"mode={mode!r} is not allowed: use one of {', '.join(map(repr, PAD_MODES))}")
-    array = checks.image_array(image, "image", ndims=(2, 3))
-    axes = list(checks.pixel_padding_2d(padding))
+    array = arguments.image_array(image, "image", ndims=(2, 3))
+    axes = list(arguments.pixel_padding_2d(padding))
     for amounts, size, name in zip(axes, array.shape, ("height", "width")):
         _check_fits(amounts, size, name, mode)
     padded = [size + before + after for size, (before, after) in zip(array.shape, axes)]
-    checks.array_values(
+    arguments.array_values(
         (*padded, *array.shape[2:]), f"padding={padding!r} on a {array.shape} image: the result"
     )
     if array.ndim == 3:

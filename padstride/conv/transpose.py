@@ -14,17 +14,17 @@ range(27, 29)
 
 from __future__ import annotations
 
-from .. import checks
+from .. import arguments
 from ..text import MINUS
 from .arithmetic import IntOrPair, Padding, ceil_div, conv_arithmetic, effective_kernel_size
 
 
 def _transpose_axis(n: int, k: int, s: int, padding: str, output_padding: int | None, d: int) -> int:
-    n, k, s, d = checks.conv_axis(n, k, s, d)
-    word = checks.padding_word(padding)  # Conv2DTranspose takes no pixel counts
+    n, k, s, d = arguments.conv_axis(n, k, s, d)
+    word = arguments.padding_word(padding)  # Conv2DTranspose takes no pixel counts
     eff = effective_kernel_size(k, d)
     if output_padding is not None:
-        op = checks.pixel_count(output_padding, "output_padding")
+        op = arguments.pixel_count(output_padding, "output_padding")
         if op >= s:
             raise ValueError(
                 f"output_padding={op} is not allowed with stride {s}: Keras needs output_padding < stride"
@@ -79,9 +79,9 @@ def conv_transpose_output_size(
     >>> conv_transpose_output_size((7, 7), 2, strides=2)
     (14, 14)
     """
-    if checks.any_pair(size, kernel_size, strides, dilation_rate, output_padding):
-        sizes, kernels, steps, dilations = checks.conv_settings_2d(size, kernel_size, strides, dilation_rate)
-        pads = checks.pair(output_padding, "output_padding")
+    if arguments.any_pair(size, kernel_size, strides, dilation_rate, output_padding):
+        sizes, kernels, steps, dilations = arguments.conv_settings_2d(size, kernel_size, strides, dilation_rate)
+        pads = arguments.pair(output_padding, "output_padding")
         return tuple(
             _transpose_axis(n, k, s, padding, op, d)
             for n, k, s, op, d in zip(sizes, kernels, steps, pads, dilations)
@@ -102,8 +102,8 @@ def conv_input_sizes(
     >>> conv_input_sizes(28, 3, padding="same")
     range(28, 29)
     """
-    m, k, s, d = checks.conv_axis(output, kernel_size, strides, dilation_rate, size_name="output")
-    pad = checks.axis_padding(padding)
+    m, k, s, d = arguments.conv_axis(output, kernel_size, strides, dilation_rate, size_name="output")
+    pad = arguments.axis_padding(padding)
     if pad == "same":
         return range((m - 1) * s + 1, m * s + 1)
     before, after = (0, 0) if pad == "valid" else pad
@@ -122,8 +122,8 @@ def output_padding_for(
     >>> output_padding_for(28, 3, strides=2, padding="same") is None  # 28 → 14 → 28
     True
     """
-    n, k, s, d = checks.conv_axis(size, kernel_size, strides, dilation_rate)
-    word = checks.padding_word(padding)
+    n, k, s, d = arguments.conv_axis(size, kernel_size, strides, dilation_rate)
+    word = arguments.padding_word(padding)
     forward = conv_arithmetic(n, k, s, word, d)
     m, eff = forward.output, forward.effective_kernel
     if conv_transpose_output_size(m, k, s, word, None, d) == n:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import checks
+from .. import arguments
 from .arithmetic import AxisArithmetic, IntOrPair, Padding, ceil_div, window_positions
 
 __all__ = ["Patch", "patches", "read_positions", "reference_conv2d", "unread_pixels", "window_reads"]
@@ -66,7 +66,7 @@ def unread_pixels(
     pixel, so nothing after the layer can depend on it. The pixels read are the rows read
     times the columns read, so each axis is worked out on its own."""
     grid = window_positions(size, kernel_size, strides, padding, dilation_rate)
-    checks.array_values((grid.height, grid.width), "the mask of unread pixels")
+    arguments.array_values((grid.height, grid.width), "the mask of unread pixels")
     h, w = grid.axes
     return ~(read_positions(h)[:, None] & read_positions(w)[None, :])
 
@@ -98,8 +98,8 @@ def patches(
     >>> [p.product for p in patches(np.eye(4), kernel)]
     [1.0, 1.0, 1.0, 1.0]
     """
-    image = checks.image_2d(image)
-    kernel = checks.image_2d(kernel, "kernel")
+    image = arguments.image_2d(image)
+    kernel = arguments.image_2d(kernel, "kernel")
     return _patches(image, kernel, window_positions(image.shape, kernel.shape, strides, padding, dilation_rate))
 
 
@@ -133,8 +133,8 @@ def reference_conv2d(
     array([[9., 6.],
            [6., 4.]])
     """
-    image = checks.image_2d(image)
-    kernel = checks.image_2d(kernel, "kernel")
+    image = arguments.image_2d(image)
+    kernel = arguments.image_2d(kernel, "kernel")
     grid = window_positions(image.shape, kernel.shape, strides, padding, dilation_rate)
     out = np.zeros(grid.output_shape)
     for patch in _patches(image, kernel, grid):

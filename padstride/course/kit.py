@@ -159,18 +159,31 @@ def _where_from(spec: PackageSpec | None) -> str:
 
 
 def readme(notebooks: list[str], spec: PackageSpec | None, *, student: bool, nbgrader: bool, ci: bool) -> str:
-    """The course folder's README.md."""
+    """The course folder's README.md: what is here, how to open the notebooks, how to check
+    them, what to do when a check fails, and (for nbgrader notebooks) how to grade."""
     names = ", ".join(f"`{name}`" for name in notebooks)
     kind = "the hand-out, without the answers" if student else "the notebooks"
     if nbgrader:
         kind = "nbgrader source notebooks: each exercise's answer between solution markers, a locked test cell per exercise"
-    example = notebooks[1] if len(notebooks) > 1 else notebooks[0]
     text = [
         "# Padding and stride: course notebooks",
         "",
         f"Written by `padstride notebooks` (padstride {__version__}): {kind}. The notebooks: {names}.",
         f"Each runs in Jupyter, and each is a regression test too: a fresh run must print what it stores. {_where_from(spec)}",
         "",
+        *_open_section(spec),
+        "",
+        *_check_section(notebooks, spec, ci),
+        "",
+        *_failing_section(notebooks[1] if len(notebooks) > 1 else notebooks[0]),
+    ]
+    if nbgrader:
+        text += ["", *_nbgrader_section()]
+    return "\n".join(text) + "\n"
+
+
+def _open_section(spec: PackageSpec | None) -> list[str]:
+    return [
         "## Open them",
         "",
         "Python 3.11 or newer. On Linux and macOS, in this folder:",
@@ -184,18 +197,19 @@ def readme(notebooks: list[str], spec: PackageSpec | None, *, student: bool, nbg
         "`padstride data` fetches the MNIST digits once and keeps them in your cache folder; after "
         "that no network is needed. The versions in `constraints.txt` are the ones the stored "
         "outputs were made with. Later, the last line alone opens JupyterLab again.",
-        "",
+    ]
+
+
+def _check_section(notebooks: list[str], spec: PackageSpec | None, ci: bool) -> list[str]:
+    requirement = spec.requirement("notebooks,test") if spec else "PADSTRIDE[notebooks,test]"
+    text = [
         "## Check them",
         "",
         "In an environment with padstride and the test tools (a course's CI, or `.venv` above with "
         "its `python` put first on the PATH):",
         "",
         _block(
-            [
-                f'python -m pip install -c {CONSTRAINTS} "{spec.requirement("notebooks,test") if spec else "PADSTRIDE[notebooks,test]"}"',
-                "padstride data",
-                nbval_command(notebooks),
-            ],
+            [f'python -m pip install -c {CONSTRAINTS} "{requirement}"', "padstride data", nbval_command(notebooks)],
             "sh",
         ),
         "",
@@ -203,12 +217,15 @@ def readme(notebooks: list[str], spec: PackageSpec | None, *, student: bool, nbg
         f"with the narrow rules of `{SANITIZE}` (ids that change on every run).",
     ]
     if ci:
-        text += [
+        text.append(
             f"`{WORKFLOW}` runs the same on every push and pull request, on GitHub Actions, "
-            "with MNIST cached between runs.",
-        ]
-    text += [
-        "",
+            "with MNIST cached between runs."
+        )
+    return text
+
+
+def _failing_section(example: str) -> list[str]:
+    return [
         "## When a check fails",
         "",
         f"nbval names a failing cell as `{example}::Cell N`, where N counts the notebook's code cells "
@@ -223,9 +240,6 @@ def readme(notebooks: list[str], spec: PackageSpec | None, *, student: bool, nbg
         "If the new output is right (you changed the cell, or a pinned version), commit it; "
         f"otherwise `git checkout {example}` puts the stored one back.",
     ]
-    if nbgrader:
-        text += ["", *_nbgrader_section()]
-    return "\n".join(text) + "\n"
 
 
 def _nbgrader_section() -> list[str]:

@@ -91,7 +91,7 @@ def course_files(
 
 
 def _solution(exercise_id: str, name: str) -> str:
-    from ..exercises.calls import exercise
+    from ..exercises.checking import exercise
 
     return exercise(exercise_id).solution_code(name)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import checks
+from .. import arguments
 from ..conv.arithmetic import IntOrPair, Padding
 from .models import one_filter_conv
 
@@ -48,7 +48,7 @@ def line_image(size: int = 8, width: int = 2) -> np.ndarray:
     array([0., 0., 0., 1., 1., 0., 0., 0.])
     """
     size = _line_size(size, "size")
-    if not checks.is_int(width) or not 1 <= width <= size:
+    if not arguments.is_int(width) or not 1 <= width <= size:
         raise ValueError(f"width={width!r} is not allowed: width must be an integer from 1 to size={size}")
     image = np.zeros((size, size))
     start = (size - width) // 2
@@ -57,7 +57,7 @@ def line_image(size: int = 8, width: int = 2) -> np.ndarray:
 
 
 def _line_size(value: object, name: str) -> int:
-    size = checks.positive_int(value, name)
+    size = arguments.positive_int(value, name)
     if size > MAX_LINE_SIZE:
         raise ValueError(
             f"{name}={size} is not allowed: the line demo draws sizes from 1 to {MAX_LINE_SIZE} "
@@ -79,7 +79,7 @@ def apply_filter(
     >>> apply_filter(line_image(), VERTICAL_LINE_DETECTOR).shape
     (6, 6)
     """
-    image = checks.image_2d(image)
+    image = arguments.image_2d(image)
     model = one_filter_conv(image.shape, kernel, strides, padding, dilation_rate, bias)
     batch = image.reshape(1, *image.shape, 1).astype("float32")
     return np.asarray(model(batch, training=False))[0, :, :, 0].astype(float)
@@ -93,7 +93,7 @@ def pipeline_trace(image: np.ndarray) -> dict[str, np.ndarray]:
     >>> {name: a.shape for name, a in pipeline_trace(np.zeros((28, 28))).items()}
     {'input': (28, 28), 'padded': (30, 30), 'feature_map': (14, 14)}
     """
-    image = checks.image_2d(image)
+    image = arguments.image_2d(image)
     if image.shape != (28, 28):
         raise ValueError(f"image of shape {image.shape} is not allowed: a 28×28 digit is needed")
     return pipeline_maps(image)

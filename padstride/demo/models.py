@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import checks
+from .. import arguments
 from ..conv.arithmetic import IntOrPair, Padding, axes_2d
-from ..runtime import keras
+from ..runtime import load_keras
 
 SUMMARY_WIDTH = 80
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -33,14 +33,14 @@ def padding_layers(padding: Padding, name: str = "pad") -> tuple[Any | None, str
     >>> layer.padding, word
     (((0, 1), (2, 2)), 'valid')
     """
-    return _padding_layer(checks.padding_2d(padding), name)
+    return _padding_layer(arguments.padding_2d(padding), name)
 
 
 def _padding_layer(axes: tuple, name: str) -> tuple[Any | None, str]:
-    """padding_layers for a padding checks.padding_2d has already normalised."""
+    """padding_layers for a padding arguments.padding_2d has already normalised."""
     if isinstance(axes[0], str):
         return None, axes[0]
-    return keras().layers.ZeroPadding2D(padding=axes, name=name), "valid"
+    return load_keras().layers.ZeroPadding2D(padding=axes, name=name), "valid"
 
 
 def conv_model(
@@ -69,7 +69,7 @@ def conv_model(
         input_shape, filters, kernel_size, strides, padding, conv_layers, dense_units, classes, name
     )
     _check_every_layer_fits(input_shape[:2], kernels, steps, axes, conv_layers)
-    k = keras()
+    k = load_keras()
     layers = [k.Input(shape=tuple(input_shape), name="image")]
     for i in range(1, conv_layers + 1):
         pad_layer, word = _padding_layer(axes, name=f"pad_{i}")
@@ -98,13 +98,13 @@ def _checked_settings(
     name: Any,
 ) -> tuple[tuple[int, int], tuple[int, int], tuple]:
     """conv_model's door: every setting checked before Keras sees it; the kernel and the
-    strides as pairs, and the padding as checks.padding_2d gives it."""
-    checks.keras_input_shape(input_shape)
+    strides as pairs, and the padding as arguments.padding_2d gives it."""
+    arguments.keras_input_shape(input_shape)
     for value, label in ((filters, "filters"), (conv_layers, "conv_layers"), (dense_units, "dense_units"), (classes, "classes")):
-        checks.positive_int(value, label)
-    kernels = checks.positive_pair(kernel_size, "kernel_size")
-    steps = checks.positive_pair(strides, "strides")
-    axes = checks.padding_2d(padding)
+        arguments.positive_int(value, label)
+    kernels = arguments.positive_pair(kernel_size, "kernel_size")
+    steps = arguments.positive_pair(strides, "strides")
+    axes = arguments.padding_2d(padding)
     for value, label in (
         (input_shape, "input_shape"),
         (filters, "filters"),
@@ -114,7 +114,7 @@ def _checked_settings(
         (dense_units, "dense_units"),
         (classes, "classes"),
     ):
-        checks.int32(value, label)
+        arguments.int32(value, label)
     if name is not None and (not isinstance(name, str) or not name):
         raise ValueError(f"name={name!r} is not allowed: give a non-empty string, or None for a default")
     return kernels, steps, axes
@@ -171,15 +171,15 @@ def one_filter_conv(
     >>> one_filter_conv((8, 8), [[0, 1, 0]] * 3, strides=2).output_shape
     (None, 3, 3, 1)
     """
-    height, width = checks.positive_pair(input_shape, "input_shape")
-    kernel = checks.image_2d(kernel, "kernel")
-    bias = checks.real_number(bias, "bias")
-    sizes, kernels, steps, dilations = checks.conv_settings_2d((height, width), kernel.shape, strides, dilation_rate)
-    axes = checks.padding_2d(padding)
+    height, width = arguments.positive_pair(input_shape, "input_shape")
+    kernel = arguments.image_2d(kernel, "kernel")
+    bias = arguments.real_number(bias, "bias")
+    sizes, kernels, steps, dilations = arguments.conv_settings_2d((height, width), kernel.shape, strides, dilation_rate)
+    axes = arguments.padding_2d(padding)
     axes_2d(sizes, kernels, steps, axes, dilations)  # the window must fit: the package's message if not
     for value, label in ((strides, "strides"), (padding, "padding"), (dilation_rate, "dilation_rate")):
-        checks.int32(value, label)
-    k = keras()
+        arguments.int32(value, label)
+    k = load_keras()
     layers = [k.Input(shape=(height, width, 1), name="image")]
     pad_layer, word = _padding_layer(axes, name="pad")
     if pad_layer is not None:

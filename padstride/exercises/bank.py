@@ -13,7 +13,7 @@ from typing import Any
 
 from ..learning import Exercise, Misconception
 from ..learning.readers import numbers
-from .calls import register
+from .checking import register
 
 NB = {
     1: "01_filters_and_feature_maps",

@@ -29,9 +29,9 @@ def output_size(n, kernel_size, strides, padding, dilation_rate):
 
 def _field_and_map() -> tuple[int, int]:
     from ..model.receptive import receptive_field
-    from ..runtime import keras
+    from ..runtime import load_keras
 
-    layers = keras().layers
+    layers = load_keras().layers
     stack = [
         layers.Conv2D(1, 3, strides=2, padding="same"),
         layers.Conv2D(1, 3, strides=2, padding="same"),
@@ -215,9 +215,9 @@ add(
 
 def _vgg_block4_pool() -> tuple[int, int]:
     from ..model.receptive import receptive_field
-    from ..runtime import keras
+    from ..runtime import load_keras
 
-    layers = keras().layers
+    layers = load_keras().layers
     stack: list[Any] = []
     for convs in (2, 2, 3, 3):
         stack += [layers.Conv2D(1, 3, padding="same") for _ in range(convs)] + [layers.MaxPooling2D(2)]

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..checks import brief
+from ..arguments import brief
 from .feedback import Feedback, Fold, fill, reveal
 from .readers import plain
 

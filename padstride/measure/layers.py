@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..runtime import keras
+from ..runtime import load_keras
 
 
 def run_layer(layer: Any, image: np.ndarray) -> np.ndarray:
@@ -27,7 +27,7 @@ def run_layer(layer: Any, image: np.ndarray) -> np.ndarray:
 
 def conv_shape(size: Any, kernel: Any, stride: Any, padding: str, dilation: Any) -> tuple[int, int] | None:
     """Keras Conv2D's output (height, width) on a real input, or None when Keras refuses."""
-    layers = keras().layers
+    layers = load_keras().layers
     try:
         layer = layers.Conv2D(1, kernel, strides=stride, padding=padding, dilation_rate=dilation)
         out = run_layer(layer, np.zeros(size))
@@ -39,7 +39,7 @@ def conv_shape(size: Any, kernel: Any, stride: Any, padding: str, dilation: Any)
 def conv_map(image: Any, kernel: Any, padding: str = "valid", strides: Any = 1, dilation: Any = 1) -> np.ndarray:
     """A one-filter Keras Conv2D with the given weights and no bias, run on the image."""
     kernel = np.asarray(kernel, dtype="float32")
-    layer = keras().layers.Conv2D(
+    layer = load_keras().layers.Conv2D(
         1, kernel.shape, strides=strides, padding=padding, dilation_rate=dilation, use_bias=False
     )
     layer.build((None, *np.shape(image), 1))
@@ -49,7 +49,7 @@ def conv_map(image: Any, kernel: Any, padding: str = "valid", strides: Any = 1, 
 
 def zero_pad(image: Any, padding: Any) -> np.ndarray:
     """Keras' ZeroPadding2D on a 2-D image, padding ((top, bottom), (left, right))."""
-    return run_layer(keras().layers.ZeroPadding2D(padding), image)[:, :, 0]
+    return run_layer(load_keras().layers.ZeroPadding2D(padding), image)[:, :, 0]
 
 
 def transpose_shape(
@@ -57,7 +57,7 @@ def transpose_shape(
 ) -> tuple[int, int] | None:
     """Keras Conv2DTranspose's output (height, width) on a real input, or None when Keras
     (at construction) or TensorFlow (when run) refuses."""
-    layers = keras().layers
+    layers = load_keras().layers
     try:
         layer = layers.Conv2DTranspose(
             1, kernel, strides=stride, padding=padding, output_padding=output_padding, dilation_rate=dilation
@@ -96,7 +96,7 @@ def keras_output_size(n: int, kernel_size: int, strides: int, padding: Any, dila
     >>> keras_output_size(28, 3, 2, "same")
     14
     """
-    layers = keras().layers
+    layers = load_keras().layers
     length = n
     word = padding if isinstance(padding, str) else "valid"
     if not isinstance(padding, str):
@@ -118,7 +118,7 @@ def keras_split(n: int, kernel_size: int, strides: int) -> tuple[int, int]:
     >>> keras_split(28, 3, 2)
     (0, 1)
     """
-    layers = keras().layers
+    layers = load_keras().layers
     conv = layers.Conv1D(kernel_size, kernel_size, strides=strides, padding="same", use_bias=False)
     conv.build((1, n, 1))
     conv.set_weights([np.eye(kernel_size, dtype="float32").reshape(kernel_size, 1, kernel_size)])
@@ -132,7 +132,7 @@ def keras_split(n: int, kernel_size: int, strides: int) -> tuple[int, int]:
 def stack_width(layers: list[Any], size: int) -> int:
     """Width of the output of a stack of layers, run on a size×size one-channel image.
 
-    >>> stack_width([keras().layers.Conv2D(1, 3, strides=2)], 28)
+    >>> stack_width([load_keras().layers.Conv2D(1, 3, strides=2)], 28)
     13
     """
     x = np.zeros((1, size, size, 1), dtype="float32")
@@ -150,7 +150,7 @@ def unseen_pixels(kernel: int, stride: int, size: int, padding: str = "valid") -
     """
     from .probes import keras_influence
 
-    seen = keras_influence([keras().layers.Conv2D(1, kernel, strides=stride, padding=padding)], (size, size))
+    seen = keras_influence([load_keras().layers.Conv2D(1, kernel, strides=stride, padding=padding)], (size, size))
     return int((~seen.any(axis=(0, 1))).sum())
 
 
@@ -160,5 +160,5 @@ def ones_conv(image: np.ndarray, stride: int) -> np.ndarray:
     >>> ones_conv(np.ones((4, 4)), 1).tolist()
     [[9.0, 9.0], [9.0, 9.0]]
     """
-    layer = keras().layers.Conv2D(1, 3, strides=stride, kernel_initializer="ones", use_bias=False)
+    layer = load_keras().layers.Conv2D(1, 3, strides=stride, kernel_initializer="ones", use_bias=False)
     return np.asarray(layer(image[None, :, :, None].astype("float32")))[0, :, :, 0]

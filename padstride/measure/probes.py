@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import checks
-from ..model.graph import is_functional, is_sequential, layer_nodes, model_nodes, tensor_layer
-from ..runtime import keras
+from .. import arguments
+from ..keras_graph import is_functional, is_sequential, layer_nodes, model_nodes, tensor_layer
+from ..runtime import load_keras
 
 # Layers the copy keeps as they are (from their settings), turns into an identity (they
 # change values pixel by pixel, not which pixels are read), or replaces by Add (for
@@ -44,8 +44,8 @@ def keras_same_padding(
     >>> keras_same_padding(8, 4)
     (1, 2)
     """
-    size, kernel_size, strides, dilation_rate = checks.conv_axis(size, kernel_size, strides, dilation_rate)
-    layers = keras().layers
+    size, kernel_size, strides, dilation_rate = arguments.conv_axis(size, kernel_size, strides, dilation_rate)
+    layers = load_keras().layers
     rng = np.random.default_rng(0)
     row = rng.normal(size=(1, 1, size, 1)).astype("float32")
     kernel = rng.normal(size=(1, kernel_size, 1, 1)).astype("float32")
@@ -104,7 +104,7 @@ def keras_influence(
     """
     probe, (height, width) = _probe(model_or_layers, input_shape, output, linear=False, cut=not global_paths)
     pixels = height * width
-    checks.array_values(
+    arguments.array_values(
         (pixels, height, width), f"keras_influence on {height}×{width}: one impulse per pixel"
     )
     impulses = np.eye(pixels, dtype="float32").reshape(pixels, height, width, 1)
@@ -165,7 +165,7 @@ def keras_gradient_support(
 
 
 def _pixel(value: Any, grid: tuple[int, int]) -> tuple[int, int]:
-    if not checks.is_pair(value) or len(value) != 2 or not all(checks.is_int(v) for v in value):
+    if not arguments.is_pair(value) or len(value) != 2 or not all(arguments.is_int(v) for v in value):
         raise ValueError(f"pixel={value!r} is not allowed: give (row, column) of the output")
     if not all(0 <= v < n for v, n in zip(value, grid)):
         raise ValueError(f"pixel={value!r} is not allowed: the output has {grid[0]}×{grid[1]} pixels")
@@ -176,10 +176,10 @@ def _probe(
     model_or_layers: Any, input_shape: Any, output: Any, linear: bool, cut: bool
 ) -> tuple[Any, tuple[int, int]]:
     """The copy to measure, and the (height, width) of its one-channel float64 input."""
-    k = keras()
+    k = load_keras()
     value = model_or_layers
     if not is_sequential(value):
-        value = checks.model_or_layers(value)
+        value = arguments.model_or_layers(value)
     if isinstance(value, list) or is_sequential(value):
         layers = value if isinstance(value, list) else list(value.layers)
         height, width = _size(value, input_shape)
@@ -215,7 +215,7 @@ def _probe(
 
 def _size(value: Any, input_shape: Any) -> tuple[int, int]:
     if input_shape is not None:
-        return checks.input_shape_hwc(input_shape)[:2]
+        return arguments.input_shape_hwc(input_shape)[:2]
     if isinstance(value, list):
         raise ValueError(
             "input_shape=None is not allowed with a list of layers: give (height, width) or "
@@ -241,7 +241,7 @@ def _output(model: Any, output: Any) -> Any:
                 f"model {model.name!r} has {len(model.outputs)} outputs ({names}): choose one with output="
             )
         return model.outputs[0]
-    if checks.is_int(output):
+    if arguments.is_int(output):
         if not 0 <= output < len(model.outputs):
             raise ValueError(f"output={output!r} is not allowed: the model has {len(model.outputs)} outputs")
         return model.outputs[output]
@@ -263,7 +263,7 @@ def _output(model: Any, output: Any) -> Any:
 def _probe_layer(layer: Any, linear: bool, cut: bool = False) -> Any:
     """The layer as the copy has it: one channel, linear, float64; with ``cut``, global
     pooling times zero."""
-    k = keras()
+    k = load_keras()
     layers = k.layers
     kind = type(layer).__name__
     config = layer.get_config()
@@ -300,7 +300,7 @@ def _passthrough() -> type:
     some layers are called with."""
     if not _PASSTHROUGH:
 
-        class Passthrough(keras().layers.Layer):
+        class Passthrough(load_keras().layers.Layer):
             def call(self, inputs, **kwargs):
                 return inputs
 

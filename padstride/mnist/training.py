@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from ..checks import brief, fraction, is_int, keras_model, positive_int, real_number
-from ..model.explain import explain
-from ..runtime import keras
+from ..arguments import brief, fraction, is_int, keras_model, positive_int, real_number
+from ..runtime import load_keras
 from ..tables import TextTable, render_table
 
 # The settings that reached 98.5 % test accuracy fastest on a 2-core CPU (benchmarks/README.md).
@@ -61,7 +59,7 @@ class History(TextTable):
     images_per_epoch: int = 0
     settings: dict[str, Any] = field(default_factory=dict)
     # Every evaluation on the test set: (training images seen, test accuracy).
-    checks: list[tuple[int, float]] = field(default_factory=list)
+    evaluations: list[tuple[int, float]] = field(default_factory=list)
 
     @property
     def final(self) -> EpochRow:
@@ -118,7 +116,7 @@ def native_bfloat16() -> bool:
 def make_deterministic(seed: int, ops: bool = True) -> None:
     """Seed Python, NumPy and TensorFlow; with ``ops`` TensorFlow's op determinism is turned on,
     otherwise off (it is a setting of the whole process)."""
-    k = keras()
+    k = load_keras()
     import tensorflow as tf
     from tensorflow.python.framework import config as tf_config  # the only switch back off
 
@@ -188,7 +186,7 @@ def learning_rate_schedule(learning_rate: float, steps: int, warmup: float = 0.0
     [0.003, 0.0015, 0.0]
     """
     warm = int(round(warmup * steps))
-    return keras().optimizers.schedules.CosineDecay(
+    return load_keras().optimizers.schedules.CosineDecay(
         learning_rate / 10 if warm else learning_rate,
         decay_steps=steps - warm,
         alpha=0.0,
@@ -230,86 +228,91 @@ class _TestSet:
         return loss / self.count, correct / self.count
 
 
-def _recorder(
-    history: History,
-    test: _TestSet,
-    steps_per_epoch: int,
-    batch_size: int,
-    *,
-    target: float | None,
-    every: int,
-    quiet: bool,
-    epochs: int,
-    test_each_epoch: bool,
-):
-    """The callback that times epochs, checks the test set every ``every`` steps and stops at
-    the ``target`` accuracy."""
-    k = keras()
-    images_in_data = history.images_per_epoch
+@dataclass(frozen=True)
+class _Plan:
+    """What the recorder is told: the epochs, their steps, when to look at the test set and
+    the accuracy to stop at."""
 
-    def _images(epoch: int, steps: int) -> int:
-        return epoch * images_in_data + min(steps * batch_size, images_in_data)
+    steps_per_epoch: int
+    batch_size: int
+    target: float | None
+    every: int
+    quiet: bool
+    epochs: int
+    test_each_epoch: bool
 
-    class Recorder(k.callbacks.Callback):
-        def on_epoch_begin(self, epoch, logs=None):
-            self.epoch = epoch  # on_train_batch_end is not told the epoch
-            self.start = time.perf_counter()
-            self.last_check = (0, 0.0)  # (steps, running accuracy) at the last look
-            self.next_check = every
 
-        def _row(self, epoch: int, steps: int, logs: dict, val: tuple[float, float]) -> EpochRow:
-            images = _images(epoch, steps)
-            row = EpochRow(
-                epoch + 1,
-                float(logs["loss"]),
-                float(logs["accuracy"]),
-                val[0],
-                val[1],
-                time.perf_counter() - self.start,
-                images,
+class _RecorderSteps:
+    """What the recorder does at each step of training: time epochs, look at the test set
+    every ``plan.every`` steps and stop at the target accuracy. Joined with Keras' Callback
+    by :func:`_recorder`."""
+
+    def __init__(self, history: History, test: _TestSet, plan: _Plan) -> None:
+        super().__init__()
+        self.history, self.test, self.plan = history, test, plan
+
+    def images(self, epoch: int, steps: int) -> int:
+        seen = self.history.images_per_epoch
+        return epoch * seen + min(steps * self.plan.batch_size, seen)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch  # on_train_batch_end is not told the epoch
+        self.start = time.perf_counter()
+        self.last_check = (0, 0.0)  # (steps, running accuracy) at the last look
+        self.next_check = self.plan.every
+
+    def row(self, epoch: int, steps: int, logs: dict, val: tuple[float, float]) -> EpochRow:
+        seconds = time.perf_counter() - self.start
+        row = EpochRow(
+            epoch + 1, float(logs["loss"]), float(logs["accuracy"]), val[0], val[1], seconds, self.images(epoch, steps)
+        )
+        self.history.rows.append(row)
+        if not self.plan.quiet:
+            print(
+                f"{self.history.model_name} epoch {row.epoch}/{self.plan.epochs}, {row.images:,} images: loss "
+                f"{row.loss:.4f}, accuracy {row.accuracy:.4f}, val_accuracy {row.val_accuracy:.4f}, "
+                f"{row.seconds:.1f} s",
+                flush=True,
             )
-            history.rows.append(row)
-            if not quiet:
-                print(
-                    f"{history.model_name} epoch {row.epoch}/{epochs}, {row.images:,} images: loss "
-                    f"{row.loss:.4f}, accuracy {row.accuracy:.4f}, val_accuracy {row.val_accuracy:.4f}, "
-                    f"{row.seconds:.1f} s",
-                    flush=True,
-                )
-            return row
+        return row
 
-        def on_train_batch_end(self, batch, logs=None):
-            steps = batch + 1
-            if target is None or steps < self.next_check or steps >= steps_per_epoch:
-                return
-            self.next_check = steps + every
-            # Accuracy of the batches since the last look, from Keras' running mean.
-            before_steps, before_accuracy = self.last_check
-            now = float(logs["accuracy"])
-            recent = (now * steps - before_accuracy * before_steps) / (steps - before_steps)
-            self.last_check = (steps, now)
-            if recent < target - CHECK_MARGIN:
-                return
-            val = self._check(self.epoch, steps)
-            if val[1] >= target:
-                self._row(self.epoch, steps, logs, val)
-                self.model.stop_training = True
+    def on_train_batch_end(self, batch, logs=None):
+        steps, plan = batch + 1, self.plan
+        if plan.target is None or steps < self.next_check or steps >= plan.steps_per_epoch:
+            return
+        self.next_check = steps + plan.every
+        # Accuracy of the batches since the last look, from Keras' running mean.
+        before_steps, before_accuracy = self.last_check
+        now = float(logs["accuracy"])
+        recent = (now * steps - before_accuracy * before_steps) / (steps - before_steps)
+        self.last_check = (steps, now)
+        if recent < plan.target - CHECK_MARGIN:
+            return
+        val = self.evaluate(self.epoch, steps)
+        if val[1] >= plan.target:
+            self.row(self.epoch, steps, logs, val)
+            self.model.stop_training = True
 
-        def on_epoch_end(self, epoch, logs=None):
-            if self.model.stop_training:
-                return  # the row was written where training stopped
-            last = epoch + 1 == epochs
-            val = self._check(epoch, steps_per_epoch) if test_each_epoch or last else (math.nan, math.nan)
-            row = self._row(epoch, steps_per_epoch, logs or {}, val)
-            if target is not None and row.val_accuracy >= target:
-                self.model.stop_training = True
+    def on_epoch_end(self, epoch, logs=None):
+        if self.model.stop_training:
+            return  # the row was written where training stopped
+        plan = self.plan
+        last = epoch + 1 == plan.epochs
+        val = self.evaluate(epoch, plan.steps_per_epoch) if plan.test_each_epoch or last else (math.nan, math.nan)
+        row = self.row(epoch, plan.steps_per_epoch, logs or {}, val)
+        if plan.target is not None and row.val_accuracy >= plan.target:
+            self.model.stop_training = True
 
-        def _check(self, epoch: int, steps: int) -> tuple[float, float]:
-            val = test.evaluate()
-            history.checks.append((_images(epoch, steps), val[1]))
-            return val
+    def evaluate(self, epoch: int, steps: int) -> tuple[float, float]:
+        val = self.test.evaluate()
+        self.history.evaluations.append((self.images(epoch, steps), val[1]))
+        return val
 
-    return [Recorder()]
+
+def _recorder(history: History, test: _TestSet, plan: _Plan) -> list[Any]:
+    """The callback that records training (see _RecorderSteps), as Keras takes it."""
+    recorder = type("Recorder", (_RecorderSteps, load_keras().callbacks.Callback), {})
+    return [recorder(history, test, plan)]
 
 
 def train(
@@ -347,7 +350,7 @@ def train(
     runs). ``stop_at_accuracy`` stops as soon as the test accuracy reaches it: checked at each
     epoch's end and every ``eval_every`` training steps (default: an eighth of an epoch), the
     latter only while the training batches since the last check are within one point of it.
-    Every evaluation of the test set is listed in ``History.checks`` and counted in the seconds.
+    Every evaluation of the test set is listed in ``History.evaluations`` and counted in the seconds.
     ``test_each_epoch=False`` evaluates the test set once, after the last epoch (a fixed
     budget, nothing chosen by the test set); the earlier rows then show nan for it.
     """
@@ -372,17 +375,8 @@ def train(
         labels = np.asarray(y_train).astype("int32")
         train_data = pipeline(x_train, labels, settings["batch_size"], seed if seed is not None else 0)
         test = _TestSet(model, x_test, y_test)
-        callbacks = _recorder(
-            history,
-            test,
-            steps_per_epoch,
-            settings["batch_size"],
-            target=target,
-            every=eval_every,
-            quiet=quiet,
-            epochs=epochs,
-            test_each_epoch=test_each_epoch,
-        )
+        plan = _Plan(steps_per_epoch, settings["batch_size"], target, eval_every, quiet, epochs, test_each_epoch)
+        callbacks = _recorder(history, test, plan)
         # shuffle=False: the dataset shuffles itself, with the seed
         model.fit(train_data, epochs=epochs, shuffle=False, verbose=0, callbacks=callbacks)
     finally:
@@ -461,7 +455,7 @@ def _compile(model: Any, settings: dict[str, Any], steps: int) -> None:
     """Adam on the warm-up and cosine schedule, sparse cross-entropy, accuracy."""
     schedule = learning_rate_schedule(settings["learning_rate"], steps, settings["warmup"])
     model.compile(
-        optimizer=keras().optimizers.Adam(schedule),
+        optimizer=load_keras().optimizers.Adam(schedule),
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
         steps_per_execution=settings["steps_per_execution"],
@@ -474,64 +468,3 @@ def evaluate(model: Any, data: Any) -> float:
     _, (x_test, y_test) = data
     test = _TestSet(model, x_test, y_test)
     return test.evaluate()[1]
-
-
-@dataclass
-class Comparison:
-    """One row per model: the trade-off between size, cost and accuracy. ``flops`` counts
-    the forward pass for one image, 2 FLOPs per multiply-add."""
-
-    name: str
-    params: int
-    flops: int
-    seconds_per_epoch: float
-    images_per_second: float
-    test_accuracy: float
-    history: History
-
-    def cells(self, timings: bool = True) -> list[str]:
-        cells = [self.name, f"{self.params:,}", f"{self.flops / 1e6:.2f}", f"{self.test_accuracy:.4f}"]
-        return cells + ([f"{self.seconds_per_epoch:.1f}", f"{self.images_per_second:.0f}"] if timings else [])
-
-
-class ComparisonTable(TextTable, list):
-    """A list of Comparison rows that prints as a table."""
-
-    def table(self, timings: bool = True) -> str:
-        headers = ["model", "params", "forward_MFLOPs", "test_accuracy"]
-        headers += ["s/epoch", "images/s"] if timings else []
-        return render_table(headers, [row.cells(timings) for row in self], right=range(1, len(headers)))
-
-
-def compare(
-    data: Any,
-    variants: Sequence[str] = ("valid", "same", "stride"),
-    epochs: int = 2,
-    seed: int = 0,
-    quiet: bool = False,
-    **train_options: Any,
-) -> ComparisonTable:
-    """Train the MNIST models (valid, same, same + stride 2) alike and tabulate parameters,
-    forward FLOPs per image, seconds per epoch (the test evaluation included), images per
-    second and test accuracy."""
-    from ..demo.models import mnist_variant
-
-    rows = ComparisonTable()
-    for variant in variants:
-        keras().utils.clear_session()
-        model = mnist_variant(variant)
-        trace = explain(model)
-        history = train(model, data, epochs=epochs, seed=seed, quiet=quiet, **train_options)
-        seconds = float(np.mean(history.column("seconds")))
-        rows.append(
-            Comparison(
-                model.name,
-                trace.params,
-                trace.flops,
-                seconds,
-                history.images_per_epoch / seconds,
-                history.final.val_accuracy,
-                history,
-            )
-        )
-    return rows

@@ -5,11 +5,8 @@ and call one layer twice (two calls, two entries). Models nested inside a functi
 model are walked into, their layers named ``outer/inner``. Only the graph is read: no
 layer is run, and nothing here computes a shape.
 
-This is the one module that reads Keras' private attributes: a functional model's nodes
-by depth (``_nodes_by_depth``), the calls of a layer (``_inbound_nodes``) and the layer
-that made a tensor (``_keras_history``). Keras 3 has no public way to list the calls of a
-graph in order; :func:`model_nodes`, :func:`call_index` and :func:`tensor_layer` give them
-to the rest of the package, so that a change in Keras is mended here alone.
+What Keras keeps private about its graph (a model's nodes, a layer's calls, the layer that
+made a tensor) comes from ``padstride.keras_graph``, the one module that reads it.
 
 >>> from padstride.demo.models import mnist_variant
 >>> graph = walk(mnist_variant("stride"))
@@ -23,7 +20,8 @@ import heapq
 from dataclasses import dataclass
 from typing import Any
 
-from .. import checks
+from .. import arguments
+from ..keras_graph import call_index, is_functional, is_keras_class, is_sequential, model_nodes, tensor_layer
 from ..text import shape_text
 
 
@@ -82,14 +80,14 @@ def walk(model_or_layers: Any, input_shape: Any = None) -> Graph:
     """
     if is_sequential(model_or_layers):
         return _walk_sequential(model_or_layers, input_shape)
-    value = model_or_layers if _is_a("Model", model_or_layers) else checks.model_or_layers(model_or_layers)
+    value = model_or_layers if is_keras_class("Model", model_or_layers) else arguments.model_or_layers(model_or_layers)
     if isinstance(value, list):
         if input_shape is None:
             raise ValueError(
                 "input_shape=None is not allowed with a list of layers: give (height, width) or "
                 "(height, width, channels), since 'same' padding depends on the size"
             )
-        return _chain(value, checks.input_shape_hwc(input_shape))
+        return _chain(value, arguments.input_shape_hwc(input_shape))
     if not is_functional(value):
         raise ValueError(
             f"model {value.name!r} is a subclassed {type(value).__name__}, whose call() is Python code: "
@@ -98,52 +96,12 @@ def walk(model_or_layers: Any, input_shape: Any = None) -> Graph:
     return _Walker().functional(value, input_shape)
 
 
-def _is_a(name: str, value: object) -> bool:
-    """An instance of Keras' class ``name`` (or of a subclass), without importing Keras."""
-    return any(cls.__name__ == name and cls.__module__.startswith("keras") for cls in type(value).__mro__)
-
-
-def is_sequential(value: object) -> bool:
-    """Whether ``value`` is a keras.Sequential model (checked without importing Keras)."""
-    return _is_a("Sequential", value)
-
-
-def is_functional(value: object) -> bool:
-    """Whether ``value`` is a functional Keras model (a graph of layer calls)."""
-    return _is_a("Functional", value)
-
-
 def kind_of(operation: Any) -> str:
     """The class name of a layer; for a ``keras.ops`` operation (not a layer), ``ops.Name``."""
-    from ..runtime import keras
+    from ..runtime import load_keras
 
     name = type(operation).__name__
-    return name if isinstance(operation, keras().layers.Layer) else f"ops.{name}"
-
-
-def tensor_layer(tensor: Any) -> Any:
-    """The layer (or operation) whose call made a symbolic Keras tensor."""
-    return tensor._keras_history.operation
-
-
-def call_index(node: Any) -> int:
-    """Which call of its layer a node of a functional graph is (0 for the first)."""
-    return node.operation._inbound_nodes.index(node)
-
-
-def layer_nodes(layer: Any) -> list:
-    """The nodes (calls) of a layer, in the order they were made."""
-    return list(layer._inbound_nodes)
-
-
-def model_nodes(model: Any) -> list:
-    """The nodes of a functional model's graph, input nodes excluded, deepest first."""
-    return [
-        node
-        for depth in sorted(model._nodes_by_depth, reverse=True)
-        for node in model._nodes_by_depth[depth]
-        if not node.is_input
-    ]
+    return name if isinstance(operation, load_keras().layers.Layer) else f"ops.{name}"
 
 
 def _labels(layers: list, prefix: str = "") -> list[str]:
@@ -187,7 +145,7 @@ def _walk_sequential(model: Any, input_shape: Any) -> Graph:
         model.layers[0].name if model.layers and type(model.layers[0]).__name__ == "InputLayer" else "input"
     )
     if declared is None:
-        shape = checks.input_shape_hwc(input_shape)
+        shape = arguments.input_shape_hwc(input_shape)
     else:
         shape = _known_shape(name, declared, input_shape, model.name)
     return _chain(list(model.layers), shape, name=name)
@@ -202,7 +160,7 @@ def _known_shape(name: str, declared: tuple, input_shape: Any, model_name: str) 
         else tuple(f"axis {i + 1}" for i in range(len(declared)))
     )
     if input_shape is not None:
-        given = checks.input_shape_hwc(input_shape) if len(declared) == 3 else None
+        given = arguments.input_shape_hwc(input_shape) if len(declared) == 3 else None
         if given is None:
             raise ValueError(
                 f"input_shape={input_shape!r} is not allowed: model {model_name!r} takes {shape_text(declared)} inputs, "

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ..checks import image_2d, positive_int
+from ..arguments import image_2d, positive_int
 from ..conv.arithmetic import IntOrPair, Padding, WindowGrid, window_positions
 from ..widgets import fallback_box
 from .cells import add_cell, dot_text, draw_input, draw_window, drawable, frame_input, grid_axes, wrap

@@ -11,7 +11,7 @@ import html
 import textwrap
 from typing import Any
 
-from ..checks import padding_2d, positive_int
+from ..arguments import padding_2d, positive_int
 from ..widgets import fallback_box, one_at_a_time, widgets_available
 from .grids import draw_windows
 from .palette import png_bytes, pyplot

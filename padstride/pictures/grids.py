@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..checks import image_2d
+from ..arguments import image_2d
 from ..conv.arithmetic import IntOrPair, Padding, ceil_div, describe_axes, window_positions
 from .cells import (
     MAX_LABELLED,

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ..checks import image_2d, is_keras_model
+from ..arguments import image_2d, is_keras_model
 from ..conv.arithmetic import conv_output_size
 from .cells import outline
 from .palette import COLORS, GRAY, HEATMAP, SMALL, TEXT, TITLE, figure
@@ -79,61 +79,24 @@ def draw_feature_map_sizes(models: Any):
 
 
 def _draw_row(ax: Any, name: str, rows: list, total: int, width: float, tallest: int) -> None:
-    from matplotlib.patches import FancyArrowPatch, Rectangle
+    from matplotlib.patches import FancyArrowPatch
 
     half = tallest / 2
     maps = [row for row in rows if len(row[1]) == 3]
     rest = [row for row in rows if len(row[1]) != 3]
     previous_right = None
-    for index, (layer, (h, w, c), params) in enumerate(maps):
-        centre = SLOT * (index + 0.5)
-        left = centre - w / 2
-        is_input = layer == "input"
-        if not is_input:  # a few offset sheets stand for the channels
-            for depth in (2, 1):
-                ax.add_patch(
-                    Rectangle(
-                        (left + 1.2 * depth, -h / 2 + 1.2 * depth),
-                        w,
-                        h,
-                        facecolor=COLORS["output"],
-                        edgecolor=COLORS["edge"],
-                        linewidth=0.6,
-                    )
-                )
-        square = Rectangle(
-            (left, -h / 2),
-            w,
-            h,
-            facecolor=COLORS["input"] if is_input else COLORS["filled"],
-            edgecolor=COLORS["edge"],
-            linewidth=1.0,
-        )
-        square.set_gid(f"map-{name}-{layer}")
-        ax.add_patch(square)
-        ax.text(centre, half + 9, layer, ha="center", va="bottom", fontsize=SMALL, color=COLORS["muted"])
-        shape_text = ax.text(centre, half + 3, f"{h}×{w}×{c}", ha="center", va="bottom", fontsize=TEXT)
-        shape_text.set_gid(f"shape-{name}-{layer}")
-        if not is_input:
-            count = ax.text(centre, -half - 3, f"{params:,} params", ha="center", va="top", fontsize=SMALL)
-            count.set_gid(f"params-{name}-{layer}")
+    for index, (layer, shape, params) in enumerate(maps):
+        left, right = _draw_map(ax, name, layer, shape, params, SLOT * (index + 0.5), half)
         if previous_right is not None:
-            ax.add_patch(
-                FancyArrowPatch(
-                    (previous_right + 2.5, 0),
-                    (left - 2.5, 0),
-                    arrowstyle="-|>",
-                    mutation_scale=12,
-                    linewidth=1,
-                )
+            arrow = FancyArrowPatch(
+                (previous_right + 2.5, 0), (left - 2.5, 0), arrowstyle="-|>", mutation_scale=12, linewidth=1
             )
-        previous_right = left + w + (0 if is_input else 2.4)
-    lines = []
-    for layer, shape, params in rest:
-        size = "×".join(f"{d:,}" for d in shape)
-        lines.append((layer, f"{layer} {size}: " + (f"{params:,} params" if params else "no weights")))
+            ax.add_patch(arrow)
+        previous_right = right
     x = SLOT * len(maps) + 4
-    for number, (layer, line) in enumerate(lines):
+    for number, (layer, shape, params) in enumerate(rest):
+        size = "×".join(f"{d:,}" for d in shape)
+        line = f"{layer} {size}: " + (f"{params:,} params" if params else "no weights")
         text = ax.text(x, half - 2 - number * 9, line, ha="left", va="top", fontsize=SMALL)
         text.set_gid(f"params-{name}-{layer}")
     ax.set_xlim(0, width)
@@ -141,6 +104,34 @@ def _draw_row(ax: Any, name: str, rows: list, total: int, width: float, tallest:
     ax.set_aspect("equal")
     ax.axis("off")
     ax.set_title(f"{name}: {total:,} parameters", fontsize=TEXT, loc="left")
+
+
+def _draw_map(
+    ax: Any, name: str, layer: str, shape: tuple[int, int, int], params: int, centre: float, half: float
+) -> tuple[float, float]:
+    """One feature map to scale, with its name, shape and parameters; returns its left and
+    right edges (the sheets behind a layer's output included)."""
+    from matplotlib.patches import Rectangle
+
+    h, w, c = shape
+    left = centre - w / 2
+    is_input = layer == "input"
+    if not is_input:  # a few offset sheets stand for the channels
+        for depth in (2, 1):
+            corner = (left + 1.2 * depth, -h / 2 + 1.2 * depth)
+            sheet = Rectangle(corner, w, h, facecolor=COLORS["output"], edgecolor=COLORS["edge"], linewidth=0.6)
+            ax.add_patch(sheet)
+    fill = COLORS["input"] if is_input else COLORS["filled"]
+    square = Rectangle((left, -h / 2), w, h, facecolor=fill, edgecolor=COLORS["edge"], linewidth=1.0)
+    square.set_gid(f"map-{name}-{layer}")
+    ax.add_patch(square)
+    ax.text(centre, half + 9, layer, ha="center", va="bottom", fontsize=SMALL, color=COLORS["muted"])
+    shape_label = ax.text(centre, half + 3, f"{h}×{w}×{c}", ha="center", va="bottom", fontsize=TEXT)
+    shape_label.set_gid(f"shape-{name}-{layer}")
+    if not is_input:
+        count = ax.text(centre, -half - 3, f"{params:,} params", ha="center", va="top", fontsize=SMALL)
+        count.set_gid(f"params-{name}-{layer}")
+    return left, left + w + (0 if is_input else 2.4)
 
 
 def draw_pipeline(digit: np.ndarray):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import image_2d, pixel_padding_2d
+from ..arguments import image_2d, pixel_padding_2d
 from ..conv.arithmetic import Padding, window_positions
 from .cells import drawable, outline
 from .grids import heatmap, values_fit, write_values

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..checks import image_2d
+from ..arguments import image_2d
 from ..conv.arithmetic import IntOrPair, Padding, window_positions
 from ..conv.windows import unread_pixels
 from .cells import drawable

@@ -1,7 +1,7 @@
 """Questions about padding and stride, each with an answer key that Keras can prove.
 
 The calls (``ask``, ``check``, ``show_answer``, ``verify``, ``answer_key``) are in
-``padstride.quiz.calls``, the questions with their proofs in ``padstride.quiz.questions``;
+``padstride.quiz.asking``, the questions with their proofs in ``padstride.quiz.questions``;
 both stand on the learner engine, ``padstride.learning``.
 
 >>> print(QUESTIONS[8].text().splitlines()[0])
@@ -9,7 +9,7 @@ both stand on the learner engine, ``padstride.learning``.
 """
 
 from ..learning import LETTERS, Feedback, Question
-from .calls import answer_key, ask, check, forget_answers, question, show_answer, verify
+from .asking import answer_key, ask, check, forget_answers, question, show_answer, verify
 from .questions import EXAMPLE, QUESTIONS
 
 __all__ = [

@@ -18,8 +18,8 @@ import numpy as np
 
 from ..learning import Question
 from ..measure.layers import ones_conv, stack_width, unseen_pixels
-from ..runtime import keras
-from .calls import QUESTIONS_BY_ID
+from ..runtime import load_keras
+from .asking import QUESTIONS_BY_ID
 
 _BANK: list[Question] = []  # the quiz's questions in order (the example is registered, not numbered)
 
@@ -58,7 +58,7 @@ def _square(width: int) -> str:
     in_quiz=False,
 )
 def example() -> str:
-    layer = keras().layers.Conv2D(1, 3, use_bias=False)
+    layer = load_keras().layers.Conv2D(1, 3, use_bias=False)
     layer.build((None, 8, 8, 1))
     return str(layer.count_params())
 
@@ -85,7 +85,7 @@ EXAMPLE = example
 )
 def padding_before_conv() -> str:
     x = np.ones((1, 28, 28, 1), dtype="float32")
-    padded = np.asarray(keras().layers.ZeroPadding2D(1)(x))[0, :, :, 0]
+    padded = np.asarray(load_keras().layers.ZeroPadding2D(1)(x))[0, :, :, 0]
     border = np.concatenate([padded[0], padded[-1], padded[:, 0], padded[:, -1]])
     inside = padded[1:-1, 1:-1]
     if padded.shape == (30, 30) and not border.any() and (inside == 1).all():
@@ -110,7 +110,7 @@ def padding_before_conv() -> str:
     "that keeps the size at stride 1.",
 )
 def padding_keeps_or_grows() -> str:
-    L = keras().layers
+    L = load_keras().layers
     none, one, two = (stack_width([L.ZeroPadding2D(p), L.Conv2D(1, 3)], 28) for p in (0, 1, 2))
     if (none, one, two) == (26, 28, 30):
         return "No: 1 pixel a side gives 28×28, the input's size; 2 a side give 30×30"
@@ -138,7 +138,7 @@ def padding_not_only_zeros() -> str:
 
     row = tf.constant([[1.0, 2.0, 3.0]])
     padded = {m: np.asarray(tf.pad(row, [[0, 0], [2, 2]], m))[0].tolist() for m in ("REFLECT", "SYMMETRIC")}
-    ops_pad = keras().ops.pad
+    ops_pad = load_keras().ops.pad
     by_keras = {m.upper(): np.asarray(ops_pad(row, [[0, 0], [2, 2]], mode=m))[0].tolist() for m in padded}
     if padded == by_keras == {"REFLECT": [3, 2, 1, 2, 3, 2, 1], "SYMMETRIC": [2, 1, 1, 2, 3, 3, 2]}:
         return "No: tf.pad can also mirror the image (REFLECT and SYMMETRIC modes)"
@@ -194,7 +194,7 @@ def stride_accuracy() -> str:
     "unevenly, but that changes where the windows sit, not how many there are.",
 )
 def same_keeps_size() -> str:
-    L = keras().layers
+    L = load_keras().layers
     sizes, kernels = range(1, 13), range(1, 6)
     stride_one = all(stack_width([L.Conv2D(1, k, padding="same")], n) == n for n in sizes for k in kernels)
     strided = all(
@@ -211,7 +211,7 @@ def same_keeps_size() -> str:
 def _largest_field(stride: int) -> int:
     from ..measure.probes import keras_influence
 
-    stack = [keras().layers.Conv2D(1, 3, strides=stride) for _ in range(3)]
+    stack = [load_keras().layers.Conv2D(1, 3, strides=stride) for _ in range(3)]
     seen = keras_influence(stack, (32, 32))
     rows = [
         np.flatnonzero(seen[i, j].any(axis=1)) for i in range(seen.shape[0]) for j in range(seen.shape[1])
@@ -284,7 +284,7 @@ def stride_three() -> str:
     "1 after).",
 )
 def pad_then_stride() -> str:
-    L = keras().layers
+    L = load_keras().layers
     return str(stack_width([L.ZeroPadding2D(1), L.Conv2D(1, 3, strides=2)], 28))
 
 
@@ -297,7 +297,7 @@ def pad_then_stride() -> str:
     "need columns 6 to 8, past the 7 padded columns.",
 )
 def five_by_five_stride_two() -> str:
-    L = keras().layers
+    L = load_keras().layers
     return _square(stack_width([L.ZeroPadding2D(1), L.Conv2D(1, 3, strides=2)], 5))
 
 
@@ -342,7 +342,7 @@ def same_split_even_kernel() -> str:
     "first layer of the MNIST models reads 1 channel and has 32·(3·3·1 + 1) = 320.",
 )
 def conv_params() -> str:
-    layer = keras().layers.Conv2D(32, 3)
+    layer = load_keras().layers.Conv2D(32, 3)
     layer.build((None, 26, 26, 32))
     return f"{layer.count_params():,}"
 
@@ -364,7 +364,7 @@ def conv_params() -> str:
 def padding_params() -> str:
     counts = set()
     for padding in ("valid", "same"):
-        layer = keras().layers.Conv2D(32, 3, padding=padding)
+        layer = load_keras().layers.Conv2D(32, 3, padding=padding)
         layer.build((None, 28, 28, 1))
         counts.add(layer.count_params())
     if len(counts) == 1:
@@ -411,7 +411,7 @@ def params_where() -> str:
     "a 5×5 one with holes: 28 − 5 + 1 = 24.",
 )
 def dilation() -> str:
-    return _square(stack_width([keras().layers.Conv2D(1, 3, dilation_rate=2)], 28))
+    return _square(stack_width([load_keras().layers.Conv2D(1, 3, dilation_rate=2)], 28))
 
 
 @_question(
@@ -429,7 +429,7 @@ def dilation() -> str:
     "(DepthwiseConv2D and SeparableConv2D accept the pair.)",
 )
 def stride_with_dilation() -> str:
-    L = keras().layers
+    L = load_keras().layers
     refused = []
     for layer in (L.Conv1D, L.Conv2D, L.Conv3D, L.Conv1DTranspose, L.Conv2DTranspose, L.Conv3DTranspose):
         try:
@@ -457,7 +457,7 @@ def stride_with_dilation() -> str:
     "row and column.",
 )
 def pool_same() -> str:
-    return _square(stack_width([keras().layers.MaxPooling2D(2, padding="same")], 7))
+    return _square(stack_width([load_keras().layers.MaxPooling2D(2, padding="same")], 7))
 
 
 @_question(
@@ -471,7 +471,7 @@ def pool_same() -> str:
     "(14 − 1)·2 + 1 = 27 instead.",
 )
 def transpose_back() -> str:
-    layer = keras().layers.Conv2DTranspose(1, 3, strides=2, padding="same")
+    layer = load_keras().layers.Conv2DTranspose(1, 3, strides=2, padding="same")
     return str(int(layer(np.zeros((1, 14, 14, 1), dtype="float32")).shape[1]))
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ...checks import pixel_padding_2d
+from ...arguments import pixel_padding_2d
 from ...conv.arithmetic import AxisArithmetic, axis_arithmetic
 from ...text import MINUS, TIMES
 from .base import LayerKind, Reach, Shape, Step, image

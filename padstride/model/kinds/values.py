@@ -136,12 +136,12 @@ def _layer_norm_onnx(b: Any, row: Any, inputs: list[OnnxValue]) -> OnnxValue:
 
 
 def _normalization_onnx(b: Any, row: Any, inputs: list[OnnxValue]) -> OnnxValue:
-    from ...runtime import keras
+    from ...runtime import load_keras
 
     layer, x = row.layer, inputs[0]
     mean, variance = numpy_value(layer.mean), numpy_value(layer.variance)
     # Keras divides by max(√variance, ε), not √(variance + ε) nor √max(variance, ε).
-    scale = np.maximum(np.sqrt(variance), np.float32(keras().config.epsilon()))
+    scale = np.maximum(np.sqrt(variance), np.float32(load_keras().config.epsilon()))
     mean_name = b.like(mean, x, f"{row.name}/mean")
     scale_name = b.like(scale, x, f"{row.name}/scale")
     if layer.invert:

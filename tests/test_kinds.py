@@ -220,7 +220,9 @@ def test_every_kind_is_one_entry_of_one_module_and_a_keras_layer(keras):
         defined = {f.__module__ for f in behaviours if f is not None}
         assert len(defined) == 1, (name, defined)  # its rules live beside its entry
         modules[name] = defined.pop()
-    assert set(modules.values()) <= {f"padstride.model.kinds.{m}" for m in ("windows", "upsampling", "edges", "vectors", "values", "joins")}
+    assert set(modules.values()) <= {
+        f"padstride.model.kinds.{m}" for m in ("windows", "upsampling", "edges", "vectors", "values", "joins")
+    }
     assert ("InputLayer", *KINDS) == SUPPORTED_LAYERS
 
 

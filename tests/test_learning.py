@@ -64,7 +64,10 @@ def test_a_revealed_answer_with_a_fold_stays_folded_until_opened():
     )
     data = shown(answer)
     assert data["text/plain"] == repr(answer)
-    assert data["text/html"] == format_display_data(Folded("Exercise 3.1: click to show the answer", text))[0]["text/html"]
+    assert (
+        data["text/html"]
+        == format_display_data(Folded("Exercise 3.1: click to show the answer", text))[0]["text/html"]
+    )
     assert "&lt;&amp;&gt;" in data["text/html"] and text.splitlines()[1] not in data["text/plain"]
     both = Answers((answer, answer))
     assert str(both) == f"{text}\n\n{text}" and repr(both) == f"{answer!r}\n{answer!r}"

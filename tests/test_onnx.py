@@ -352,6 +352,8 @@ def test_keras_operation_is_refused(keras):
 
 
 def test_import_stays_light():
-    code = "import sys, padstride.export.onnx; print(sorted({'tensorflow', 'keras', 'onnx'} & set(sys.modules)))"
+    code = (
+        "import sys, padstride.export.onnx; print(sorted({'tensorflow', 'keras', 'onnx'} & set(sys.modules)))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

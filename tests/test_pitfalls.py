@@ -213,7 +213,9 @@ def test_gridding_holes_match_keras_for_any_stack(stack):
 
 def test_one_dilated_layer_is_no_gridding():
     # Alone, a dilated kernel reads one row in its rate by design; the rule is about stacks.
-    assert [f for f in find_pitfalls([layers.Conv2D(2, 3, dilation_rate=2)], (9, 9)) if f.rule == "gridding"] == []
+    assert [
+        f for f in find_pitfalls([layers.Conv2D(2, 3, dilation_rate=2)], (9, 9)) if f.rule == "gridding"
+    ] == []
 
 
 def three_strides(size):

@@ -67,7 +67,9 @@ def _padding(text: str) -> str | int | tuple:
         try:
             return ast.literal_eval(text)
         except (SyntaxError, ValueError, MemoryError, RecursionError):
-            raise argparse.ArgumentTypeError(f"{reprlib.repr(text)} is not a padding: {_PADDING_FORMS}") from None
+            raise argparse.ArgumentTypeError(
+                f"{reprlib.repr(text)} is not a padding: {_PADDING_FORMS}"
+            ) from None
     if text.lower() in PADDING_WORDS:
         return text.lower()
     try:

@@ -80,7 +80,9 @@ def conv_transpose_output_size(
     (14, 14)
     """
     if arguments.any_pair(size, kernel_size, strides, dilation_rate, output_padding):
-        sizes, kernels, steps, dilations = arguments.conv_settings_2d(size, kernel_size, strides, dilation_rate)
+        sizes, kernels, steps, dilations = arguments.conv_settings_2d(
+            size, kernel_size, strides, dilation_rate
+        )
         pads = arguments.pair(output_padding, "output_padding")
         return tuple(
             _transpose_axis(n, k, s, padding, op, d)

@@ -100,7 +100,9 @@ def patches(
     """
     image = arguments.image_2d(image)
     kernel = arguments.image_2d(kernel, "kernel")
-    return _patches(image, kernel, window_positions(image.shape, kernel.shape, strides, padding, dilation_rate))
+    return _patches(
+        image, kernel, window_positions(image.shape, kernel.shape, strides, padding, dilation_rate)
+    )
 
 
 def _patches(image: np.ndarray, kernel: np.ndarray, grid) -> Iterator[Patch]:

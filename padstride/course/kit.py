@@ -209,7 +209,11 @@ def _check_section(notebooks: list[str], spec: PackageSpec | None, ci: bool) -> 
         "its `python` put first on the PATH):",
         "",
         _block(
-            [f'python -m pip install -c {CONSTRAINTS} "{requirement}"', "padstride data", nbval_command(notebooks)],
+            [
+                f'python -m pip install -c {CONSTRAINTS} "{requirement}"',
+                "padstride data",
+                nbval_command(notebooks),
+            ],
             "sh",
         ),
         "",

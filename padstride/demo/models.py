@@ -76,7 +76,9 @@ def conv_model(
         if pad_layer is not None:
             layers.append(pad_layer)
         layers.append(
-            k.layers.Conv2D(filters, kernels, strides=steps, padding=word, activation="relu", name=f"conv_{i}")
+            k.layers.Conv2D(
+                filters, kernels, strides=steps, padding=word, activation="relu", name=f"conv_{i}"
+            )
         )
     layers += [
         k.layers.Flatten(name="flatten"),
@@ -100,7 +102,12 @@ def _checked_settings(
     """conv_model's door: every setting checked before Keras sees it; the kernel and the
     strides as pairs, and the padding as arguments.padding_2d gives it."""
     arguments.keras_input_shape(input_shape)
-    for value, label in ((filters, "filters"), (conv_layers, "conv_layers"), (dense_units, "dense_units"), (classes, "classes")):
+    for value, label in (
+        (filters, "filters"),
+        (conv_layers, "conv_layers"),
+        (dense_units, "dense_units"),
+        (classes, "classes"),
+    ):
         arguments.positive_int(value, label)
     kernels = arguments.positive_pair(kernel_size, "kernel_size")
     steps = arguments.positive_pair(strides, "strides")
@@ -174,7 +181,9 @@ def one_filter_conv(
     height, width = arguments.positive_pair(input_shape, "input_shape")
     kernel = arguments.image_2d(kernel, "kernel")
     bias = arguments.real_number(bias, "bias")
-    sizes, kernels, steps, dilations = arguments.conv_settings_2d((height, width), kernel.shape, strides, dilation_rate)
+    sizes, kernels, steps, dilations = arguments.conv_settings_2d(
+        (height, width), kernel.shape, strides, dilation_rate
+    )
     axes = arguments.padding_2d(padding)
     axes_2d(sizes, kernels, steps, axes, dilations)  # the window must fit: the package's message if not
     for value, label in ((strides, "strides"), (padding, "padding"), (dilation_rate, "dilation_rate")):

@@ -36,7 +36,9 @@ def conv_shape(size: Any, kernel: Any, stride: Any, padding: str, dilation: Any)
     return out.shape[:2]
 
 
-def conv_map(image: Any, kernel: Any, padding: str = "valid", strides: Any = 1, dilation: Any = 1) -> np.ndarray:
+def conv_map(
+    image: Any, kernel: Any, padding: str = "valid", strides: Any = 1, dilation: Any = 1
+) -> np.ndarray:
     """A one-filter Keras Conv2D with the given weights and no bias, run on the image."""
     kernel = np.asarray(kernel, dtype="float32")
     layer = load_keras().layers.Conv2D(
@@ -150,7 +152,9 @@ def unseen_pixels(kernel: int, stride: int, size: int, padding: str = "valid") -
     """
     from .probes import keras_influence
 
-    seen = keras_influence([load_keras().layers.Conv2D(1, kernel, strides=stride, padding=padding)], (size, size))
+    seen = keras_influence(
+        [load_keras().layers.Conv2D(1, kernel, strides=stride, padding=padding)], (size, size)
+    )
     return int((~seen.any(axis=(0, 1))).sum())
 
 

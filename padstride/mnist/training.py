@@ -264,7 +264,13 @@ class _RecorderSteps:
     def row(self, epoch: int, steps: int, logs: dict, val: tuple[float, float]) -> EpochRow:
         seconds = time.perf_counter() - self.start
         row = EpochRow(
-            epoch + 1, float(logs["loss"]), float(logs["accuracy"]), val[0], val[1], seconds, self.images(epoch, steps)
+            epoch + 1,
+            float(logs["loss"]),
+            float(logs["accuracy"]),
+            val[0],
+            val[1],
+            seconds,
+            self.images(epoch, steps),
         )
         self.history.rows.append(row)
         if not self.plan.quiet:
@@ -298,7 +304,11 @@ class _RecorderSteps:
             return  # the row was written where training stopped
         plan = self.plan
         last = epoch + 1 == plan.epochs
-        val = self.evaluate(epoch, plan.steps_per_epoch) if plan.test_each_epoch or last else (math.nan, math.nan)
+        val = (
+            self.evaluate(epoch, plan.steps_per_epoch)
+            if plan.test_each_epoch or last
+            else (math.nan, math.nan)
+        )
         row = self.row(epoch, plan.steps_per_epoch, logs or {}, val)
         if plan.target is not None and row.val_accuracy >= plan.target:
             self.model.stop_training = True
@@ -375,7 +385,9 @@ def train(
         labels = np.asarray(y_train).astype("int32")
         train_data = pipeline(x_train, labels, settings["batch_size"], seed if seed is not None else 0)
         test = _TestSet(model, x_test, y_test)
-        plan = _Plan(steps_per_epoch, settings["batch_size"], target, eval_every, quiet, epochs, test_each_epoch)
+        plan = _Plan(
+            steps_per_epoch, settings["batch_size"], target, eval_every, quiet, epochs, test_each_epoch
+        )
         callbacks = _recorder(history, test, plan)
         # shuffle=False: the dataset shuffles itself, with the seed
         model.fit(train_data, epochs=epochs, shuffle=False, verbose=0, callbacks=callbacks)

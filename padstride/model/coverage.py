@@ -76,7 +76,10 @@ def content_masks(trace: Explanation) -> dict[int, np.ndarray]:
     """For each tensor of a map, which of its pixels depend on the model's input (zeros a
     ZeroPadding2D adds do not), going forwards; for other tensors one value. A transposed
     convolution counts as spreading its input everywhere (a bound)."""
-    content = {item.key: np.ones(item.shape[:2] if len(item.shape) == 3 else (), dtype=bool) for item in trace.sources}
+    content = {
+        item.key: np.ones(item.shape[:2] if len(item.shape) == 3 else (), dtype=bool)
+        for item in trace.sources
+    }
     for row in trace:
         inputs = [content[key] for key in row.inputs]
         shape = row.output_shape[:2] if len(row.output_shape) == 3 else ()

@@ -80,7 +80,11 @@ def walk(model_or_layers: Any, input_shape: Any = None) -> Graph:
     """
     if is_sequential(model_or_layers):
         return _walk_sequential(model_or_layers, input_shape)
-    value = model_or_layers if is_keras_class("Model", model_or_layers) else arguments.model_or_layers(model_or_layers)
+    value = (
+        model_or_layers
+        if is_keras_class("Model", model_or_layers)
+        else arguments.model_or_layers(model_or_layers)
+    )
     if isinstance(value, list):
         if input_shape is None:
             raise ValueError(
@@ -309,4 +313,3 @@ class _Walker:
             else:
                 self.keys[(scope, id(tensor))] = key
         self.graph(model, scope)
-

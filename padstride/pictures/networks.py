@@ -119,7 +119,9 @@ def _draw_map(
     if not is_input:  # a few offset sheets stand for the channels
         for depth in (2, 1):
             corner = (left + 1.2 * depth, -h / 2 + 1.2 * depth)
-            sheet = Rectangle(corner, w, h, facecolor=COLORS["output"], edgecolor=COLORS["edge"], linewidth=0.6)
+            sheet = Rectangle(
+                corner, w, h, facecolor=COLORS["output"], edgecolor=COLORS["edge"], linewidth=0.6
+            )
             ax.add_patch(sheet)
     fill = COLORS["input"] if is_input else COLORS["filled"]
     square = Rectangle((left, -h / 2), w, h, facecolor=fill, edgecolor=COLORS["edge"], linewidth=1.0)

@@ -18,7 +18,17 @@ from collections.abc import Sequence
 from . import edges, joins, upsampling, values, vectors, windows
 from .base import LayerKind, Reach, Shape, Step, axes_of
 
-__all__ = ["KINDS", "SUPPORTED_LAYERS", "LayerKind", "Reach", "Step", "axes_of", "entry", "layer_step", "reach"]
+__all__ = [
+    "KINDS",
+    "SUPPORTED_LAYERS",
+    "LayerKind",
+    "Reach",
+    "Step",
+    "axes_of",
+    "entry",
+    "layer_step",
+    "reach",
+]
 
 KINDS: dict[str, LayerKind] = {
     kind.name: kind
@@ -59,7 +69,9 @@ def layer_step(kind: str, config: dict, input_shapes: Sequence[Shape], name: str
     shapes Keras would refuse, raise a ValueError that names the layer."""
     found = entry(kind, name)
     if config.get("data_format", "channels_last") != "channels_last":
-        raise ValueError(f"layer {name!r} uses data_format={config['data_format']!r}: only 'channels_last' is supported")
+        raise ValueError(
+            f"layer {name!r} uses data_format={config['data_format']!r}: only 'channels_last' is supported"
+        )
     shapes = [tuple(int(d) for d in shape) for shape in input_shapes]
     if found.inputs == 1 and len(shapes) != 1:
         raise ValueError(f"layer {name!r} ({kind}) is called on {len(shapes)} inputs; it takes one")

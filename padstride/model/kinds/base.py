@@ -140,7 +140,7 @@ def bias_count(config: dict, count: int) -> int:
 
 
 def plus(bias: int) -> str:
-    """" + 32" for 32 biases, "" for none."""
+    """ " + 32" for 32 biases, "" for none."""
     return f" + {bias}" if bias else ""
 
 

@@ -83,13 +83,19 @@ ENTRIES = (
         zero_padding_step,
         Reach.SHIFT,
         _zero_padding_onnx,
-        {"onnx": lambda row: f"Pad(pads={pad_amounts(row)})", "torch": lambda row: f"nn.ZeroPad2d({torch_sides(row)})"},
+        {
+            "onnx": lambda row: f"Pad(pads={pad_amounts(row)})",
+            "torch": lambda row: f"nn.ZeroPad2d({torch_sides(row)})",
+        },
     ),
     LayerKind(
         "Cropping2D",
         cropping_step,
         Reach.SHIFT,
         _cropping_onnx,
-        {"onnx": _cropping_onnx_text, "torch": lambda row: f"nn.ZeroPad2d({torch_sides(row)})  # negative amounts crop"},
+        {
+            "onnx": _cropping_onnx_text,
+            "torch": lambda row: f"nn.ZeroPad2d({torch_sides(row)})  # negative amounts crop",
+        },
     ),
 )

@@ -44,7 +44,9 @@ def _broadcast(first: Shape, second: Shape, name: str) -> Shape:
     out = list(first[: len(first) - len(second)])
     for a, b in zip(first[len(first) - len(second) :], second):
         if a != b and 1 not in (a, b):
-            raise ValueError(f"layer {name!r}: inputs of {shape_text(first)} and {shape_text(second)} do not match")
+            raise ValueError(
+                f"layer {name!r}: inputs of {shape_text(first)} and {shape_text(second)} do not match"
+            )
         out.append(b if a == 1 else a)
     return tuple(out)
 

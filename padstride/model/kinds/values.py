@@ -23,7 +23,9 @@ def batch_norm_step(config: dict, shapes: list[Shape], name: str) -> Step:
     (shape,) = shapes
     (axis,) = axes_of(config.get("axis", -1), len(shape), name)
     size = shape[axis]
-    vectors = [n for n, on in (("gamma", config.get("scale", True)), ("beta", config.get("center", True))) if on]
+    vectors = [
+        n for n, on in (("gamma", config.get("scale", True)), ("beta", config.get("center", True))) if on
+    ]
     vectors += ["moving mean", "moving variance"]
     if config.get("renorm", False):
         vectors += ["moving stddev", "renorm mean", "renorm stddev"]
@@ -38,11 +40,16 @@ def layer_norm_step(config: dict, shapes: list[Shape], name: str) -> Step:
     rms = config.get("rms_scaling", False)
     vectors = [
         n
-        for n, on in (("gamma", config.get("scale", True) or rms), ("beta", config.get("center", True) and not rms))
+        for n, on in (
+            ("gamma", config.get("scale", True) or rms),
+            ("beta", config.get("center", True) and not rms),
+        )
         if on
     ]
     over = "×".join(str(shape[a]) for a in axes)
-    text = f"normalised over {over}; params {len(vectors)}·{size}" + (f" ({', '.join(vectors)})" if vectors else "")
+    text = f"normalised over {over}; params {len(vectors)}·{size}" + (
+        f" ({', '.join(vectors)})" if vectors else ""
+    )
     return Step(shape, len(vectors) * size, 0, text)
 
 
@@ -166,7 +173,11 @@ def _relu_onnx(b: Any, row: Any, inputs: list[OnnxValue]) -> OnnxValue:
     import onnx
 
     config, x, label = row.config, inputs[0], row.name
-    slope, top, threshold = config.get("negative_slope", 0.0), config.get("max_value"), config.get("threshold", 0.0)
+    slope, top, threshold = (
+        config.get("negative_slope", 0.0),
+        config.get("max_value"),
+        config.get("threshold", 0.0),
+    )
     # Keras' ReLU, step by step: x where x > threshold (else 0), clipped to [0, max_value],
     # minus slope·relu(threshold − x).
     if threshold:
@@ -204,9 +215,14 @@ ENTRIES = (
         "Activation", _same_shape(lambda c: str(c.get("activation", "linear"))), Reach.PIXEL, _activation_onnx
     ),
     LayerKind("ReLU", _same_shape(_relu_text), Reach.PIXEL, _relu_onnx),
-    LayerKind("Softmax", _same_shape(lambda c: f"softmax over axis {c.get('axis', -1)}"), along_axes, _softmax_onnx),
     LayerKind(
-        "Dropout", _same_shape(lambda c: f"rate {c.get('rate', 0):g}, only while training"), Reach.PIXEL, _dropout_onnx
+        "Softmax", _same_shape(lambda c: f"softmax over axis {c.get('axis', -1)}"), along_axes, _softmax_onnx
+    ),
+    LayerKind(
+        "Dropout",
+        _same_shape(lambda c: f"rate {c.get('rate', 0):g}, only while training"),
+        Reach.PIXEL,
+        _dropout_onnx,
     ),
     LayerKind(
         "Rescaling",

@@ -100,11 +100,20 @@ def _dense_onnx(b: Any, row: Any, inputs: list[OnnxValue]) -> OnnxValue:
 
 ENTRIES = (
     LayerKind(
-        "GlobalAveragePooling2D", global_pool_step("average"), Reach.POOL_ALL, _global_pool_onnx("GlobalAveragePool")
+        "GlobalAveragePooling2D",
+        global_pool_step("average"),
+        Reach.POOL_ALL,
+        _global_pool_onnx("GlobalAveragePool"),
     ),
-    LayerKind("GlobalMaxPooling2D", global_pool_step("maximum"), Reach.POOL_ALL, _global_pool_onnx("GlobalMaxPool")),
     LayerKind(
-        "Reshape", reshape_step, Reach.REARRANGE, _reshape_onnx, unfollowed="it moves values to other positions"
+        "GlobalMaxPooling2D", global_pool_step("maximum"), Reach.POOL_ALL, _global_pool_onnx("GlobalMaxPool")
+    ),
+    LayerKind(
+        "Reshape",
+        reshape_step,
+        Reach.REARRANGE,
+        _reshape_onnx,
+        unfollowed="it moves values to other positions",
     ),
     LayerKind("Flatten", flatten_step, Reach.FLATTEN, _flatten_onnx),
     LayerKind("Dense", dense_step, _dense_reach, _dense_onnx),

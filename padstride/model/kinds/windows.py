@@ -35,7 +35,9 @@ def conv2d_step(config: dict, shapes: list[Shape], name: str) -> Step:
     kh, kw = ah.kernel_size, aw.kernel_size
     filters, groups, channels = config["filters"], config.get("groups", 1), shape[2]
     if channels % groups or filters % groups:
-        raise ValueError(f"layer {name!r}: {channels} input channels and {filters} filters in {groups} groups")
+        raise ValueError(
+            f"layer {name!r}: {channels} input channels and {filters} filters in {groups} groups"
+        )
     per_group = channels // groups
     bias = bias_count(config, filters)
     out = (ah.output, aw.output, filters)
@@ -66,7 +68,9 @@ def separable_step(config: dict, shapes: list[Shape], name: str) -> Step:
     bias = bias_count(config, filters)
     out = (ah.output, aw.output, filters)
     params = kh * kw * middle + middle * filters + bias
-    text = f"{describe_axes(ah, aw)}; params {kh}·{kw}·{shape[2]}·{multiplier} + {middle}·{filters}{plus(bias)}"
+    text = (
+        f"{describe_axes(ah, aw)}; params {kh}·{kw}·{shape[2]}·{multiplier} + {middle}·{filters}{plus(bias)}"
+    )
     flops = 2 * (kh * kw * middle + middle * filters) * ah.output * aw.output
     return Step(out, params, flops, text, (ah, aw), describe_axes(ah, aw))
 
@@ -136,7 +140,10 @@ def _separable_onnx(b: Any, row: Any, inputs: list[OnnxValue]) -> OnnxValue:
     depthwise, pointwise, *bias = weights(row)
     depthwise_name = b.weight(row.layer, "depthwise_kernel", _depthwise_kernel(depthwise), row.name)
     middle = _conv_node(b, row, inputs[0], depthwise_name, None, depthwise.shape[2])
-    pointwise_inputs = [middle, b.weight(row.layer, "pointwise_kernel", pointwise.transpose(3, 2, 0, 1), row.name)]
+    pointwise_inputs = [
+        middle,
+        b.weight(row.layer, "pointwise_kernel", pointwise.transpose(3, 2, 0, 1), row.name),
+    ]
     if bias:
         pointwise_inputs.append(b.weight(row.layer, "bias", bias[0], row.name))
     out = b.op("Conv", pointwise_inputs, f"{row.name}/pointwise", kernel_shape=[1, 1])
@@ -274,8 +281,12 @@ def _pooling(name: str, onnx, onnx_text, torch_text) -> LayerKind:
 
 ENTRIES = (
     _convolution("Conv2D", conv2d_step, _conv2d_onnx, _conv2d_onnx_text, _conv2d_torch_text),
-    _convolution("DepthwiseConv2D", depthwise_step, _depthwise_onnx, _depthwise_onnx_text, _depthwise_torch_text),
-    _convolution("SeparableConv2D", separable_step, _separable_onnx, _separable_onnx_text, _separable_torch_text),
+    _convolution(
+        "DepthwiseConv2D", depthwise_step, _depthwise_onnx, _depthwise_onnx_text, _depthwise_torch_text
+    ),
+    _convolution(
+        "SeparableConv2D", separable_step, _separable_onnx, _separable_onnx_text, _separable_torch_text
+    ),
     _pooling("MaxPooling2D", _max_pool_onnx, _max_pool_onnx_text, _max_pool_torch_text),
     _pooling("AveragePooling2D", _average_pool_onnx, _average_pool_onnx_text, _average_pool_torch_text),
 )

@@ -216,8 +216,12 @@ def test_port_prints_the_zeros_for_each_target(capsys):
     out = capsys.readouterr().out
     assert "nn.Sequential(nn.ZeroPad2d((0, 1, 0, 1)), nn.Conv2d(1, 32, 3, stride=2, padding=0))" in out
     assert main(["port", "stride", "--to", "onnx", "--json"]) == 0
-    layers = json.loads(capsys.readouterr().out)["layers"]
-    assert layers[0]["spelling"] == "Conv(kernel_shape=[3, 3], strides=[2, 2], pads=[0, 0, 1, 1])"
+    plan = json.loads(capsys.readouterr().out)
+    assert "from onnx.helper import make_node" in plan["preamble"]
+    assert "relu after conv_1" in plan["not_covered"]
+    assert plan["layers"][0]["spelling"] == (
+        '[make_node("Conv", ["x", "W", "B"], ["y"], kernel_shape=[3, 3], strides=[2, 2], pads=[0, 0, 1, 1])]'
+    )
     assert main(["port", "stride"]) == 2
     assert "--to" in error_line(capsys)
     assert main(["port", "stride", "--to", "caffe"]) == 2

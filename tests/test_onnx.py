@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from padstride.export.onnx import CONVERTED_LAYERS, OPSET, onnx_model, run_onnx
 from padstride.model.explain import explain
 from padstride.model.kinds.onnx_parts import ACTIVATIONS
+from tests.onnx_engines import run_graph
 
 ATOL = 1e-5
 # Keras warns that its rms_scaling divides by the variance; the conversion reproduces that.
@@ -35,7 +36,7 @@ def as_list(outputs):
 def assert_matches_keras(model, x, atol=ATOL, rtol=0.0):
     """The ONNX graph of ``model`` gives model(x) (one output or several); returns the proto."""
     proto = onnx_model(model)
-    got, want = as_list(run_onnx(proto, x)), as_list(model(x))
+    got, want = as_list(run_graph(proto, x)), as_list(model(x))
     assert [g.shape for g in got] == [w.shape for w in want]
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, atol=atol, rtol=rtol)
@@ -96,6 +97,10 @@ LAYER_CASES = {
     "global max keepdims": ((5, 6, 3), lambda L: [L.GlobalMaxPooling2D(keepdims=True), L.Conv2D(2, 1)]),
     "zero padding and cropping": ((5, 6, 2), lambda L: [L.ZeroPadding2D(((1, 0), (2, 3))), L.Cropping2D(((0, 2), (3, 1)))]),
     "upsampling": ((4, 5, 2), lambda L: [L.UpSampling2D((2, 3))]),
+    "transpose same s2 (crops 0 before, 1 after)": ((4, 5, 3), lambda L: [L.Conv2DTranspose(4, 3, strides=2, padding="same")]),
+    "transpose valid s3 non-square": ((3, 4, 2), lambda L: [L.Conv2DTranspose(2, (2, 3), strides=(3, 2))]),
+    "transpose output padding": ((4, 4, 2), lambda L: [L.Conv2DTranspose(3, 3, strides=2, padding="same", output_padding=0, activation="relu")]),
+    "transpose dilation": ((5, 4, 2), lambda L: [L.Conv2DTranspose(2, 3, dilation_rate=2, padding="same", use_bias=False)]),
     "batch norm": ((5, 6, 3), lambda L: [L.BatchNormalization()]),
     "batch norm no centre or scale": ((5, 6, 3), lambda L: [L.BatchNormalization(center=False, scale=False, epsilon=0.1)]),
     "batch norm after dense": ((6,), lambda L: [L.Dense(4), L.BatchNormalization()]),
@@ -152,7 +157,7 @@ def test_normalization_divides_by_max_of_root_variance_and_epsilon(keras):
     model = sequential(keras, (3, 3, 2), keras.layers.Normalization(mean=[0.0, 1.0], variance=[1e-16, 1.0]))
     x = images((3, 3, 2))
     assert_matches_keras(model, x, atol=ATOL, rtol=1e-6)
-    assert np.abs(run_onnx(onnx_model(model), x)[..., 0]).max() > 1e6
+    assert np.abs(run_graph(onnx_model(model), x)[..., 0]).max() > 1e6
 
 
 def test_adapted_normalization(keras):
@@ -175,7 +180,7 @@ def test_conv2d_matches_keras_for_any_settings(keras, size, kernel, strides, dil
     assume(padding == "same" or all(span <= n for span, n in zip(spans, size)))
     layer = keras.layers.Conv2D(3, kernel, strides=strides, padding=padding, dilation_rate=dilation)
     x = images((*size, 2))
-    got = run_onnx(onnx_model([layer], input_shape=(*size, 2)), x)
+    got = run_graph(onnx_model([layer], input_shape=(*size, 2)), x)
     np.testing.assert_allclose(got, np.asarray(layer(x)), atol=ATOL)
 
 
@@ -223,7 +228,7 @@ def test_symmetric_pads_would_be_wrong(keras):
     assert pads_of(conv) == [0, 0, 1, 1]
     next(a for a in conv.attribute if a.name == "pads").ints[:] = [1, 1, 0, 0]
     x = images((8, 8, 2))
-    assert np.abs(run_onnx(proto, x) - np.asarray(model(x))).max() > 0.1
+    assert np.abs(run_graph(proto, x) - np.asarray(model(x))).max() > 0.1
 
 
 def test_functional_branches_merges_and_a_layer_called_twice(keras):
@@ -264,7 +269,7 @@ def test_two_inputs_two_outputs(keras):
     proto = onnx_model(model)
     assert [i.name for i in proto.graph.input] == ["a", "b"]
     x = [images((6, 6, 2), seed=1), images((6, 6, 2), seed=2)]
-    for got, want in zip(run_onnx(proto, x), model(x), strict=True):
+    for got, want in zip(run_graph(proto, x), model(x), strict=True):
         np.testing.assert_allclose(got, np.asarray(want), atol=ATOL)
 
 
@@ -318,13 +323,93 @@ def test_graph_is_checked_nhwc_with_symbolic_batch(keras):
     out = proto.graph.output[0].type.tensor_type.shape.dim
     assert [d.dim_param or d.dim_value for d in out] == ["batch", 4, 4, 2]
     for batch in (1, 3):
-        assert run_onnx(proto, images((8, 8, 1), batch=batch)).shape == (batch, 4, 4, 2)
+        assert run_graph(proto, images((8, 8, 1), batch=batch)).shape == (batch, 4, 4, 2)
+
+
+def open_size_model(keras):
+    layers = keras.layers
+    image = keras.Input((None, None, 3))
+    x = layers.Conv2D(4, 3, strides=2, padding="same")(image)
+    x = layers.ZeroPadding2D(((0, 1), (2, 0)))(x)
+    x = layers.DepthwiseConv2D(4, strides=2, padding="same")(x)
+    x = layers.MaxPooling2D(3, strides=2, padding="same")(x)
+    x = layers.Conv2DTranspose(3, 3, strides=2, padding="same")(x)
+    x = layers.UpSampling2D(2)(layers.Cropping2D(((1, 0), (0, 1)))(x))
+    x = layers.AveragePooling2D(2, padding="same")(layers.SeparableConv2D(4, 3, padding="same")(x))
+    vector = layers.Dense(2)(layers.GlobalAveragePooling2D()(x))
+    return keras.Model(image, [x, vector])
+
+
+@pytest.mark.parametrize("size", [(16, 16), (17, 23), (30, 9)])
+def test_graph_of_open_size_matches_keras_at_every_size(keras, size):
+    model = open_size_model(keras)
+    proto = onnx_model(model)
+    dims = proto.graph.input[0].type.tensor_type.shape.dim
+    assert [d.dim_param or d.dim_value for d in dims] == ["batch", "height", "width", 3]
+    x = images((*size, 3))
+    for got, want in zip(run_graph(proto, x), model(x), strict=True):
+        np.testing.assert_allclose(got, np.asarray(want), atol=ATOL)
+
+
+def test_graph_of_one_size_and_its_split(keras):
+    # The same model given input_shape is exact for that size only, and says so.
+    model = open_size_model(keras)
+    proto = onnx_model(model, input_shape=(17, 23, 3))
+    x = images((17, 23, 3))
+    for got, want in zip(run_graph(proto, x), model(x), strict=True):
+        np.testing.assert_allclose(got, np.asarray(want), atol=ATOL)
+    with pytest.raises(ValueError, match=r"shape \(2, 16, 16, 3\) .*batch×17×23×3.*input_shape=\(16, 16\)"):
+        run_onnx(proto, images((16, 16, 3)))
 
 
 @pytest.mark.parametrize(
     ("make", "words"),
     [
-        (lambda L: L.Conv2DTranspose(2, 3, name="up_conv"), ["'up_conv'", "Conv2DTranspose"]),
+        (lambda L: L.Reshape((-1, 3), name="rows"), ["'rows'", "Reshape", "input_shape="]),
+        (
+            lambda L: L.Conv2DTranspose(2, 3, strides=2, output_padding=1, name="up"),
+            ["'up'", "output_padding"],
+        ),
+    ],
+)
+def test_open_size_refusals_name_the_layer(keras, make, words):
+    image = keras.Input((None, None, 3))
+    model = keras.Model(image, make(keras.layers)(image))
+    with pytest.raises(ValueError) as error:
+        onnx_model(model)
+    for word in words:
+        assert word in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("images_of", "words"),
+    [
+        (lambda: images((8, 8, 1))[0], ["(8, 8, 1)", "batch×8×8×1"]),
+        (lambda: images((8, 8, 1), batch=0), ["(0, 8, 8, 1)", "at least one image"]),
+        (lambda: [images((8, 8, 1))], ["(1, 2, 8, 8, 1)", "batch×8×8×1"]),
+        (lambda: None, ["images=None", "float array"]),
+        (lambda: "pixels", ["images='pixels'", "float array"]),
+    ],
+)
+def test_run_onnx_refuses_images_the_graph_does_not_take(keras, images_of, words):
+    proto = onnx_model(sequential(keras, (8, 8, 1), keras.layers.Conv2D(2, 3, padding="same")))
+    with pytest.raises(ValueError) as error:
+        run_onnx(proto, images_of())
+    for word in words:
+        assert word in str(error.value)
+
+
+@pytest.mark.parametrize("proto", [None, "model.onnx", b"\x08\x07"])
+def test_run_onnx_refuses_what_is_not_a_graph(proto):
+    with pytest.raises(
+        ValueError, match=r"proto=.* is not allowed: give the ONNX model onnx_model\(\) built"
+    ):
+        run_onnx(proto, np.zeros((1, 2, 2, 1)))
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
         (
             lambda L: L.UpSampling2D(interpolation="bilinear", name="smooth"),
             ["'smooth'", "interpolation", "'nearest'"],

@@ -368,3 +368,66 @@ def test_dilated_taps_with_a_stride_leave_the_gaps_keras_leaves(kernel, strides,
         assert_fixes_read_everything(
             ("DepthwiseConv2D", kernel, strides, "valid", dilation), found[0].fix, (13, 13)
         )
+
+
+def zero_gradient_pixels(model) -> np.ndarray:
+    """The input pixels (height, width) on which no output depends: every entry of Keras'
+    Jacobian at a random input is exactly zero, over every channel and output."""
+    import tensorflow as tf
+
+    rng = np.random.default_rng(0)
+    x = tf.constant(rng.normal(size=(1, *model.inputs[0].shape[1:])).astype("float32"))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = model(x)
+    jacobian = np.asarray(tape.jacobian(y, x))  # (1, *output, 1, height, width, channels)
+    reaching = np.abs(jacobian).reshape(-1, *jacobian.shape[-3:]).sum(axis=(0, 3))
+    return reaching == 0
+
+
+UNREAD_CASES = {
+    "bilinear upsampling, cropped": lambda L: [
+        L.UpSampling2D(2, interpolation="bilinear"),
+        L.Cropping2D(((0, 8), (0, 8))),
+        L.Conv2D(1, 1),
+    ],
+    "bicubic upsampling, strided": lambda L: [
+        L.UpSampling2D(3, interpolation="bicubic"),
+        L.Conv2D(1, 1, strides=4),
+    ],
+    "transposed 1×1 stride 2, cropped": lambda L: [
+        L.Conv2DTranspose(1, 1, strides=2),
+        L.Cropping2D(((0, 8), (0, 8))),
+        L.Conv2D(1, 1),
+    ],
+    "transposed 3×3 stride 2 same, strided": lambda L: [
+        L.Conv2DTranspose(2, 3, strides=2, padding="same"),
+        L.Conv2D(1, 1, strides=3),
+    ],
+    "reshape of channels to rows": lambda L: [L.Reshape((16, 16, 1)), L.Conv2D(1, 1, strides=2)],
+    "reshape to a column": lambda L: [L.Reshape((64, 1, 1)), L.Conv2D(1, 1, strides=2)],
+    "layer normalisation along the rows": lambda L: [
+        L.Conv2D(2, 1, strides=(1, 2)),
+        L.LayerNormalization(axis=1),
+        L.Cropping2D(((0, 0), (0, 2))),
+    ],
+    "strided, then cropped": lambda L: [L.Conv2D(1, 1, strides=2), L.Cropping2D(((0, 3), (0, 0)))],
+}
+UNREAD_INPUTS = {"reshape of channels to rows": (8, 8, 4), "reshape to a column": (8, 8, 1)}
+
+
+@pytest.mark.parametrize("case", sorted(UNREAD_CASES))
+def test_unread_input_through_any_reading_is_what_keras_gradients_show(keras, case):
+    shape = UNREAD_INPUTS.get(case, (8, 8, 1))
+    model = keras.Sequential([keras.Input(shape), *UNREAD_CASES[case](keras.layers)])
+    unread = zero_gradient_pixels(model)
+    trace = explain(model)
+    assert (~read_masks(trace)[trace.sources[0].key]).tolist() == unread.tolist()
+    found = [f.numbers["unread"] for f in find_pitfalls(model) if f.rule == "unread-input"]
+    assert found == ([int(unread.sum())] if unread.any() else [])
+
+
+def test_the_cost_is_bounded_before_anything_is_allocated(keras):
+    conv = keras.layers.Conv2D(1, 3, strides=2)
+    with pytest.raises(ValueError, match=r"input_shape=\(40000, 40000\) is not allowed for the pixel masks"):
+        find_pitfalls([conv], input_shape=(40000, 40000))

@@ -19,7 +19,16 @@ import numpy as np
 from .. import arguments
 from .arithmetic import AxisArithmetic, IntOrPair, Padding, ceil_div, window_positions
 
-__all__ = ["Patch", "patches", "read_positions", "reference_conv2d", "unread_pixels", "window_reads"]
+__all__ = [
+    "Patch",
+    "patches",
+    "read_positions",
+    "reads_back",
+    "reads_forward",
+    "reference_conv2d",
+    "unread_pixels",
+    "window_reads",
+]
 
 
 def read_positions(axis: AxisArithmetic) -> np.ndarray:
@@ -53,6 +62,47 @@ def window_reads(axis: AxisArithmetic) -> np.ndarray:
         taps = [start + t * axis.dilation for t in range(axis.kernel_size)]
         reads[o, [i for i in taps if 0 <= i < axis.size]] = True
     return reads
+
+
+def _taps(axis: AxisArithmetic) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For each kernel tap: the output positions whose window puts that tap on the input,
+    and the input positions under it."""
+    found = []
+    outputs = np.arange(axis.output)
+    for tap in range(axis.kernel_size):
+        inputs = outputs * axis.stride - axis.pad_before + tap * axis.dilation
+        inside = (inputs >= 0) & (inputs < axis.size)
+        found.append((outputs[inside], inputs[inside]))
+    return found
+
+
+def reads_back(axis: AxisArithmetic, wanted: np.ndarray) -> np.ndarray:
+    """Along the first axis of ``wanted`` (one row per output position of ``axis``, True
+    where the output is needed): which input positions a needed window reads. One pass per
+    tap, so the cost is the kernel's length times the array's.
+
+    >>> from padstride import conv_arithmetic
+    >>> reads_back(conv_arithmetic(7, 3, strides=3), np.array([True, False])).astype(int).tolist()
+    [1, 1, 1, 0, 0, 0, 0]
+    """
+    needed = np.zeros((axis.size, *wanted.shape[1:]), dtype=bool)
+    for outputs, inputs in _taps(axis):
+        needed[inputs] |= wanted[outputs]
+    return needed
+
+
+def reads_forward(axis: AxisArithmetic, held: np.ndarray) -> np.ndarray:
+    """Along the first axis of ``held`` (one row per input position of ``axis``): which
+    output positions read at least one True input position.
+
+    >>> from padstride import conv_arithmetic
+    >>> reads_forward(conv_arithmetic(7, 3, strides=3), np.eye(7, dtype=bool)[4]).astype(int).tolist()
+    [0, 1]
+    """
+    out = np.zeros((axis.output, *held.shape[1:]), dtype=bool)
+    for outputs, inputs in _taps(axis):
+        out[outputs] |= held[inputs]
+    return out
 
 
 def unread_pixels(

@@ -166,3 +166,21 @@ def ones_conv(image: np.ndarray, stride: int) -> np.ndarray:
     """
     layer = load_keras().layers.Conv2D(1, 3, strides=stride, kernel_initializer="ones", use_bias=False)
     return np.asarray(layer(image[None, :, :, None].astype("float32")))[0, :, :, 0]
+
+
+def axis_reads(kind: str, config: dict, size: int, axis: int = 0) -> np.ndarray:
+    """Which input positions each output position of a layer reads along one axis (0:
+    height, 1: width), measured: a ``kind`` layer built from ``config`` (settings that act
+    along that axis alone, all weights one) is run on one lit pixel at a time of an input
+    ``size`` pixels long along the axis and 1 across. reads[o, i] is True where lit pixel i
+    moves output position o.
+
+    >>> axis_reads("UpSampling2D", {"size": (2, 1), "interpolation": "bilinear"}, 3).astype(int).tolist()
+    [[1, 0, 0], [1, 1, 0], [1, 1, 0], [0, 1, 1], [0, 1, 1], [0, 0, 1]]
+    """
+    layer = getattr(load_keras().layers, kind).from_config(config)
+    shape = (size, 1, 1) if axis == 0 else (1, size, 1)
+    impulses = np.eye(size, dtype="float32").reshape(size, *shape)
+    response = np.asarray(layer(impulses))  # (lit pixel, height, width, channels)
+    along = response.sum(axis=3).reshape(size, -1)  # the axis across is 1 long
+    return (np.abs(along) > 0).T

@@ -29,7 +29,7 @@ class Reach(Enum):
     WINDOW = "window"  # each output pixel reads a window of the input: convolution, pooling
     SHIFT = "shift"  # each output pixel is one input pixel or a zero: padding, cropping
     SPREAD = "spread"  # each input pixel spreads a kernel over the output: transposed convolution
-    REPEAT = "repeat"  # each output pixel repeats one input pixel: nearest upsampling
+    RESAMPLE = "resample"  # each output pixel interpolates input pixels: upsampling
     PIXEL = "pixel"  # each output pixel from the same pixel's channels alone
     JOIN = "join"  # several inputs, pixel by pixel
     POOL_ALL = "pool all"  # each output value pools the whole map: global pooling
@@ -43,6 +43,12 @@ class Reach(Enum):
     def moves_pixels(self) -> bool:
         """A reach with an arithmetic per axis (kernel, stride, dilation, zeros)."""
         return self in (Reach.WINDOW, Reach.SHIFT)
+
+    @property
+    def measured(self) -> bool:
+        """A reach that is separable per axis but read from Keras itself, one axis at a time
+        (interpolations and transposed kernels have no window arithmetic)."""
+        return self in (Reach.SPREAD, Reach.RESAMPLE)
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,9 @@ class LayerKind:
     ``port`` prints; ``window`` names its window in messages ("kernel", "pool");
     ``size_setting`` is the Keras setting of its window's size; ``inputs`` is how many
     inputs a call takes (None: two or more, a join); ``unfollowed`` says why a receptive
-    field cannot follow it, where it cannot.
+    field cannot follow it, where it cannot; ``probe`` gives, for a measured reach, the
+    settings of a copy of the layer that acts along one axis alone (0: height, 1: width),
+    with one filter of ones, whose reading Keras then shows.
     """
 
     name: str
@@ -85,6 +93,7 @@ class LayerKind:
     size_setting: str = ""
     inputs: int | None = 1
     unfollowed: str = ""
+    probe: Callable[[dict, int], dict] | None = None
 
     def reach_of(self, config: dict, input_shape: Shape, name: str = "layer") -> Reach:
         """The reach of one call, on an input of ``input_shape`` (without the batch axis)."""

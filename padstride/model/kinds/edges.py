@@ -16,7 +16,7 @@ from ...conv.arithmetic import AxisArithmetic, axis_arithmetic
 from ...text import MINUS, TIMES
 from .base import LayerKind, Reach, Shape, Step, image
 from .onnx_parts import OnnxValue
-from .windows import torch_sides
+from .spelled import onnx_nodes, torch_sides
 
 
 def zero_padding_step(config: dict, shapes: list[Shape], name: str) -> Step:
@@ -49,6 +49,9 @@ def cropping_step(config: dict, shapes: list[Shape], name: str) -> Step:
     return Step((rows, cols, channels), 0, 0, text, axes, text)
 
 
+SLICE_TO_END = 2**63 - 1  # what ONNX Slice reads as "to the end"
+
+
 def pad_amounts(row: Any) -> list[int]:
     """ONNX Pad's ``pads`` for a traced ZeroPadding2D on an NCHW tensor: every axis' zeros
     before, then every axis' zeros after."""
@@ -63,18 +66,23 @@ def _zero_padding_onnx(b: Any, row: Any, inputs: list[OnnxValue]) -> OnnxValue:
 
 def _cropping_onnx(b: Any, row: Any, inputs: list[OnnxValue]) -> OnnxValue:
     (top, bottom), (left, right) = row.padding  # negative: pixels taken away
-    height, width = row.input_shape[:2]
+    # Counted from the end, the ends hold no size: the same node crops any height and width.
     starts = b.constant([-top, -left], f"{row.name}/starts", np.int64)
-    ends = b.constant([height + bottom, width + right], f"{row.name}/ends", np.int64)
+    ends = b.constant([bottom or SLICE_TO_END, right or SLICE_TO_END], f"{row.name}/ends", np.int64)
     axes = b.constant([2, 3], f"{row.name}/axes", np.int64)
     out = b.op("Slice", [b.nchw(inputs[0]).name, starts, ends, axes], row.name)
     return OnnxValue(out, row.output_shape, True)
 
 
+def _zero_padding_onnx_text(row: Any) -> str:
+    return onnx_nodes(("Pad", ["x", "pads"], "y", {}), constants={"pads": pad_amounts(row)})
+
+
 def _cropping_onnx_text(row: Any) -> str:
     (top, bottom), (left, right) = row.padding
     height, width = row.input_shape[:2]
-    return f"Slice(starts=[{-top}, {-left}], ends=[{height + bottom}, {width + right}], axes=[2, 3])"
+    constants = {"starts": [-top, -left], "ends": [height + bottom, width + right], "axes": [2, 3]}
+    return onnx_nodes(("Slice", ["x", "starts", "ends", "axes"], "y", {}), constants=constants)
 
 
 ENTRIES = (
@@ -83,19 +91,13 @@ ENTRIES = (
         zero_padding_step,
         Reach.SHIFT,
         _zero_padding_onnx,
-        {
-            "onnx": lambda row: f"Pad(pads={pad_amounts(row)})",
-            "torch": lambda row: f"nn.ZeroPad2d({torch_sides(row)})",
-        },
+        {"onnx": _zero_padding_onnx_text, "torch": lambda row: f"nn.ZeroPad2d({torch_sides(row)})"},
     ),
     LayerKind(
         "Cropping2D",
         cropping_step,
         Reach.SHIFT,
         _cropping_onnx,
-        {
-            "onnx": _cropping_onnx_text,
-            "torch": lambda row: f"nn.ZeroPad2d({torch_sides(row)})  # negative amounts crop",
-        },
+        {"onnx": _cropping_onnx_text, "torch": lambda row: f"nn.ZeroPad2d({torch_sides(row)})"},
     ),
 )

@@ -17,6 +17,7 @@ from ...conv.arithmetic import AxisArithmetic, axes_2d, describe_axes, pool_axis
 from ...text import TIMES, pair_text
 from .base import LayerKind, Reach, Shape, Step, bias_count, image, pair, plus
 from .onnx_parts import OnnxValue, activation, weights
+from .spelled import TF_AVERAGE_POOL, onnx_nodes, torch_sides
 
 
 def window_axes(config: dict, shape: Shape, name: str) -> tuple[AxisArithmetic, AxisArithmetic]:
@@ -92,25 +93,27 @@ def pool_step(config: dict, shapes: list[Shape], name: str) -> Step:
 # --- ONNX nodes ------------------------------------------------------------------------
 
 
-def window_attributes(row: Any) -> dict[str, list[int]]:
+def window_attributes(row: Any, open_size: bool = False) -> dict[str, Any]:
     """The ONNX Conv, MaxPool and AveragePool attributes of a traced window layer: its
-    kernel, strides and TensorFlow's zeros as pads=[top, left, bottom, right] (dilations
-    are a Conv's alone)."""
-    (top, bottom), (left, right) = row.padding
+    kernel, strides and TensorFlow's zeros as pads=[top, left, bottom, right], exact for
+    this input size; or, for a graph of open size, ONNX's auto_pad, which gives TensorFlow's
+    zeros at every size (SAME_UPPER puts the odd zero after, as TensorFlow does)."""
     h, w = row.axes
-    return {
+    attributes: dict[str, Any] = {
         "kernel_shape": [h.kernel_size, w.kernel_size],
         "strides": [h.stride, w.stride],
-        "pads": [top, left, bottom, right],
     }
+    if open_size:
+        attributes["auto_pad"] = "SAME_UPPER" if h.padding == "same" else "VALID"
+    else:
+        (top, bottom), (left, right) = row.padding
+        attributes["pads"] = [top, left, bottom, right]
+    return attributes
 
 
-def _conv_node(b: Any, row: Any, x: OnnxValue, kernel: str, bias: str | None, group: int) -> str:
+def _conv_attributes(row: Any, open_size: bool) -> dict[str, Any]:
     h, w = row.axes
-    attributes = window_attributes(row)
-    attributes["dilations"] = [h.dilation, w.dilation]
-    inputs = [b.nchw(x).name, kernel] + ([bias] if bias else [])
-    return b.op("Conv", inputs, row.name, group=group, **attributes)
+    return {**window_attributes(row, open_size), "dilations": [h.dilation, w.dilation]}
 
 
 def _depthwise_kernel(kernel: np.ndarray) -> np.ndarray:
@@ -122,24 +125,28 @@ def _depthwise_kernel(kernel: np.ndarray) -> np.ndarray:
 
 def _conv2d_onnx(b: Any, row: Any, inputs: list[OnnxValue]) -> OnnxValue:
     kernel, *bias = weights(row)
-    kernel_name = b.weight(row.layer, "kernel", kernel.transpose(3, 2, 0, 1), row.name)
-    bias_name = b.weight(row.layer, "bias", bias[0], row.name) if bias else None
-    out = _conv_node(b, row, inputs[0], kernel_name, bias_name, row.config.get("groups", 1))
+    names = [b.nchw(inputs[0]).name, b.weight(row.layer, "kernel", kernel.transpose(3, 2, 0, 1), row.name)]
+    names += [b.weight(row.layer, "bias", bias[0], row.name)] if bias else []
+    attributes = _conv_attributes(row, b.open_size)
+    out = b.op("Conv", names, row.name, group=row.config.get("groups", 1), **attributes)
     return activation(b, row, OnnxValue(out, row.output_shape, True), row.config["activation"])
 
 
 def _depthwise_onnx(b: Any, row: Any, inputs: list[OnnxValue]) -> OnnxValue:
     kernel, *bias = weights(row)
-    kernel_name = b.weight(row.layer, "kernel", _depthwise_kernel(kernel), row.name)
-    bias_name = b.weight(row.layer, "bias", bias[0], row.name) if bias else None
-    out = _conv_node(b, row, inputs[0], kernel_name, bias_name, kernel.shape[2])
+    names = [b.nchw(inputs[0]).name, b.weight(row.layer, "kernel", _depthwise_kernel(kernel), row.name)]
+    names += [b.weight(row.layer, "bias", bias[0], row.name)] if bias else []
+    out = b.op("Conv", names, row.name, group=kernel.shape[2], **_conv_attributes(row, b.open_size))
     return activation(b, row, OnnxValue(out, row.output_shape, True), row.config["activation"])
 
 
 def _separable_onnx(b: Any, row: Any, inputs: list[OnnxValue]) -> OnnxValue:
     depthwise, pointwise, *bias = weights(row)
     depthwise_name = b.weight(row.layer, "depthwise_kernel", _depthwise_kernel(depthwise), row.name)
-    middle = _conv_node(b, row, inputs[0], depthwise_name, None, depthwise.shape[2])
+    attributes = _conv_attributes(row, b.open_size)
+    middle = b.op(
+        "Conv", [b.nchw(inputs[0]).name, depthwise_name], row.name, group=depthwise.shape[2], **attributes
+    )
     pointwise_inputs = [
         middle,
         b.weight(row.layer, "pointwise_kernel", pointwise.transpose(3, 2, 0, 1), row.name),
@@ -151,13 +158,13 @@ def _separable_onnx(b: Any, row: Any, inputs: list[OnnxValue]) -> OnnxValue:
 
 
 def _max_pool_onnx(b: Any, row: Any, inputs: list[OnnxValue]) -> OnnxValue:
-    out = b.op("MaxPool", [b.nchw(inputs[0]).name], row.name, **window_attributes(row))
+    out = b.op("MaxPool", [b.nchw(inputs[0]).name], row.name, **window_attributes(row, b.open_size))
     return OnnxValue(out, row.output_shape, True)
 
 
 def _average_pool_onnx(b: Any, row: Any, inputs: list[OnnxValue]) -> OnnxValue:
     # TensorFlow's "same" average divides by the pixels inside the image, not the window.
-    attributes = window_attributes(row)
+    attributes = window_attributes(row, b.open_size)
     out = b.op("AveragePool", [b.nchw(inputs[0]).name], row.name, count_include_pad=0, **attributes)
     return OnnxValue(out, row.output_shape, True)
 
@@ -165,45 +172,47 @@ def _average_pool_onnx(b: Any, row: Any, inputs: list[OnnxValue]) -> OnnxValue:
 # --- what port prints ---------------------------------------------------------------------
 
 
-def _onnx_window(row: Any) -> tuple[str, str]:
-    """The window's ONNX attributes (kernel, strides, dilations) and its pads, as text."""
-    attributes = window_attributes(row)
-    pads = f"pads={attributes.pop('pads')}"
-    h, w = row.axes
-    if (h.dilation, w.dilation) != (1, 1):
-        attributes["dilations"] = [h.dilation, w.dilation]
-    return ", ".join(f"{name}={value}" for name, value in attributes.items()), pads
+def _conv_inputs(row: Any, weight: str = "W") -> list[str]:
+    return ["x", weight] + (["B"] if row.config.get("use_bias", True) else [])
 
 
 def _conv2d_onnx_text(row: Any) -> str:
-    window, pads = _onnx_window(row)
     groups = row.config.get("groups", 1)
-    return f"Conv({window}{f', group={groups}' if groups > 1 else ''}, {pads})"
+    extra = {"group": groups} if groups > 1 else {}
+    return onnx_nodes(("Conv", _conv_inputs(row), "y", {**_spelled_window(row), **extra}))
+
+
+def _spelled_window(row: Any) -> dict[str, Any]:
+    """The attributes port spells: dilations only where the kernel is dilated."""
+    attributes = window_attributes(row)
+    h, w = row.axes
+    if (h.dilation, w.dilation) != (1, 1):
+        attributes["dilations"] = [h.dilation, w.dilation]
+    return attributes
 
 
 def _depthwise_onnx_text(row: Any) -> str:
-    window, pads = _onnx_window(row)
-    return f"Conv({window}, group={row.input_shape[-1]}, {pads})"
+    attributes = {**_spelled_window(row), "group": row.input_shape[-1]}
+    return onnx_nodes(("Conv", _conv_inputs(row), "y", attributes))
 
 
 def _separable_onnx_text(row: Any) -> str:
-    return f"{_depthwise_onnx_text(row)} then Conv(kernel_shape=[1, 1])"
+    depthwise = (
+        "Conv",
+        ["x", "W_depthwise"],
+        "x_depthwise",
+        {**_spelled_window(row), "group": row.input_shape[-1]},
+    )
+    inputs = ["x_depthwise", "W_pointwise"] + (["B"] if row.config.get("use_bias", True) else [])
+    return onnx_nodes(depthwise, ("Conv", inputs, "y", {"kernel_shape": [1, 1]}))
 
 
 def _max_pool_onnx_text(row: Any) -> str:
-    window, pads = _onnx_window(row)
-    return f"MaxPool({window}, {pads})"
+    return onnx_nodes(("MaxPool", ["x"], "y", window_attributes(row)))
 
 
 def _average_pool_onnx_text(row: Any) -> str:
-    window, pads = _onnx_window(row)
-    return f"AveragePool({window}, {pads}, count_include_pad=0)"
-
-
-def torch_sides(row: Any) -> str:
-    """The zeros as PyTorch's pads read them: (left, right, top, bottom)."""
-    (top, bottom), (left, right) = row.padding
-    return f"({left}, {right}, {top}, {bottom})"
+    return onnx_nodes(("AveragePool", ["x"], "y", {**window_attributes(row), "count_include_pad": 0}))
 
 
 def _torch_window(row: Any) -> tuple[str, str, bool]:
@@ -262,11 +271,10 @@ def _average_pool_torch_text(row: Any) -> str:
     if symmetric:
         exclude = ", count_include_pad=False" if row.padding != ((0, 0), (0, 0)) else ""
         return f"nn.AvgPool2d({k}, {options}{exclude})"
-    # TensorFlow divides by the pixels inside the image: pad, average, and divide by the
-    # share of each window that lies inside.
-    sides, strides = torch_sides(row), pair_text(tuple(a.stride for a in row.axes), str)
-    inside = f"F.avg_pool2d(F.pad(torch.ones_like(x[:, :1]), {sides}), {k}, {strides})"
-    return f"lambda x: F.avg_pool2d(F.pad(x, {sides}), {k}, {strides}) / {inside}"
+    # TensorFlow divides by the pixels inside the image: a module of the preamble pads,
+    # averages, and divides by the share of each window that lies inside.
+    strides = pair_text(tuple(a.stride for a in row.axes), str)
+    return f"{TF_AVERAGE_POOL}({k}, {strides}, {torch_sides(row)})"
 
 
 def _convolution(name: str, shape, onnx, onnx_text, torch_text) -> LayerKind:

@@ -457,6 +457,20 @@ def brief(value: object) -> str:
 _IMAGE_SHAPES = {2: "(rows, columns)", 3: "(rows, columns, channels)"}
 
 
+def having(value: object, name: str, attributes: Sequence[str], what: str) -> Any:
+    """``value`` when it has every attribute named; anything else refused, saying what to give.
+
+    >>> having(None, "history", ("rows", "column"), "a History, as train() returns it")
+    Traceback (most recent call last):
+    ...
+    ValueError: history=None is not allowed: give a History, as train() returns it
+    """
+    if not all(hasattr(value, attribute) for attribute in attributes):
+        shown = " ".join(brief(value).split())
+        raise ValueError(f"{name}={shown} is not allowed: give {what}")
+    return value
+
+
 def image_array(value: object, name: str = "image", ndims: tuple[int, ...] = (2,)) -> Any:
     """A non-empty array of real numbers with one of the given numbers of axes, its
     dtype kept.

@@ -68,6 +68,23 @@ def test_csv_output(saved, capsys):
     assert [int(r["field_height"]) for r in rows] == [3, 7, 15]
 
 
+def test_csv_never_hands_a_spreadsheet_a_formula(tmp_path, capsys):
+    from padstride.runtime import load_keras
+
+    k = load_keras()
+    image = k.Input((8, 8, 1), name="@image")
+    conv = k.layers.Conv2D(2, 3, padding="same", name="=HYPERLINK(1)")(image)
+    path = tmp_path / "formula.keras"
+    k.Model(image, conv).save(path)
+    assert main(["explain", str(path), "--csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].startswith("'=HYPERLINK(1),Conv2D,'@image,8x8x1,8x8x2,20,")
+    assert main(["receptive", str(path), "--csv"]) == 0
+    assert (
+        capsys.readouterr().out.splitlines()[1]
+        == "'=HYPERLINK(1),Conv2D,8x8x2,3,3,1,1,-1,-1,False,True,True,"
+    )
+
+
 def test_input_fills_open_sizes(saved, capsys):
     _, open_sizes = saved
     assert main(["explain", str(open_sizes), "--input", "225x200"]) == 0

@@ -93,6 +93,35 @@ def test_input_fills_open_sizes(saved, capsys):
     assert "its height and width must be known" in error_line(capsys)
 
 
+def test_an_open_size_is_asked_for_as_the_command_line_sets_it(saved, capsys):
+    from padstride import explain
+
+    _, open_sizes = saved
+    ask = "; give its size with --input HxW, e.g. --input 224"
+    for command in ("explain", "receptive", "check"):
+        assert main([command, str(open_sizes)]) == 2
+        assert error_line(capsys) == (
+            "padstride: error: model input 'any' has shape ?×?×3: its height and width must be known to "
+            f"compute sizes{ask}"
+        )
+    assert main(["port", "MobileNetV3Small", "--to", "onnx"]) == 2
+    line = error_line(capsys)
+    assert line.endswith(f"its height and width must be known to compute sizes{ask}")
+    assert "input_shape" not in line
+    with pytest.raises(ValueError, match=r"sizes; pass input_shape=\(height, width\) or build"):
+        explain(load_model(str(open_sizes))[0])  # Python keeps its own word
+
+
+def test_an_input_the_saved_model_does_not_take_is_named_as_typed(saved, capsys):
+    fixed, _ = saved
+    name = load_model(str(fixed))[0].name  # Keras numbers its models in the process that saved them
+    assert main(["explain", str(fixed), "--input", "30"]) == 2
+    assert error_line(capsys) == (
+        f"padstride: error: --input 30x30 is not allowed: model {name!r} is built for 28×28×1 inputs "
+        "(height 28)"
+    )
+
+
 def test_receptive_of_the_mnist_models(capsys):
     assert main(["receptive", "stride"]) == 0
     out = capsys.readouterr().out

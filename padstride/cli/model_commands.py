@@ -82,7 +82,7 @@ def run_check(args: argparse.Namespace) -> tuple[str, int]:
     from ..pitfalls import find_pitfalls
 
     model, shape = load_model(args.model, args.input)
-    findings = find_pitfalls(model, input_shape=shape)
+    findings = traced(find_pitfalls, model, shape)
     return (findings.to_json() if args.json else findings.table()), (1 if findings.warnings else 0)
 
 
@@ -91,15 +91,29 @@ def run_port(args: argparse.Namespace) -> str:
     from ..export.port import port
 
     model, shape = load_model(args.model, args.input)
-    plan = port(model, to=args.to, input_shape=shape)
+    plan = traced(port, model, shape, to=args.to)
     return plan.to_json() if args.json else plan.table()
 
 
 def _report(args: argparse.Namespace, trace: Any) -> str:
     """MODEL traced by ``trace`` (explain or receptive_field), as a table or as CSV."""
     model, shape = load_model(args.model, args.input)
-    rows = trace(model, input_shape=shape)
+    rows = traced(trace, model, shape)
     return rows.to_csv().rstrip("\n") if args.csv else rows.table()
+
+
+def traced(trace: Any, model: Any, size: tuple[int, int] | None, **options: Any) -> Any:
+    """``trace(model, input_shape=size)``; an input size it refuses is worded for the
+    command line, which sets it with ``--input``, not ``input_shape``."""
+    from ..model.graph import InputShapeError
+
+    try:
+        return trace(model, input_shape=size, **options)
+    except InputShapeError as error:
+        if error.given is None:
+            raise ValueError(f"{error.problem}; give its size with --input HxW, e.g. --input 224") from None
+        given = f"{size[0]}x{size[1]}" if size else str(error.given)
+        raise ValueError(f"--input {given} is not allowed: {error.problem}") from None
 
 
 def load_model(name: str, size: tuple[int, int] | None = None) -> tuple[Any, tuple[int, int] | None]:

@@ -197,6 +197,49 @@ def test_unsupported_layers_are_named(tmp_path, capsys):
     assert "layer 'noise' is a GaussianNoise, which is not supported" in error_line(capsys)
 
 
+def test_a_lambda_layer_is_refused_with_keras_reason(tmp_path, capsys):
+    from padstride.runtime import load_keras
+
+    k = load_keras()
+    image = k.Input((8, 8, 1))
+    path = tmp_path / "lambda.keras"
+    k.Model(image, k.layers.Lambda(lambda x: x * 2, name="double")(image)).save(path)
+    assert main(["explain", str(path)]) == 2
+    assert error_line(capsys) == (
+        f"padstride: error: {path} holds a Lambda layer 'double' whose function is Python code, which "
+        "Keras loads only with safe_mode=False; padstride never runs code from a file"
+    )
+
+
+def test_a_custom_layer_or_function_is_named(tmp_path, capsys):
+    from padstride.runtime import load_keras
+
+    k = load_keras()
+
+    class MyLayer(k.layers.Layer):  # not registered: no Python but this test's knows it
+        def call(self, x):
+            return x
+
+    def my_activation(x):
+        return x
+
+    image = k.Input((8, 8, 1))
+    layer_file, function_file = tmp_path / "layer.keras", tmp_path / "function.keras"
+    k.Model(image, MyLayer()(image)).save(layer_file)
+    k.Model(image, k.layers.Conv2D(2, 3, activation=my_activation)(image)).save(function_file)
+    rest = (
+        "that this Python does not know: Keras rebuilds it only where the code that defines it is "
+        "imported; load the model there and pass it to padstride in Python"
+    )
+    assert main(["receptive", str(layer_file)]) == 2
+    assert error_line(capsys) == f"padstride: error: {layer_file} uses a custom layer class 'MyLayer' {rest}"
+    assert main(["check", str(function_file)]) == 2
+    assert (
+        error_line(capsys)
+        == f"padstride: error: {function_file} uses a custom function 'my_activation' {rest}"
+    )
+
+
 def test_an_older_keras_is_refused_in_one_line(monkeypatch, capsys):
     from padstride.runtime import load_keras
 

@@ -436,7 +436,8 @@ def _train_settings(
 def _run_settings(
     stop_at_accuracy, deterministic, precision, warmup, seed, jit_compile, test_each_epoch
 ) -> tuple[dict[str, Any], float | None]:
-    """train()'s schedule, precision and determinism, checked, and the stopping target."""
+    """train()'s precision and determinism, checked, its settings as the History records them,
+    and the stopping target (train() checks the warmup once it knows the steps)."""
     if precision not in PRECISIONS:
         raise ValueError(f"precision={precision!r} is not allowed: use one of {', '.join(PRECISIONS)}")
     if deterministic and jit_compile:

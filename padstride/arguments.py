@@ -310,6 +310,77 @@ def int32(value: object, name: str) -> None:
         )
 
 
+def int_range(value: object, name: str, low: int, high: int, why: str = "") -> int:
+    """``value`` as an int from ``low`` to ``high``; ``why`` (if any) says where the bound
+    comes from.
+
+    >>> int_range(3, "steps", 1, 8)
+    3
+    >>> int_range(9, "steps", 1, 8, "the steps of one epoch")
+    Traceback (most recent call last):
+    ...
+    ValueError: steps=9 is not allowed: use 1 to 8 (the steps of one epoch)
+    """
+    if not is_int(value) or not low <= value <= high:
+        reason = f" ({why})" if why else ""
+        raise ValueError(f"{name}={brief(value)} is not allowed: use {low} to {high}{reason}")
+    return int(value)
+
+
+def warmup_share(value: object, steps: int) -> float:
+    """A warm-up's share of ``steps`` optimizer steps: from 0 to below 1, and leaving at
+    least one step for the learning rate to fall after it.
+
+    >>> warmup_share(0.1, 100)
+    0.1
+    >>> warmup_share(0.99, 3)
+    Traceback (most recent call last):
+    ...
+    ValueError: warmup=0.99 is not allowed with 3 training steps: the warm-up takes all 3 and leaves 0 for the learning rate to fall; use a smaller warmup or train for more steps
+    """
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value < 1:
+        raise ValueError(f"warmup={value!r} is not allowed: give the share of the steps, from 0 to below 1")
+    warm = int(round(value * steps))
+    if warm >= steps:
+        raise ValueError(
+            f"warmup={value!r} is not allowed with {steps} training steps: the warm-up takes all {warm} "
+            f"and leaves {steps - warm} for the learning rate to fall; use a smaller warmup or train for "
+            "more steps"
+        )
+    return float(value)
+
+
+def class_labels(labels: object, classes: int | None, name: str, argument: str = "data") -> None:
+    """Refuse labels that are not class numbers: whole numbers from 0 to ``classes`` − 1
+    (from 0 up, when the number of classes is not known). ``name`` is the labels' own
+    name (y_train), ``argument`` the argument that holds them.
+
+    >>> class_labels([0, 9, 3], 10, "y_train")
+    >>> class_labels([0, -1], 10, "y_train")
+    Traceback (most recent call last):
+    ...
+    ValueError: data is not allowed: y_train must hold whole numbers from 0 to 9 (the model has 10 outputs, one per class), and y_train[1] is -1
+    """
+    import numpy as np
+
+    values = np.asarray(labels)
+    allowed = (
+        f"from 0 to {classes - 1} (the model has {classes} outputs, one per class)"
+        if classes
+        else "from 0 up"
+    )
+    lead = f"{argument} is not allowed: {name} must hold whole numbers {allowed}"
+    if not (np.issubdtype(values.dtype, np.integer) or np.issubdtype(values.dtype, np.floating)):
+        raise ValueError(f"{lead}, and it holds {values.dtype}")
+    wrong = ~np.isfinite(values) | (values != np.round(values)) | (values < 0)
+    if classes:
+        wrong |= values > classes - 1
+    if wrong.any():
+        where = np.unravel_index(int(np.argmax(wrong)), values.shape)
+        index = ", ".join(str(int(i)) for i in where)
+        raise ValueError(f"{lead}, and {name}[{index}] is {values[where].item()!r}")
+
+
 def input_shape_hwc(value: object, name: str = "input_shape") -> tuple[int, int, int]:
     """(height, width) or (height, width, channels), as (height, width, channels); one
     channel unless said.
@@ -384,6 +455,20 @@ def brief(value: object) -> str:
 
 
 _IMAGE_SHAPES = {2: "(rows, columns)", 3: "(rows, columns, channels)"}
+
+
+def having(value: object, name: str, attributes: Sequence[str], what: str) -> Any:
+    """``value`` when it has every attribute named; anything else refused, saying what to give.
+
+    >>> having(None, "history", ("rows", "column"), "a History, as train() returns it")
+    Traceback (most recent call last):
+    ...
+    ValueError: history=None is not allowed: give a History, as train() returns it
+    """
+    if not all(hasattr(value, attribute) for attribute in attributes):
+        shown = " ".join(brief(value).split())
+        raise ValueError(f"{name}={shown} is not allowed: give {what}")
+    return value
 
 
 def image_array(value: object, name: str = "image", ndims: tuple[int, ...] = (2,)) -> Any:

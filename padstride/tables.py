@@ -85,13 +85,29 @@ def wrap(text: str, indent: str = "    ") -> list[str]:
 
 
 def render_csv(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """The headers and rows as CSV text, one line each.
+    """The headers and rows as CSV text, one line each; text a spreadsheet would read as a
+    formula is escaped (``spreadsheet_text``).
 
     >>> render_csv(("layer", "params"), [("conv", 320)])
     'layer,params\\nconv,320\\n'
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerow(map(spreadsheet_text, headers))
+    writer.writerows(map(spreadsheet_text, row) for row in rows)
     return buffer.getvalue()
+
+
+# What starts a formula in a spreadsheet (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(cell: object) -> object:
+    """A CSV cell as a spreadsheet should show it: text that starts with =, +, -, @, a tab or
+    a carriage return gets a single quote in front, as OWASP advises against CSV injection,
+    so that it is never run as a formula; numbers (negative ones too) stay numbers.
+
+    >>> spreadsheet_text("=HYPERLINK(1)"), spreadsheet_text(-1), spreadsheet_text("conv")
+    ("'=HYPERLINK(1)", -1, 'conv')
+    """
+    return "'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell

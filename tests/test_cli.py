@@ -229,6 +229,33 @@ def test_broken_pipe_through_a_shell():
         assert result.returncode == 0 and result.stderr == ""
 
 
+def _run_with_closed(redirection, *args):
+    """Run through a shell that closes a standard stream first (``>&-``, ``2>&-``): Python
+    then starts with that descriptor closed and sys.stdout (or sys.stderr) None."""
+    return subprocess.run(
+        f"{shlex.join([*COMMAND, *args])} {redirection}",
+        shell=True,
+        stdout=subprocess.PIPE if redirection.startswith("2") else None,
+        stderr=None if redirection.startswith("2") else subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+        timeout=300,
+    )
+
+
+def test_a_closed_standard_output_is_one_line_and_exit_1():
+    result = _run_with_closed(">&-", "size", "28")
+    assert result.returncode == 1
+    assert result.stderr == "padstride: error: cannot write the output: standard output is closed\n"
+
+
+def test_a_closed_standard_error_keeps_the_answer_and_the_status():
+    result = _run_with_closed("2>&-", "size", "28")
+    assert result.returncode == 0 and result.stdout.endswith("output: 26×26\n")
+    result = _run_with_closed("2>&-", "size", "0")
+    assert result.returncode == 2 and result.stdout == ""
+
+
 def test_a_terminal_without_the_symbols_gets_ascii():
     result = run("size", "28", "-s", "2", "-p", "same", env={"PYTHONIOENCODING": "ascii"})
     assert result.returncode == 0 and result.stderr == ""

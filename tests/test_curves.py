@@ -47,6 +47,30 @@ def test_plot_history_labels_say_what_each_line_is():
         plot_history()
 
 
+def test_plot_history_names_what_is_not_a_history():
+    with pytest.raises(ValueError) as refused:
+        plot_history(FakeHistory(), 2)
+    assert str(refused.value) == (
+        "histories[1]=2 is not allowed: give a History, as train() returns it (anything with model_name, "
+        "rows and column())"
+    )
+
+
+def test_plot_tradeoff_names_what_is_not_a_table_or_a_row():
+    fields = "each with name, params, seconds_per_epoch and test_accuracy"
+    with pytest.raises(ValueError) as refused:
+        plot_tradeoff(None)
+    assert str(refused.value) == (
+        "table=None is not allowed: give a ComparisonTable, as compare() returns it, or a list of rows as "
+        f"compare() makes them, {fields}"
+    )
+    with pytest.raises(ValueError) as refused:
+        plot_tradeoff([types.SimpleNamespace(name="a", params=1)])
+    assert str(refused.value) == (
+        f"table[0]=namespace(name='a', params=1) is not allowed: give rows as compare() makes them, {fields}"
+    )
+
+
 def test_plot_tradeoff_does_not_inflate_small_differences():
     rows = [
         types.SimpleNamespace(name="valid", params=2_002_698, seconds_per_epoch=20.0, test_accuracy=0.9807),

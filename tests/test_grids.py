@@ -120,6 +120,27 @@ def test_draw_maps_gives_every_array_the_same_area():
         draw_maps({})
 
 
+@pytest.mark.parametrize(
+    ("maps", "given"),
+    [([np.eye(3)], "maps as a list"), (None, "maps=None"), (np.eye(3), "maps as a ndarray")],
+)
+def test_draw_maps_refuses_what_is_not_a_dict_in_one_line(maps, given):
+    message = f"{given} is not allowed: give a dict of {{title: array}}, e.g. {{'input': image, 'feature map': output}}"
+    with pytest.raises(ValueError) as refused:
+        draw_maps(maps)
+    assert str(refused.value) == message
+
+
+@pytest.mark.parametrize("steps", [0, -1, 2.0, True])
+def test_draw_conv_steps_refuses_steps_below_one_or_not_whole(steps):
+    with pytest.raises(
+        ValueError, match=rf"^steps={steps!r} is not allowed: steps must be a positive integer"
+    ):
+        draw_conv_steps(line_image(), VERTICAL_LINE_DETECTOR, steps=steps)
+    fig = draw_conv_steps(line_image(), VERTICAL_LINE_DETECTOR, steps=2)
+    assert len([ax for ax in fig.axes if ax.get_visible()]) == 2
+
+
 def test_draw_conv_steps_matches_the_first_row():
     fig = draw_conv_steps(line_image(), VERTICAL_LINE_DETECTOR)
     visible = [ax for ax in fig.axes if ax.get_visible()]

@@ -68,12 +68,58 @@ def test_csv_output(saved, capsys):
     assert [int(r["field_height"]) for r in rows] == [3, 7, 15]
 
 
+def test_csv_never_hands_a_spreadsheet_a_formula(tmp_path, capsys):
+    from padstride.runtime import load_keras
+
+    k = load_keras()
+    image = k.Input((8, 8, 1), name="@image")
+    conv = k.layers.Conv2D(2, 3, padding="same", name="=HYPERLINK(1)")(image)
+    path = tmp_path / "formula.keras"
+    k.Model(image, conv).save(path)
+    assert main(["explain", str(path), "--csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].startswith("'=HYPERLINK(1),Conv2D,'@image,8x8x1,8x8x2,20,")
+    assert main(["receptive", str(path), "--csv"]) == 0
+    assert (
+        capsys.readouterr().out.splitlines()[1]
+        == "'=HYPERLINK(1),Conv2D,8x8x2,3,3,1,1,-1,-1,False,True,True,"
+    )
+
+
 def test_input_fills_open_sizes(saved, capsys):
     _, open_sizes = saved
     assert main(["explain", str(open_sizes), "--input", "225x200"]) == 0
     assert "conv (Conv2D)  225×200×3  113×100×4" in capsys.readouterr().out
     assert main(["explain", str(open_sizes)]) == 2
     assert "its height and width must be known" in error_line(capsys)
+
+
+def test_an_open_size_is_asked_for_as_the_command_line_sets_it(saved, capsys):
+    from padstride import explain
+
+    _, open_sizes = saved
+    ask = "; give its size with --input HxW, e.g. --input 224"
+    for command in ("explain", "receptive", "check"):
+        assert main([command, str(open_sizes)]) == 2
+        assert error_line(capsys) == (
+            "padstride: error: model input 'any' has shape ?×?×3: its height and width must be known to "
+            f"compute sizes{ask}"
+        )
+    assert main(["port", "MobileNetV3Small", "--to", "onnx"]) == 2
+    line = error_line(capsys)
+    assert line.endswith(f"its height and width must be known to compute sizes{ask}")
+    assert "input_shape" not in line
+    with pytest.raises(ValueError, match=r"sizes; pass input_shape=\(height, width\) or build"):
+        explain(load_model(str(open_sizes))[0])  # Python keeps its own word
+
+
+def test_an_input_the_saved_model_does_not_take_is_named_as_typed(saved, capsys):
+    fixed, _ = saved
+    name = load_model(str(fixed))[0].name  # Keras numbers its models in the process that saved them
+    assert main(["explain", str(fixed), "--input", "30"]) == 2
+    assert error_line(capsys) == (
+        f"padstride: error: --input 30x30 is not allowed: model {name!r} is built for 28×28×1 inputs "
+        "(height 28)"
+    )
 
 
 def test_receptive_of_the_mnist_models(capsys):
@@ -149,6 +195,49 @@ def test_unsupported_layers_are_named(tmp_path, capsys):
     k.Model(image, k.layers.GaussianNoise(0.1, name="noise")(image)).save(path)
     assert main(["explain", str(path)]) == 2
     assert "layer 'noise' is a GaussianNoise, which is not supported" in error_line(capsys)
+
+
+def test_a_lambda_layer_is_refused_with_keras_reason(tmp_path, capsys):
+    from padstride.runtime import load_keras
+
+    k = load_keras()
+    image = k.Input((8, 8, 1))
+    path = tmp_path / "lambda.keras"
+    k.Model(image, k.layers.Lambda(lambda x: x * 2, name="double")(image)).save(path)
+    assert main(["explain", str(path)]) == 2
+    assert error_line(capsys) == (
+        f"padstride: error: {path} holds a Lambda layer 'double' whose function is Python code, which "
+        "Keras loads only with safe_mode=False; padstride never runs code from a file"
+    )
+
+
+def test_a_custom_layer_or_function_is_named(tmp_path, capsys):
+    from padstride.runtime import load_keras
+
+    k = load_keras()
+
+    class MyLayer(k.layers.Layer):  # not registered: no Python but this test's knows it
+        def call(self, x):
+            return x
+
+    def my_activation(x):
+        return x
+
+    image = k.Input((8, 8, 1))
+    layer_file, function_file = tmp_path / "layer.keras", tmp_path / "function.keras"
+    k.Model(image, MyLayer()(image)).save(layer_file)
+    k.Model(image, k.layers.Conv2D(2, 3, activation=my_activation)(image)).save(function_file)
+    rest = (
+        "that this Python does not know: Keras rebuilds it only where the code that defines it is "
+        "imported; load the model there and pass it to padstride in Python"
+    )
+    assert main(["receptive", str(layer_file)]) == 2
+    assert error_line(capsys) == f"padstride: error: {layer_file} uses a custom layer class 'MyLayer' {rest}"
+    assert main(["check", str(function_file)]) == 2
+    assert (
+        error_line(capsys)
+        == f"padstride: error: {function_file} uses a custom function 'my_activation' {rest}"
+    )
 
 
 def test_an_older_keras_is_refused_in_one_line(monkeypatch, capsys):

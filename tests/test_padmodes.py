@@ -46,6 +46,22 @@ def test_pad_modes_refuse_bad_input():
         draw_pad_modes(line_image(), "same")
 
 
+@pytest.mark.parametrize("modes", [[], (), 3])
+def test_pad_modes_refuse_no_modes_in_one_line(modes):
+    with pytest.raises(ValueError) as refused:
+        draw_pad_modes(np.eye(4), 1, modes=modes)
+    assert str(refused.value) == (
+        f"modes={modes!r} is not allowed: give one mode or a list of them, from 'zeros', 'reflect', "
+        "'symmetric', 'replicate', e.g. modes='reflect' or modes=['zeros', 'replicate']"
+    )
+
+
+def test_one_mode_by_name_is_one_panel_not_one_per_letter():
+    fig = draw_pad_modes(np.eye(4), 1, modes="reflect")
+    assert [ax.get_title() for ax in fig.axes] == ["reflect"]
+    plt.close(fig)
+
+
 def test_a_large_image_without_kernel_is_legible():
     fig = draw_pad_modes(np.random.default_rng(0).random((10, 10)), 4)
     assert [ax.get_title() for ax in fig.axes] == list(PAD_MODES)

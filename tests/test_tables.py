@@ -1,6 +1,6 @@
 import pytest
 
-from padstride.tables import render_table
+from padstride.tables import render_csv, render_table
 
 
 def test_columns_fit_the_widest_cell_and_align():
@@ -32,3 +32,13 @@ def test_every_table_prints_and_shows_its_table_in_ipython():
     ]
     for table in tables:
         assert str(table) == pretty(table) == table.table()
+
+
+def test_csv_text_a_spreadsheet_would_run_is_escaped_and_numbers_stay_numbers():
+    rows = [
+        ("=HYPERLINK(1)", -1, "+1", "@sum", "-cmd", "\tx", "\rx"),
+        ("conv", 0, "a=b", "x-1", 2.5, True, "−1"),
+    ]
+    assert render_csv(("layer", "start", "a", "b", "c", "d", "e"), rows) == (
+        "layer,start,a,b,c,d,e\n'=HYPERLINK(1),-1,'+1,'@sum,'-cmd,'\tx,'\rx\nconv,0,a=b,x-1,2.5,True,−1\n"
+    )

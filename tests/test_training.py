@@ -146,6 +146,17 @@ def test_the_pipeline_shuffles_each_epoch_by_its_seed(small):
             {"test_each_epoch": False, "stop_at_accuracy": 0.9},
             "stop_at_accuracy is not allowed with test_each_epoch=False",
         ),
+        (
+            {"steps_per_execution": 10**12},
+            r"^steps_per_execution=1000000000000 is not allowed: use 1 to 2147483647 "
+            r"\(TensorFlow counts steps in 32-bit integers\)$",
+        ),
+        ({"batch_size": 2**63}, "^batch_size=9223372036854775808 is not allowed: use 1 to 2147483647$"),
+        (
+            {"warmup": 0.99, "epochs": 1, "train_images": 200},
+            "^warmup=0.99 is not allowed with 2 training steps: the warm-up takes all 2 and leaves 0 "
+            "for the learning rate to fall; use a smaller warmup or train for more steps$",
+        ),
     ],
 )
 def test_train_bad_input(small, kwargs, message):
@@ -174,6 +185,35 @@ def test_train_names_bad_data_or_model(small):
         train(None, small)
 
 
+LABEL_RANGE = r"must hold whole numbers from 0 to 9 \(the model has 10 outputs, one per class\)"
+
+
+@pytest.mark.parametrize(
+    ("where", "label", "message"),
+    [
+        ("train", 10, rf"^data is not allowed: y_train {LABEL_RANGE}, and y_train\[5\] is 10$"),
+        ("train", -1, rf"^data is not allowed: y_train {LABEL_RANGE}, and y_train\[5\] is -1$"),
+        ("train", 2.5, rf"^data is not allowed: y_train {LABEL_RANGE}, and y_train\[5\] is 2.5$"),
+        ("test", 12, rf"^data is not allowed: y_test {LABEL_RANGE}, and y_test\[5\] is 12$"),
+    ],
+)
+def test_labels_the_model_has_no_class_for_are_refused_before_training(small, where, label, message):
+    (x_train, y_train), (x_test, y_test) = small
+    labels = (y_train if where == "train" else y_test).astype(type(label))  # uint8 holds neither
+    labels[5] = label
+    data = (
+        ((x_train, labels), (x_test, y_test)) if where == "train" else ((x_train, y_train), (x_test, labels))
+    )
+    model = conv_model(conv_layers=1)
+    weights = [w.copy() for w in model.get_weights()]
+    with pytest.raises(ValueError, match=message):
+        train(model, data, epochs=1, quiet=True)
+    assert all(np.array_equal(a, b) for a, b in zip(weights, model.get_weights()))  # before anything
+    if where == "test":
+        with pytest.raises(ValueError, match=message):
+            evaluate(model, data)
+
+
 def test_compare_shape_and_ranges(small):
     table = compare(small, variants=("valid", "stride"), epochs=1, quiet=True, train_images=2000)
     assert [row.name for row in table] == ["valid", "same_stride2"]
@@ -187,3 +227,15 @@ def test_compare_shape_and_ranges(small):
     assert lines[0].split() == ["model", "params", "forward_MFLOPs", "test_accuracy"]
     assert set(lines[1]) == {"-"}  # the rule every table of the package has
     assert lines[2].startswith("valid") and "2,002,698" in lines[2]
+
+
+def test_a_schedule_needs_a_step_after_its_warm_up():
+    from padstride.mnist.training import learning_rate_schedule
+
+    with pytest.raises(
+        ValueError, match="^warmup=0.9 is not allowed with 4 training steps: the warm-up takes all 4"
+    ):
+        learning_rate_schedule(0.003, steps=4, warmup=0.9)
+    with pytest.raises(ValueError, match="^steps=0 is not allowed"):
+        learning_rate_schedule(0.003, steps=0)
+    assert float(learning_rate_schedule(0.003, steps=4, warmup=0.5)(2)) == pytest.approx(0.003)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
+import errno
 import os
 import re
 import reprlib
@@ -266,9 +267,17 @@ def _writable(text: str, stream: TextIO) -> str:
     return text
 
 
-def _say(text: str, stream: TextIO) -> None:
+def _say(text: str, stream: TextIO | None) -> None:
+    if stream is None:  # Python found the descriptor closed when it started (``>&-``)
+        raise OSError(errno.EBADF, "standard output is closed")
     stream.write(_writable(text, stream) + "\n")
     stream.flush()
+
+
+def _complain(text: str) -> None:
+    """One line on standard error; nothing when standard error is closed (``2>&-``)."""
+    if sys.stderr is not None:
+        _say(text, sys.stderr)
 
 
 def _run(argv: Sequence[str] | None) -> int:
@@ -279,10 +288,10 @@ def _run(argv: Sequence[str] | None) -> int:
         if isinstance(text, tuple):  # `check` says by its status whether it found a warning
             text, status = text
     except (UsageError, ValueError) as error:
-        _say(f"padstride: error: {error}", sys.stderr)
+        _complain(f"padstride: error: {error}")
         return EXIT_USAGE
     except RuntimeError as error:  # something outside the input failed, e.g. no MNIST anywhere
-        _say(f"padstride: error: {error}", sys.stderr)
+        _complain(f"padstride: error: {error}")
         return EXIT_FAILURE
     _say(text, sys.stdout)
     return status
@@ -294,25 +303,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             return _run(argv)
         finally:  # also after --help and --version, which leave by SystemExit
-            sys.stdout.flush()
+            if sys.stdout is not None:
+                sys.stdout.flush()
     except BrokenPipeError:
         # The reader has gone (``padstride size 28 | true``): nothing left to say.
         _quiet_stdout()
         return EXIT_FAILURE
     except KeyboardInterrupt:
         with contextlib.suppress(OSError):
-            _say("padstride: interrupted", sys.stderr)
+            _complain("padstride: interrupted")
         return EXIT_INTERRUPTED
     except OSError as error:  # standard output cannot be written, e.g. a full disk
         _quiet_stdout()
         with contextlib.suppress(OSError):  # standard error may be full too
-            _say(f"padstride: error: cannot write the output: {error.strerror or error}", sys.stderr)
+            _complain(f"padstride: error: cannot write the output: {error.strerror or error}")
         return EXIT_FAILURE
 
 
 def _quiet_stdout() -> None:
     """Point standard output at devnull, so that Python's own flush at exit fails no more
-    (the recipe in the signal module's documentation, "Note on SIGPIPE")."""
+    (the recipe in the signal module's documentation, "Note on SIGPIPE"). A standard output
+    closed before Python started is None, and needs nothing."""
+    if sys.stdout is None:
+        return
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
 

@@ -14,7 +14,9 @@ why; the command line prints it and exits with status 2.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import warnings
 import zipfile
 from typing import Any
@@ -82,7 +84,7 @@ def run_check(args: argparse.Namespace) -> tuple[str, int]:
     from ..pitfalls import find_pitfalls
 
     model, shape = load_model(args.model, args.input)
-    findings = find_pitfalls(model, input_shape=shape)
+    findings = _traced(find_pitfalls, model, shape)
     return (findings.to_json() if args.json else findings.table()), (1 if findings.warnings else 0)
 
 
@@ -91,15 +93,29 @@ def run_port(args: argparse.Namespace) -> str:
     from ..export.port import port
 
     model, shape = load_model(args.model, args.input)
-    plan = port(model, to=args.to, input_shape=shape)
+    plan = _traced(port, model, shape, to=args.to)
     return plan.to_json() if args.json else plan.table()
 
 
 def _report(args: argparse.Namespace, trace: Any) -> str:
     """MODEL traced by ``trace`` (explain or receptive_field), as a table or as CSV."""
     model, shape = load_model(args.model, args.input)
-    rows = trace(model, input_shape=shape)
+    rows = _traced(trace, model, shape)
     return rows.to_csv().rstrip("\n") if args.csv else rows.table()
+
+
+def _traced(trace: Any, model: Any, size: tuple[int, int] | None, **options: Any) -> Any:
+    """``trace(model, input_shape=size)``; an input size it refuses is worded for the
+    command line, which sets it with ``--input``, not ``input_shape``."""
+    from ..model.graph import InputShapeError
+
+    try:
+        return trace(model, input_shape=size, **options)
+    except InputShapeError as error:
+        if error.given is None:
+            raise ValueError(f"{error.problem}; give its size with --input HxW, e.g. --input 224") from None
+        given = f"{size[0]}x{size[1]}" if size else str(error.given)
+        raise ValueError(f"--input {given} is not allowed: {error.problem}") from None
 
 
 def load_model(name: str, size: tuple[int, int] | None = None) -> tuple[Any, tuple[int, int] | None]:
@@ -139,10 +155,86 @@ def _load_file(path: str) -> Any:
             warnings.simplefilter("ignore")
             model = load_keras().models.load_model(path, compile=False)
     except Exception as error:  # Keras raises many kinds, for many kinds of bad file
-        raise ValueError(f"{path} is not a Keras model Keras can load: {_one_line(error)}") from None
+        why = _refused_code(path, error) or f"{path} is not a Keras model Keras can load: {_one_line(error)}"
+        raise ValueError(why) from None
     if not hasattr(model, "layers"):
         raise ValueError(f"{path} holds a {type(model).__name__}, not a Keras model")
     return model
+
+
+def _refused_code(path: str, error: BaseException) -> str | None:
+    """What Keras refused to load from ``path``, in one line, when it refused code: Python
+    code that runs only with ``safe_mode=False`` (a Lambda layer's function), or a custom
+    class or function this Python does not know. None for any other failure.
+
+    >>> _refused_code("m.keras", TypeError("Could not locate function 'act'. Make sure ..."))
+    "m.keras uses a custom function 'act' that this Python does not know: Keras rebuilds it only where the code that defines it is imported; load the model there and pass it to padstride in Python"
+    """
+    text = " ".join(" ".join(str(e).split()) for e in _causes(error))
+    if "safe_mode=False" in text:
+        if "`Lambda` layer" in text:
+            names = [repr(name) for kind, name in _saved_layers(path) if kind == "Lambda"]
+            named = names if len(names) == 1 else []  # of several, Keras does not say which
+            what = " ".join(["a Lambda layer", *named, "whose function is Python code"])
+        elif "Python lambda" in text:
+            what = "a Python lambda in a layer's settings"
+        else:
+            what = f"what Keras refuses in safe mode ({_one_line(error)})"
+        return f"{path} holds {what}, which Keras loads only with safe_mode=False; padstride never runs code from a file"
+    found = re.search(r"Could not locate (class|function) '([^']+)'|Unknown ([a-z ]+): '([^']+)'", text)
+    if found is None:
+        return None
+    kind, name = (found[1], found[2]) if found[1] else (found[3], found[4])
+    if kind == "layer" or (kind == "class" and name in {k for k, _ in _saved_layers(path)}):
+        kind = "layer class"
+    return (
+        f"{path} uses a custom {kind} {name!r} that this Python does not know: Keras rebuilds it only where "
+        "the code that defines it is imported; load the model there and pass it to padstride in Python"
+    )
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    """The error and those it was raised from or during, each once."""
+    chain: list[BaseException] = []
+    while error is not None and all(error is not seen for seen in chain):
+        chain.append(error)
+        error = error.__cause__ or error.__context__
+    return chain
+
+
+def _saved_layers(path: str) -> list[tuple[str, str]]:
+    """(class name, layer name) of every layer a saved model's configuration lists, nested
+    models' too, read as JSON without building anything; none when it cannot be read.
+
+    >>> _saved_layers("missing.keras")
+    []
+    """
+    try:
+        if path.lower().endswith(".keras"):
+            with zipfile.ZipFile(path) as archive:
+                config = json.loads(archive.read("config.json"))
+        else:
+            import h5py
+
+            with h5py.File(path, "r") as file:
+                config = json.loads(file.attrs["model_config"])
+    except Exception:  # any unreadable file: the caller says what it can without the names
+        return []
+    found: list[tuple[str, str]] = []
+
+    def visit(node: Any, is_layer: bool) -> None:
+        if isinstance(node, dict):
+            settings = node.get("config")
+            if is_layer and "class_name" in node and isinstance(settings, dict):
+                found.append((str(node["class_name"]), str(settings.get("name"))))
+            for key, value in node.items():
+                visit(value, key == "layers")
+        elif isinstance(node, list):
+            for item in node:
+                visit(item, is_layer)
+
+    visit(config, False)
+    return found
 
 
 def application_names() -> list[str]:

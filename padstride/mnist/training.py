@@ -13,7 +13,17 @@ from typing import Any
 
 import numpy as np
 
-from ..arguments import brief, fraction, is_int, keras_model, positive_int, real_number
+from ..arguments import (
+    INT32_MAX,
+    brief,
+    class_labels,
+    fraction,
+    int_range,
+    keras_model,
+    positive_int,
+    real_number,
+    warmup_share,
+)
 from ..runtime import load_keras
 from ..tables import TextTable, render_table
 
@@ -185,6 +195,12 @@ def learning_rate_schedule(learning_rate: float, steps: int, warmup: float = 0.0
     >>> [round(float(schedule(step)), 5) for step in (0, 50, 100)]
     [0.003, 0.0015, 0.0]
     """
+    steps = positive_int(steps, "steps")
+    return _schedule(learning_rate, steps, warmup_share(warmup, steps))
+
+
+def _schedule(learning_rate: float, steps: int, warmup: float) -> Any:
+    """learning_rate_schedule() of checked settings."""
     warm = int(round(warmup * steps))
     return load_keras().optimizers.schedules.CosineDecay(
         learning_rate / 10 if warm else learning_rate,
@@ -370,8 +386,9 @@ def train(
         stop_at_accuracy, deterministic, precision, warmup, seed, jit_compile, test_each_epoch
     )
     settings.update(run)
-    (x_train, y_train), (x_test, y_test) = _train_data(data, train_images)
+    (x_train, y_train), (x_test, y_test) = _train_data(data, train_images, model)
     steps_per_epoch = math.ceil(len(x_train) / settings["batch_size"])
+    warmup_share(warmup, steps_per_epoch * epochs)
     if eval_every is None:
         eval_every = max(1, steps_per_epoch // 8)
     eval_every = positive_int(eval_every, "eval_every")
@@ -404,11 +421,14 @@ def _train_settings(
     positive_int(epochs, "epochs")
     if not real_number(learning_rate, "learning_rate") > 0:
         raise ValueError(f"learning_rate={learning_rate!r} is not allowed: it must be a positive number")
+    steps = positive_int(steps_per_execution, "steps_per_execution")
     return {
-        "batch_size": positive_int(batch_size, "batch_size"),
+        "batch_size": int_range(positive_int(batch_size, "batch_size"), "batch_size", 1, INT32_MAX),
         "learning_rate": learning_rate,
         "jit_compile": jit_compile,
-        "steps_per_execution": positive_int(steps_per_execution, "steps_per_execution"),
+        "steps_per_execution": int_range(
+            steps, "steps_per_execution", 1, INT32_MAX, "TensorFlow counts steps in 32-bit integers"
+        ),
         "seed": seed,
     }
 
@@ -416,11 +436,10 @@ def _train_settings(
 def _run_settings(
     stop_at_accuracy, deterministic, precision, warmup, seed, jit_compile, test_each_epoch
 ) -> tuple[dict[str, Any], float | None]:
-    """train()'s schedule, precision and determinism, checked, and the stopping target."""
+    """train()'s precision and determinism, checked, its settings as the History records them,
+    and the stopping target (train() checks the warmup once it knows the steps)."""
     if precision not in PRECISIONS:
         raise ValueError(f"precision={precision!r} is not allowed: use one of {', '.join(PRECISIONS)}")
-    if not isinstance(warmup, (int, float)) or isinstance(warmup, bool) or not 0 <= warmup < 1:
-        raise ValueError(f"warmup={warmup!r} is not allowed: give the share of the steps, from 0 to below 1")
     if deterministic and jit_compile:
         raise ValueError(
             "jit_compile=True is not allowed with deterministic=True: Keras does not compile with "
@@ -440,9 +459,9 @@ def _run_settings(
     return {"warmup": warmup, "precision": precision, "deterministic": deterministic}, target
 
 
-def _train_data(data: Any, train_images: int | None) -> tuple[tuple[Any, Any], tuple[Any, Any]]:
-    """((x_train, y_train), (x_test, y_test)), each set non-empty with a label per image;
-    the training set cut to ``train_images``."""
+def _train_data(data: Any, train_images: int | None, model: Any) -> tuple[tuple[Any, Any], tuple[Any, Any]]:
+    """((x_train, y_train), (x_test, y_test)), each set non-empty with a label per image,
+    each label one of the model's classes; the training set cut to ``train_images``."""
     try:
         (x_train, y_train), (x_test, y_test) = data
         counts = {"training": (len(x_train), len(y_train)), "test": (len(x_test), len(y_test))}
@@ -457,15 +476,24 @@ def _train_data(data: Any, train_images: int | None) -> tuple[tuple[Any, Any], t
         if images != labels:
             raise ValueError(f"data is not allowed: its {name} set has {images} images and {labels} labels")
     if train_images is not None:
-        if not is_int(train_images) or not 1 <= train_images <= len(x_train):
-            raise ValueError(f"train_images={train_images!r} is not allowed: use 1 to {len(x_train)}")
+        train_images = int_range(train_images, "train_images", 1, len(x_train))
         x_train, y_train = x_train[:train_images], y_train[:train_images]
+    classes = _classes(model)
+    class_labels(y_train, classes, "y_train")
+    class_labels(y_test, classes, "y_test")
     return (x_train, y_train), (x_test, y_test)
+
+
+def _classes(model: Any) -> int | None:
+    """The number of classes a one-output model tells apart (its output's last size), if known."""
+    outputs = getattr(model, "outputs", None) or []
+    size = outputs[0].shape[-1] if len(outputs) == 1 and len(outputs[0].shape) > 1 else None
+    return int(size) if size is not None else None
 
 
 def _compile(model: Any, settings: dict[str, Any], steps: int) -> None:
     """Adam on the warm-up and cosine schedule, sparse cross-entropy, accuracy."""
-    schedule = learning_rate_schedule(settings["learning_rate"], steps, settings["warmup"])
+    schedule = _schedule(settings["learning_rate"], steps, settings["warmup"])
     model.compile(
         optimizer=load_keras().optimizers.Adam(schedule),
         loss="sparse_categorical_crossentropy",
@@ -476,7 +504,7 @@ def _compile(model: Any, settings: dict[str, Any], steps: int) -> None:
 
 
 def evaluate(model: Any, data: Any) -> float:
-    """Test accuracy of a trained model."""
-    _, (x_test, y_test) = data
+    """Test accuracy of a trained model on ``data``, as ``load_mnist()`` returns it."""
+    _, (x_test, y_test) = _train_data(data, None, keras_model(model))
     test = _TestSet(model, x_test, y_test)
     return test.evaluate()[1]

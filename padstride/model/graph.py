@@ -25,6 +25,24 @@ from ..keras_graph import call_index, is_functional, is_keras_class, is_sequenti
 from ..text import shape_text
 
 
+class InputShapeError(ValueError):
+    """A model's input size that ``input_shape`` had to give and did not: a size left open
+    with nothing to fill it in (``given`` is None), or an ``input_shape`` the model does not
+    take (``given`` is it). ``str()`` words it for Python; ``problem`` says what is wrong
+    without naming the argument, for callers that spell it otherwise (the command line's
+    ``--input``).
+
+    >>> error = InputShapeError("model 'm' has no input shape yet: give input_shape", "model 'm' has no input shape yet")
+    >>> error.problem, error.given
+    ("model 'm' has no input shape yet", None)
+    """
+
+    def __init__(self, message: str, problem: str, given: Any = None) -> None:
+        super().__init__(message)
+        self.problem = problem
+        self.given = given
+
+
 @dataclass(frozen=True)
 class GraphInput:
     """One input of the walked graph: its name, its tensor key and its shape without the
@@ -141,9 +159,11 @@ def _model_input_shape(model: Any) -> tuple | None:
 def _walk_sequential(model: Any, input_shape: Any) -> Graph:
     declared = _model_input_shape(model)
     if declared is None and input_shape is None:
-        raise ValueError(
-            f"model {model.name!r} has no input shape yet: give input_shape=(height, width) or "
-            "(height, width, channels), or start the Sequential model with keras.Input((height, width, channels))"
+        problem = f"model {model.name!r} has no input shape yet"
+        raise InputShapeError(
+            f"{problem}: give input_shape=(height, width) or (height, width, channels), or start the "
+            "Sequential model with keras.Input((height, width, channels))",
+            problem,
         )
     name = (
         model.layers[0].name if model.layers and type(model.layers[0]).__name__ == "InputLayer" else "input"
@@ -166,25 +186,32 @@ def _known_shape(name: str, declared: tuple, input_shape: Any, model_name: str) 
     if input_shape is not None:
         given = arguments.input_shape_hwc(input_shape) if len(declared) == 3 else None
         if given is None:
-            raise ValueError(
-                f"input_shape={input_shape!r} is not allowed: model {model_name!r} takes {shape_text(declared)} inputs, "
-                "not images"
+            problem = f"model {model_name!r} takes {shape_text(declared)} inputs, not images"
+            raise InputShapeError(
+                f"input_shape={input_shape!r} is not allowed: {problem}", problem, input_shape
             )
         if len(input_shape) == 2 and declared[2] is not None:
             given = (*given[:2], declared[2])
         for axis, have, want in zip(axes, declared, given):
             if have is not None and have != want:
-                raise ValueError(
-                    f"input_shape={input_shape!r} is not allowed: model {model_name!r} is built for "
-                    f"{shape_text(declared)} inputs ({axis} {have}); input_shape may only fill in sizes it leaves open"
+                problem = f"model {model_name!r} is built for {shape_text(declared)} inputs ({axis} {have})"
+                raise InputShapeError(
+                    f"input_shape={input_shape!r} is not allowed: {problem}; input_shape may only fill in "
+                    "sizes it leaves open",
+                    problem,
+                    input_shape,
                 )
         return given
     unknown = [axis for axis, size in zip(axes, declared) if size is None]
     if unknown:
-        raise ValueError(
-            f"model input {name!r} has shape {shape_text(declared)}: its {' and '.join(unknown)} must be known "
-            "to compute sizes; pass input_shape=(height, width) or build the model with "
-            "keras.Input((height, width, channels))"
+        problem = (
+            f"model input {name!r} has shape {shape_text(declared)}: its {' and '.join(unknown)} must be "
+            "known to compute sizes"
+        )
+        raise InputShapeError(
+            f"{problem}; pass input_shape=(height, width) or build the model with "
+            "keras.Input((height, width, channels))",
+            problem,
         )
     return tuple(int(d) for d in declared)
 

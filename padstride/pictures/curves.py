@@ -11,9 +11,13 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from ..arguments import brief, having
 from .palette import MARKERS, SMALL, TEXT, figure, series_color
 
 ACCURACY_SPAN = 0.10  # the accuracy axis spans at least 10 percentage points, ending at 1
+HISTORY = "a History, as train() returns it (anything with model_name, rows and column())"
+ROW_FIELDS = ("name", "params", "seconds_per_epoch", "test_accuracy")
+ROWS = "rows as compare() makes them, each with name, params, seconds_per_epoch and test_accuracy"
 
 
 def plot_history(*histories: Any):
@@ -27,6 +31,8 @@ def plot_history(*histories: Any):
     """
     if not histories:
         raise ValueError("plot_history() needs at least one History")
+    for index, history in enumerate(histories):
+        having(history, f"histories[{index}]", ("model_name", "rows", "column"), HISTORY)
     fig, (ax_loss, ax_acc) = figure(9.0, 4.0, ncols=2)
     for index, history in enumerate(histories):
         color = series_color(index)
@@ -76,9 +82,17 @@ def plot_tradeoff(table: Any):
     >>> fig.axes[0].get_ylabel()
     'test accuracy (axis from 0.90 to 1.00)'
     """
-    rows = list(table)
+    try:
+        rows = list(table)
+    except TypeError:
+        raise ValueError(
+            f"table={' '.join(brief(table).split())} is not allowed: give a ComparisonTable, as compare() "
+            f"returns it, or a list of {ROWS}"
+        ) from None
     if not rows:
         raise ValueError("plot_tradeoff() needs at least one row")
+    for index, row in enumerate(rows):
+        having(row, f"table[{index}]", ROW_FIELDS, ROWS)
     fig, (ax_params, ax_time) = figure(9.0, 4.0, ncols=2, sharey=True)
     for index, row in enumerate(rows):
         style = {

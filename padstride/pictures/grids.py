@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..arguments import image_2d
+from ..arguments import image_2d, positive_int
 from ..conv.arithmetic import IntOrPair, Padding, ceil_div, describe_axes, window_positions
 from .cells import (
     MAX_LABELLED,
@@ -218,6 +218,12 @@ def draw_maps(
     >>> [ax.get_title() for ax in fig.axes]
     ['a (4×4)', 'b (2×2)']
     """
+    if not isinstance(maps, Mapping):
+        given = "maps=None" if maps is None else f"maps as a {type(maps).__name__}"
+        raise ValueError(
+            f"{given} is not allowed: give a dict of {{title: array}}, e.g. {{'input': image, "
+            "'feature map': output}"
+        )
     arrays = {title: image_2d(array, f"maps[{title!r}]") for title, array in maps.items()}
     if not arrays:
         raise ValueError("maps={} is not allowed: give at least one {title: array}")
@@ -249,8 +255,9 @@ def draw_conv_steps(
     dilation_rate: IntOrPair = 1,
     steps: int | None = None,
 ):
-    """Small multiples: the window positions of the top row (the first ``steps`` of them),
-    each with its patch shaded and the dot product written out.
+    """Small multiples: the window positions of the top row (the first ``steps`` of them,
+    1 or more; all of them by default), each with its patch shaded and the dot product
+    written out.
 
     >>> from padstride.demo.filters import VERTICAL_LINE_DETECTOR, line_image
     >>> fig = draw_conv_steps(line_image(), VERTICAL_LINE_DETECTOR, strides=2)
@@ -261,6 +268,7 @@ def draw_conv_steps(
 
     image = image_2d(image)
     kernel = image_2d(kernel, "kernel")
+    steps = None if steps is None else positive_int(steps, "steps")
     grid = drawable(window_positions(image.shape, kernel.shape, strides, padding, dilation_rate))
     first_row = [p for p in patches(image, kernel, strides, padding, dilation_rate) if p.row == 0]
     if steps is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..arguments import image_2d, pixel_padding_2d
+from ..arguments import brief, image_2d, pixel_padding_2d
 from ..conv.arithmetic import Padding, window_positions
 from .cells import drawable, outline
 from .grids import heatmap, values_fit, write_values
@@ -15,6 +15,7 @@ def draw_pad_modes(image: np.ndarray, padding: Padding = 1, kernel: np.ndarray |
     """One panel per padding mode: the padded image with the original framed and, given a
     kernel, below it the "valid" feature map of the padded image, where the border's edge
     effects show (values written when the cells are large enough to read them).
+    ``modes`` is a list of modes, or one mode's name (default: all four).
 
     >>> fig = draw_pad_modes(np.eye(4), 2)
     >>> [ax.get_title() for ax in fig.axes]
@@ -26,7 +27,7 @@ def draw_pad_modes(image: np.ndarray, padding: Padding = 1, kernel: np.ndarray |
     image = image_2d(image)
     (top, bottom), (left, right) = pixel_padding_2d(padding)
     drawable(window_positions(image.shape, 1, 1, ((top, bottom), (left, right))))
-    modes = tuple(PAD_MODES if modes is None else modes)
+    modes = PAD_MODES if modes is None else _modes(modes, PAD_MODES)
     padded = {mode: pad(image, padding, mode) for mode in modes}  # raises on a bad mode or size
     rows = 1 if kernel is None else 2
     width = min(MAX_WIDTH, 2.25 * len(modes))
@@ -56,3 +57,19 @@ def draw_pad_modes(image: np.ndarray, padding: Padding = 1, kernel: np.ndarray |
             colorbar.ax.tick_params(labelsize=SMALL)
         fig.supxlabel("feature maps: the kernel run over each padded image (valid)", fontsize=SMALL)
     return fig
+
+
+def _modes(modes: object, allowed: tuple[str, ...]) -> tuple:
+    """The modes to draw: one mode's name, or a non-empty list of them (pad() checks each)."""
+    if isinstance(modes, str):
+        return (modes,)
+    try:
+        chosen = tuple(modes)  # type: ignore[arg-type]
+    except TypeError:
+        chosen = ()
+    if not chosen:
+        raise ValueError(
+            f"modes={brief(modes)} is not allowed: give one mode or a list of them, from "
+            f"{', '.join(map(repr, allowed))}, e.g. modes='reflect' or modes=['zeros', 'replicate']"
+        )
+    return chosen

@@ -122,6 +122,16 @@ def test_an_input_the_saved_model_does_not_take_is_named_as_typed(saved, capsys)
     )
 
 
+def test_an_input_too_large_to_check_is_one_line_naming_the_typed_size(saved, capsys):
+    fixed, open_sizes = saved
+    assert main(["check", str(open_sizes), "--input", "40000x20000"]) == 2
+    line = error_line(capsys)
+    assert line.startswith(
+        "padstride: error: --input 40000x20000 is not allowed: for the pixel masks its maps hold "
+    )
+    assert "input_shape" not in line
+
+
 def test_receptive_of_the_mnist_models(capsys):
     assert main(["receptive", "stride"]) == 0
     out = capsys.readouterr().out

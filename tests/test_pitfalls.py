@@ -429,5 +429,7 @@ def test_unread_input_through_any_reading_is_what_keras_gradients_show(keras, ca
 
 def test_the_cost_is_bounded_before_anything_is_allocated(keras):
     conv = keras.layers.Conv2D(1, 3, strides=2)
-    with pytest.raises(ValueError, match=r"input_shape=\(40000, 40000\) is not allowed for the pixel masks"):
+    with pytest.raises(
+        ValueError, match=r"input_shape=\(40000, 40000\) is not allowed: for the pixel masks its maps"
+    ):
         find_pitfalls([conv], input_shape=(40000, 40000))

@@ -83,8 +83,7 @@ def run_check(args: argparse.Namespace) -> tuple[str, int]:
     """The text ``padstride check`` prints, and its exit status: 1 when a warning is found."""
     from ..pitfalls import find_pitfalls
 
-    model, shape = load_model(args.model, args.input)
-    findings = _traced(find_pitfalls, model, shape)
+    findings = _traced(find_pitfalls, args)
     return (findings.to_json() if args.json else findings.table()), (1 if findings.warnings else 0)
 
 
@@ -92,30 +91,34 @@ def run_port(args: argparse.Namespace) -> str:
     """The text ``padstride port`` prints."""
     from ..export.port import port
 
-    model, shape = load_model(args.model, args.input)
-    plan = _traced(port, model, shape, to=args.to)
+    plan = _traced(port, args, to=args.to)
     return plan.to_json() if args.json else plan.table()
 
 
 def _report(args: argparse.Namespace, trace: Any) -> str:
     """MODEL traced by ``trace`` (explain or receptive_field), as a table or as CSV."""
-    model, shape = load_model(args.model, args.input)
-    rows = _traced(trace, model, shape)
+    rows = _traced(trace, args)
     return rows.to_csv().rstrip("\n") if args.csv else rows.table()
 
 
-def _traced(trace: Any, model: Any, size: tuple[int, int] | None, **options: Any) -> Any:
-    """``trace(model, input_shape=size)``; an input size it refuses is worded for the
-    command line, which sets it with ``--input``, not ``input_shape``."""
+def _traced(trace: Any, args: argparse.Namespace, **options: Any) -> Any:
+    """``trace(model, input_shape=size)`` for the MODEL and --input typed; an input size it
+    refuses is worded for the command line, which sets it with ``--input``, not
+    ``input_shape``."""
     from ..model.graph import InputShapeError
 
+    model, shape = load_model(args.model, args.input)
     try:
-        return trace(model, input_shape=size, **options)
+        return trace(model, input_shape=shape, **options)
     except InputShapeError as error:
         if error.given is None:
             raise ValueError(f"{error.problem}; give its size with --input HxW, e.g. --input 224") from None
-        given = f"{size[0]}x{size[1]}" if size else str(error.given)
-        raise ValueError(f"--input {given} is not allowed: {error.problem}") from None
+        if args.input is None:  # the model's own size
+            raise ValueError(
+                f"the model's own input size is not allowed: {error.problem} with --input"
+            ) from None
+        height, width = args.input
+        raise ValueError(f"--input {height}x{width} is not allowed: {error.problem}") from None
 
 
 def load_model(name: str, size: tuple[int, int] | None = None) -> tuple[Any, tuple[int, int] | None]:

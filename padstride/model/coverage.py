@@ -26,6 +26,7 @@ import numpy as np
 
 from ..conv.windows import reads_back, reads_forward
 from .explain import Explanation, LayerTrace
+from .graph import InputShapeError
 from .kinds import Reach, axes_of
 
 __all__ = ["MAX_MAP_PIXELS", "check_size", "content_masks", "lines_carrying", "read_masks"]
@@ -43,16 +44,17 @@ def check_size(trace: Explanation, what: str = "the pixel masks") -> None:
     >>> check_size(explain([layers.Conv2D(1, 1)], input_shape=(40000, 40000)))
     Traceback (most recent call last):
     ...
-    ValueError: input_shape=(40000, 40000) is not allowed for the pixel masks: its maps hold 3,200,000,000 pixels, and at most 134,217,728 fit (about 268 MB); give a smaller input
+    padstride.model.graph.InputShapeError: input_shape=(40000, 40000) is not allowed: for the pixel masks its maps hold 3,200,000,000 pixels, and at most 134,217,728 fit (about 268 MB); give a smaller size
     """
     shapes = trace.shapes().values()
     pixels = sum(shape[0] * shape[1] for shape in shapes if len(shape) == 3)
     if pixels > MAX_MAP_PIXELS:
         size = ", ".join(f"{item.shape[0]}, {item.shape[1]}" for item in trace.sources)
-        raise ValueError(
-            f"input_shape=({size}) is not allowed for {what}: its maps hold {pixels:,} pixels, and at most "
-            f"{MAX_MAP_PIXELS:,} fit (about {2 * MAX_MAP_PIXELS // 10**6:,} MB); give a smaller input"
+        problem = (
+            f"for {what} its maps hold {pixels:,} pixels, and at most {MAX_MAP_PIXELS:,} fit "
+            f"(about {2 * MAX_MAP_PIXELS // 10**6:,} MB); give a smaller size"
         )
+        raise InputShapeError(f"input_shape=({size}) is not allowed: {problem}", problem, f"({size})")
 
 
 def lines_carrying(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:

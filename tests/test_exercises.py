@@ -83,20 +83,21 @@ def keras_flatten(padding, strides, filters=32):
     )
 
 
-def keras_5_1():
+def keras_flops(**settings):
     """2 FLOPs per multiply-add of the Conv2D and Dense layers, counted from Keras' shapes."""
     from padstride import mnist_model
 
-    def flops(**settings):
-        total = 0
-        for layer in mnist_model(**settings).layers:
-            if layer.__class__.__name__ in ("Conv2D", "Dense"):
-                kernel = int(np.prod(layer.kernel.shape))
-                positions = int(np.prod(layer.output.shape[1:-1])) if len(layer.output.shape) == 4 else 1
-                total += 2 * kernel * positions
-        return total
+    total = 0
+    for layer in mnist_model(**settings).layers:
+        if layer.__class__.__name__ in ("Conv2D", "Dense"):
+            kernel = int(np.prod(layer.kernel.shape))
+            positions = int(np.prod(layer.output.shape[1:-1])) if len(layer.output.shape) == 4 else 1
+            total += 2 * kernel * positions
+    return total
 
-    return flops(padding="same") / flops(padding="same", strides=2)
+
+def keras_5_1():
+    return keras_flops(padding="same") / keras_flops(padding="same", strides=2)
 
 
 def keras_6_1b():
@@ -344,13 +345,38 @@ def test_the_split_the_checker_measures_is_keras_own(n, kernel_size, strides):
     assert keras_split(n, kernel_size, strides) == keras_same_padding(n, kernel_size, strides)
 
 
-def test_answers_fold_until_opened_and_bad_ids_are_named():
+def test_answers_fold_until_opened_and_a_notebook_without_exercises_is_named():
     html = format_display_data(show_answers("3"))[0]["text/html"]
     assert html.count("<details") == sum(1 for i in IDS if i.startswith("3.")) and "<summary>" in html
-    with pytest.raises(ValueError, match=r"exercise_id='9.9' is not allowed"):
-        check("9.9", 1)
     with pytest.raises(ValueError, match=r"notebook='12' is not allowed"):
         show_answers("12")
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "message"),
+    [
+        ("1.9", "'1.9' is not an exercise: notebook 1's are '1.1', '1.2' or '1.3'."),
+        ("6.1", "'6.1' is not an exercise: notebook 6's are '6.1a', '6.1b', '6.2' or '6.3'."),
+        (1.2, "1.2 is not an exercise id: write it as a string, '1.2'."),
+        (7, "7 is not an exercise id: ids are strings such as '1.1'."),
+        (
+            "9.9",
+            "'9.9' is not an exercise: ids are notebook.exercise, from '1.1' to '10.3', in notebooks "
+            "1, 2, 3, 4, 5, 6, 7, 8 and 10.",
+        ),
+    ],
+)
+def test_an_unknown_id_gets_one_line_naming_the_ids_allowed(exercise_id, message):
+    result = check(exercise_id, 3)
+    assert str(result) == message and not result and not result.valid
+    assert hint(exercise_id) == message and str(show_answer(exercise_id)) == message
+
+
+def test_an_answer_of_the_wrong_kind_is_not_a_valid_answer_and_says_what_is_taken():
+    result = check("3.2", "two")
+    assert not result.valid and str(result) == "3.2 takes a stride; yours is 'two'. Try again."
+    wrong = check("3.2", 3)
+    assert wrong.valid and not wrong
 
 
 def test_every_exercise_has_a_checked_cell_in_its_notebook_and_a_folded_answer():
@@ -381,3 +407,225 @@ def test_the_pad_modes_answer_may_be_what_pad_returns_and_lopsided_takes_only_tr
     worded = {n: "yes" if lopsided else "no" for n, lopsided in reference.items()}
     result = check("6.3", worded)
     assert not result and "True/False" in result.message
+
+
+# --- the verdicts of issue 35, each held -----------------------------------------------------
+
+
+def test_sizes_are_numbers_or_height_width_pairs_in_every_exercise_that_asks_for_sizes():
+    (one, three) = exercise("1.1").solve()
+    for answer in ((one, three), ((one, one), (three, three)), ((one, one), three), np.array([one, three])):
+        assert check("1.1", answer), answer
+    assert not check("1.1", ((one, one - 1), (three, three)))
+    width = exercise("3.1").solve()
+    assert check("3.1", width) and check("3.1", (width, width))
+    k_eff, valid, same = exercise("7.2").solve()
+    assert check("7.2", (k_eff, (valid, valid), (same, same)))
+    field, map_width = exercise("7.1").solve()
+    assert check("7.1", (field, (map_width, map_width)))
+    sizes = exercise("2.2").solve()
+    assert check("2.2", {n: ((out, out), split) for n, (out, split) in sizes.items()})
+
+
+def test_a_function_may_return_numpy_values_as_the_value_exercises_may():
+    assert check("2.4", lambda n, k, s: np.array(right_same_split(n, k, s)))
+    assert check("2.4", lambda n, k, s: tuple(np.int64(v) for v in right_same_split(n, k, s)))
+    assert check("3.4", lambda n, k, s, p: np.int64(right_output_size(n, k, s, p)))
+    assert check("3.4", lambda n, k, s, p: np.array(right_output_size(n, k, s, p)))
+    assert check("7.4", lambda n, k, s, p, d: float(right_output_size(n, k, s, p, d)))
+    halves = check("3.4", lambda n, k, s, p: right_output_size(n, k, s, p) + 0.5)
+    assert not halves and "which is not a whole number" in halves.message
+
+
+def test_a_written_function_that_returns_none_is_told_so_and_only_a_placeholder_is_unanswered():
+    def forgot(n, kernel_size, strides):
+        total = kernel_size - 1  # noqa: F841  (no return: the learner's slip)
+
+    result = check("2.4", forgot)
+    assert not result and result.valid
+    assert "For n=1, kernel_size=1, strides=1 yours returned None" in result.message
+    assert "not answered yet" not in result.message
+
+    def half(n, kernel_size, strides, padding):
+        if padding == "same":
+            return -(-n // strides)
+
+    assert "padding='valid' yours returned None" in check("3.4", half).message
+
+    def dots(n, kernel_size, strides): ...
+
+    def passes(n, kernel_size, strides):
+        pass
+
+    def documented(n, kernel_size, strides):
+        """Return (before, after)."""
+
+    for placeholder in (dots, passes, documented, lambda n, k, s: None):
+        assert "not answered yet" in check("2.4", placeholder).message
+
+
+def wrong_from(condition):
+    """A learner's output_size, right except where ``condition(n, k, s, p)`` holds."""
+    return lambda n, k, s, p: 0 if condition(n, k, s, p) else right_output_size(n, k, s, p)
+
+
+@pytest.mark.parametrize(
+    ("condition", "caught_at"),
+    [
+        (lambda n, k, s, p: s >= 4, "n=1, kernel_size=1, strides=4"),
+        (lambda n, k, s, p: p == 3, "n=1, kernel_size=1, strides=1, padding=3"),
+        (lambda n, k, s, p: n > 28, "n=29, kernel_size=1, strides=1"),
+        (lambda n, k, s, p: k >= 6, "n=1, kernel_size=6, strides=1, padding='same'"),
+        (lambda n, k, s, p: n == 224, "n=224, kernel_size=1"),
+        (lambda n, k, s, p: n > 600, "n="),  # beyond the grid: a random case
+    ],
+)
+def test_output_size_is_held_on_every_value_the_notebooks_use_and_beyond(condition, caught_at):
+    result = check("3.4", wrong_from(condition))
+    assert not result and f"For {caught_at}" in result.message
+
+
+def test_the_split_is_held_on_larger_strides_and_kernels_and_beyond_the_grid():
+    for condition in (lambda n, k, s: s == 4, lambda n, k, s: k == 7, lambda n, k, s: n > 600):
+        wrong = lambda n, k, s, c=condition: (9, 9) if c(n, k, s) else right_same_split(n, k, s)  # noqa: E731
+        assert not check("2.4", wrong)
+
+
+@pytest.mark.parametrize(
+    ("condition", "caught_at"),
+    [
+        (lambda n, k, s, p, d: d == 3, "n=1, kernel_size=1, strides=1, padding='valid', dilation_rate=3"),
+        (lambda n, k, s, p, d: s == 4, "n=1, kernel_size=1, strides=4"),
+        (lambda n, k, s, p, d: n > 600, "n="),
+    ],
+)
+def test_the_dilated_output_size_is_held_on_the_notebooks_values_and_beyond(condition, caught_at):
+    def wrong(n, k, s, p, d):
+        return 0 if condition(n, k, s, p, d) else right_output_size(n, k, s, p, d)
+
+    result = check("7.4", wrong)
+    assert not result and f"For {caught_at}" in result.message
+
+
+def notebook_values():
+    """The strides, kernel sizes, dilation rates, zeros a side and input sizes the notebooks'
+    code passes to layers and to the size arithmetic."""
+    import ast
+
+    found = {name: set() for name in ("strides", "kernel_size", "dilation_rate", "padding", "n")}
+
+    def ints(node):
+        try:
+            value = ast.literal_eval(node)
+        except ValueError:
+            return set()
+        values = value if isinstance(value, tuple) else (value,)
+        return {v for v in values if isinstance(v, int) and not isinstance(v, bool)}
+
+    for notebook in NOTEBOOKS:
+        for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+            source = "".join(cell["source"])
+            if cell["cell_type"] != "code" or source.lstrip().startswith(("%", "!")):
+                continue
+            for node in ast.walk(ast.parse(source)):
+                if not isinstance(node, ast.Call):
+                    continue
+                name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+                for keyword in node.keywords:
+                    if keyword.arg in found:
+                        found[keyword.arg] |= ints(keyword.value)
+                    if keyword.arg == "input_shape":
+                        found["n"] |= set(list(ints(keyword.value))[:2])
+                if name.startswith("Conv") and len(node.args) > 1:
+                    found["kernel_size"] |= ints(node.args[1])
+                if name in ("ZeroPadding2D", "ZeroPadding1D") and node.args:
+                    found["padding"] |= ints(node.args[0])
+                if (
+                    name in ("conv_output_size", "same_padding", "keras_same_padding", "draw_windows")
+                    and node.args
+                ):
+                    found["n"] |= ints(node.args[0])
+                if name in ("zeros", "ones") and node.args and isinstance(node.args[0], ast.Tuple):
+                    shape = ast.literal_eval(node.args[0]) if ints(node.args[0]) else ()
+                    found["n"] |= {v for v in shape[1:3] if len(shape) == 4}
+    return found
+
+
+def test_the_functions_grid_covers_every_value_the_notebooks_use():
+    from padstride.exercises import functions
+
+    used = notebook_values()
+    assert used["strides"] and used["kernel_size"] and used["n"]  # the scan finds them
+    assert 4 in used["strides"] and 28 in used["n"] and 224 in used["n"]
+    assert used["strides"] <= set(functions.STRIDES) and used["strides"] <= set(functions.SPLIT_STRIDES)
+    assert used["kernel_size"] <= set(functions.KERNELS)
+    assert used["dilation_rate"] <= set(functions.DILATIONS)
+    assert used["padding"] <= {p for p in functions.PADDINGS if isinstance(p, int)}
+    assert used["n"] <= set(functions.SIZES), used["n"] - set(functions.SIZES)
+    # the sizes a 'same' split meets in the notebooks and the exercises: MobileNetV2's pads
+    # at 224, 225, 227 and 200, and the inputs themselves
+    met = set()
+    for n in (224, 225, 227, 200, 28):
+        while n > 1:
+            met.add(n)
+            n = -(-n // 2)
+    assert met <= set(functions.SPLIT_SIZES) | set(range(17))
+
+
+def test_a_right_function_is_checked_fast_once_keras_has_answered():
+    import time
+
+    check("3.4", right_output_size)  # Keras' answers, once per process
+    check("2.4", right_same_split)
+    start = time.perf_counter()
+    assert check("3.4", lambda n, k, s, p: right_output_size(n, k, s, p))
+    assert check("7.4", right_output_size)
+    assert check("2.4", lambda n, k, s: right_same_split(n, k, s))
+    assert time.perf_counter() - start < 3
+
+
+def test_the_pointer_for_the_lopsided_sizes_says_what_keras_does():
+    message = check("2.3", (6, 8, 10)).message
+    assert "3×3" not in message and "5×5" not in message  # no kernel is said to differ
+    assert "odd total" in message
+    for n in (6, 8, 10):  # what it says, measured: an odd total at each
+        assert sum(keras_same_padding(n, 5, strides=2)) % 2 == 1
+
+
+def test_the_flops_ratio_is_asked_to_the_nearest_whole_number_and_judged_by_it():
+    ex = exercise("5.1")
+    assert "nearest whole number" in ex.prompt and "nearest whole number" in ex.asks
+    reference = ex.solve()
+    # notebook 5's table shows the MFLOPs to two decimals
+    table = round(keras_flops(padding="same") / 1e6, 2) / round(
+        keras_flops(padding="same", strides=2) / 1e6, 2
+    )
+    assert round(table) == round(reference)  # the table's rounded MFLOPs give the same answer
+    assert f"{table:.2f}" in str(show_answer("5.1"))
+    for fair in (round(reference), reference, table, round(table, 1), round(reference, 1)):
+        assert check("5.1", fair), fair
+    assert not check("5.1", round(reference) - 1) and not check("5.1", round(reference) + 1)
+
+
+def test_each_exercise_asks_one_thing_or_checks_every_thing_it_asks():
+    assert "which model" not in exercise("5.2").prompt
+    assert "hidden Dense layer" in exercise("4.1").prompt and "128" in exercise("4.1").prompt
+    assert "input_shape=(227, 227, 3)" in exercise("8.2").prompt
+
+
+def test_the_model_built_for_any_size_gets_its_own_pointer_in_8_2():
+    import keras
+
+    model = keras.applications.MobileNetV2(weights=None, input_shape=(None, None, 3), include_top=False)
+    any_size = tuple(model.get_layer(name).padding[0] for name in ("block_1_pad", "block_3_pad"))
+    result = check("8.2", any_size)
+    assert not result and "built for any size" in result.message
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "words"),
+    [("2.4", ("⌈", "⌊", "(out − 1)")), ("3.4", ("⌈", "⌊", "+ 1")), ("5.3", ("cos",)), ("10.3", ("divide",))],
+)
+def test_hints_help_without_giving_the_rule_away(exercise_id, words):
+    text = hint(exercise_id)
+    assert not any(word in text for word in words), text

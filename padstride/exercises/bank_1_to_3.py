@@ -12,7 +12,7 @@ import numpy as np
 
 from ..conv.arithmetic import conv_output_size, same_padding
 from ..learning import Misconception
-from ..learning.readers import function, number, number_list, numbers, plain, size, table
+from ..learning.readers import each, function, number, number_list, numbers, plain, size, table
 from .bank import add, floor_same, pair, title
 from .functions import judge_output_size, judge_same_split
 
@@ -40,18 +40,22 @@ def _sizes_after_3x3() -> tuple[int, int]:
     return one, conv_output_size(conv_output_size(one, 3), 3)
 
 
+TWO_SIZES = "two sizes: (one layer, three layers), each a number or a (height, width) pair"
+
 add(
     "1.1",
-    "two sizes: (one layer, three layers)",
-    "Height and width after one 3×3 valid layer on 28×28, and after three such layers.",
+    TWO_SIZES,
+    "What height and width does one 3×3 layer (padding='valid', any number of filters) give on a "
+    "28×28 MNIST digit? And three such layers in a row?",
     "A k-wide window has n − k + 1 places along a side of n pixels.",
     _sizes_after_3x3,
     lambda a: (
         f"{title('1.1', 'two sizes')}: {a}\n"
         f"One 3×3 window has 28 − 3 + 1 = {a[0]} places per side; each further layer takes 2 more: "
-        f"{a[0]} → {a[0] - 2} → {a[1]}. The maps are {a[0]}×{a[0]} and {a[1]}×{a[1]}."
+        f"{a[0]} → {a[0] - 2} → {a[1]}. The maps are {a[0]}×{a[0]} and {a[1]}×{a[1]}: ({a[0]}, {a[1]}), "
+        f"or (({a[0]}, {a[0]}), ({a[1]}, {a[1]}))."
     ),
-    numbers(2),
+    each((size, size), TWO_SIZES),
     (
         Misconception(
             lambda: (28, 28),
@@ -150,7 +154,7 @@ def _size_and_split(value: Any) -> tuple[Any, tuple[Any, Any]]:
     value = plain(value)
     if not (isinstance(value, tuple) and len(value) == 2):
         raise ValueError("(output size, (before, after))")
-    return number(value[0]), pair(value[1])
+    return size(value[0]), pair(value[1])
 
 
 def _stride_two_same() -> dict[int, tuple[int, tuple[int, int]]]:
@@ -208,7 +212,8 @@ add(
     (
         Misconception(
             lambda: tuple(n for n in range(5, 11) if n % 2 == 0),
-            "Even inputs are the lopsided ones for a 3×3 kernel; this is a 5×5 kernel: work the totals out.",
+            "Each of those sizes gets an odd total of zeros, which cannot split evenly: the question asks "
+            "for the sizes whose split is symmetric.",
         ),
     ),
 )
@@ -228,8 +233,9 @@ add(
     "2.4",
     "a function same_split(n, kernel_size, strides) → (before, after)",
     "Write same_split(n, kernel_size, strides) giving the zeros padding='same' adds before and after.",
-    "out = ⌈n / s⌉; the windows span (out − 1)·s + k pixels; the zeros are the difference, never "
-    "negative, with the odd one after.",
+    "Work two cases by hand first, 8 pixels with a 3×3 kernel at stride 2 and 7 pixels with a 4×4 "
+    "kernel at stride 2: what does 'same' fix first, and what must the zeros make possible? Then "
+    "write down the steps you took.",
     lambda: same_padding,
     lambda a: (
         f"{title('2.4', 'a function')}: one way:\n{SAME_SPLIT_CODE}"
@@ -335,7 +341,10 @@ add(
     "3.4",
     "a function output_size(n, kernel_size, strides, padding) → int",
     "Write output_size(n, kernel_size, strides, padding) for padding 'valid', 'same' or p zeros on each side.",
-    "'same' gives ⌈n / s⌉; otherwise the padded side n + 2p holds ⌊(n + 2p − k) / s⌋ + 1 windows.",
+    "Take the three kinds of padding one at a time. For 'valid' and for p zeros, draw a side and "
+    "count the windows that fit whole, as in the pictures of this notebook; for 'same', recall what "
+    "notebook 2 said it promises. Test your function on a case you can count, such as 7 pixels, "
+    "3×3, stride 2.",
     lambda: conv_output_size,
     lambda a: (
         f"{title('3.4', 'a function')}: one way:\n{OUTPUT_SIZE_CODE}"

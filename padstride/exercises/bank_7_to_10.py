@@ -9,7 +9,7 @@ from typing import Any
 
 from ..conv.arithmetic import conv_output_size, effective_kernel_size, same_padding
 from ..learning import Misconception
-from ..learning.readers import function, number, number_list, numbers, pairs, within
+from ..learning.readers import each, function, number, number_list, numbers, pairs, size, within
 from .bank import add, floor_same, title
 from .functions import judge_dilated_output_size
 
@@ -53,7 +53,7 @@ add(
         f"Field: 1 + 2·1 = 3, + 2·2 = 7, then k_eff = 5 at jump 4: 7 + 4·4 = {a[0]}. Map: 28 → 14 → 7 → {a[1]} "
         "(with 'same', dilation keeps the size)."
     ),
-    numbers(2),
+    each((size, size), "two numbers: (field width, map width)"),
     (
         Misconception(
             lambda: (7 + 2 * 4, _field_and_map()[1]), "The dilated kernel spans k_eff = 5 pixels, not 3."
@@ -83,7 +83,7 @@ add(
         f"{title('7.2', 'three numbers')}: {a}\n"
         f"k_eff = 4·3 + 1 = {a[0]}; valid: 28 − {a[0]} + 1 = {a[1]}; same keeps {a[2]}."
     ),
-    numbers(3),
+    each((number, size, size), "three numbers: (k_eff, valid size, same size)"),
     (
         Misconception(
             lambda: (15, 28 - 15 + 1, 28), "k·d counts one gap too many: k taps have k − 1 gaps between them."
@@ -191,7 +191,8 @@ def _mobilenet_pads() -> tuple[tuple[int, int], tuple[int, int]]:
 add(
     "8.2",
     "two (before, after) pairs: (block_1_pad, block_3_pad)",
-    "MobileNetV2 on 227×227: which zeros does block_1_pad add, and which block_3_pad?",
+    "MobileNetV2 built for 227×227 images (input_shape=(227, 227, 3)): which zeros does its "
+    "block_1_pad add, and which its block_3_pad?",
     "Follow the size: Conv1 is 'same' at stride 2; each pad is TensorFlow's split for the size it meets.",
     _mobilenet_pads,
     lambda a: (
@@ -207,7 +208,9 @@ add(
             "227 is odd, but Conv1 has already halved it: what size does block_1_pad meet?",
         ),
         Misconception(
-            lambda: ((0, 1), (0, 1)), "block_1 halves the map again: is the size block_3_pad meets even?"
+            lambda: ((0, 1), (0, 1)),
+            "That is what MobileNetV2 built for any size, input_shape=(None, None, 3), writes everywhere; "
+            "built for 227 it writes the split of the size each pad meets: is the one block_3_pad meets even?",
         ),
     ),
 )
@@ -344,7 +347,9 @@ add(
     "A Conv2DTranspose with strides=3 and kernel_size=4 gives its output pixels uneven numbers of "
     "kernel taps. What is the smallest kernel_size larger than 4 that gives them all the same number "
     "(away from the edges)?",
-    "Every output pixel must receive the same number of kernel taps: a kernel that the stride divides.",
+    "Draw one axis: each input pixel spreads a copy of the kernel's taps over the output, and the "
+    "copies start 3 pixels apart. Count how many copies cover each output pixel for kernel_size=4, "
+    "then try longer kernels the same way.",
     lambda: next(k for k in range(5, 13) if k % 3 == 0),
     lambda a: (
         f"{title('10.3', 'a kernel size')}: {a}\n"

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..arguments import brief
-from .feedback import Feedback, Fold, fill, reveal
-from .readers import plain
+from .feedback import Feedback, Fold, fill, invalid, reveal
+from .readers import plain, unwritten
 
 
 @dataclass(frozen=True)
@@ -73,9 +73,7 @@ class Exercise:
         try:
             given = self.read(answer)
         except ValueError:
-            return Feedback(
-                self.id, False, f"{self.id} takes {self.asks}; yours is {brief(answer)}. Try again."
-            )
+            return invalid(self.id, f"{self.id} takes {self.asks}; yours is {brief(answer)}. Try again.")
         if self.judge is not None:
             return self._check_function(given)
         if self.close(given, self.solve()):
@@ -96,11 +94,11 @@ class Exercise:
         )
 
     def _check_function(self, given: Callable[..., Any]) -> Feedback:
+        if unwritten(given):
+            return self._waiting()
         problem = self.judge(given)
         if problem is None:
             return Feedback(self.id, True, f"{self.id}: right on every case Keras was asked.")
-        if problem == "unanswered":
-            return self._waiting()
         message = f"{self.id}: not yet. {problem[0].upper()}{problem[1:]}."
         for known in self.misconceptions:
             if self.judge(known.wrong()) == problem:

@@ -35,6 +35,14 @@ def pixel_grid(ax: Any, height: int, width: int) -> None:
     ax.tick_params(which="minor", length=0)
 
 
+def write_width(ax: Any, span_rows: range, span_cols: range, color: str) -> None:
+    """The field's width in its top-left pixel (or the nearest one inside the image)."""
+    top, left = max(span_rows.start, 0), max(span_cols.start, 0)
+    ax.text(
+        left, top, str(len(span_cols)), color=color, ha="center", va="center", fontsize=SMALL, weight="bold"
+    )
+
+
 def draw_receptive_field(model_or_layers: Any, input_shape: tuple[int, ...] | None = None):
     """The input's pixel grid with the receptive field of one output pixel of each spatial
     layer outlined and its width written in its top-left pixel, nested around the centre:
@@ -79,18 +87,7 @@ def draw_receptive_field(model_or_layers: Any, input_shape: tuple[int, ...] | No
             f"field-{row.name}",
             zorder=3,  # above the grid lines
         )
-        # the width, in the square's top-left pixel (or the nearest one inside the image)
-        top, left = max(span_rows.start, 0), max(span_cols.start, 0)
-        ax.text(
-            left,
-            top,
-            str(len(span_cols)),
-            color=color,
-            ha="center",
-            va="center",
-            fontsize=SMALL,
-            weight="bold",
-        )
+        write_width(ax, span_rows, span_cols, color)
         label = f"{row.name}: {row.size[0]}×{row.size[1]}, jump {row.jump[0]}"
         handles.append(Line2D([], [], color=color, linewidth=2.5, label=label))
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), fontsize=SMALL, frameon=False)

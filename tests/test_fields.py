@@ -35,3 +35,11 @@ def test_receptive_field_squares_nest_and_are_what_keras_reads(keras):
     assert (squares[-1].get_x() + 0.5, squares[-1].get_y() + 0.5) == (span_cols.start, span_rows.start)
     assert_legible(fig)
     plt.close(fig)
+
+
+def test_receptive_field_picture_has_a_pixel_grid_and_each_width_written(keras):
+    fig = draw_receptive_field(mnist_variant("stride"))
+    ax = fig.axes[0]
+    assert len(ax.get_xticks(minor=True)) == len(ax.get_yticks(minor=True)) == 29  # 28 pixels
+    assert [t.get_text() for t in ax.texts] == ["3", "7", "15"]
+    plt.close(fig)

@@ -108,7 +108,7 @@ def show_answers(notebook: str) -> Answers:
     """The answers of every exercise of one notebook ("3" or "03"), each folded on its own.
 
     >>> print(repr(show_answers("01")).splitlines()[0])
-    Exercise 1.1: answer folded [it opens in a notebook viewer, or print(exercises.show_answer('1.1'))]
+    Exercise 1.1: answer folded [opens in a notebook viewer, or print(exercises.show_answer('1.1'))]
     """
     number_text = str(notebook).lstrip("0") or "0"
     chosen = [ex for ex in EXERCISES_BY_ID if ex.id.split(".")[0] == number_text]

@@ -112,7 +112,7 @@ class Exercise:
         >>> from padstride.learning.readers import number
         >>> ex = Exercise("3.2", "03_stride", "a stride", "?", "?", lambda: 2, lambda a: f"{a}", number)
         >>> print(repr(ex.answer()))
-        Exercise 3.2: answer folded [it opens in a notebook viewer, or print(exercises.show_answer('3.2'))]
+        Exercise 3.2: answer folded [opens in a notebook viewer, or print(exercises.show_answer('3.2'))]
         """
         shown = f"print(exercises.show_answer({self.id!r}))"
         return reveal(self.id, fill(self.explain(self.solve())), fold=Fold(f"Exercise {self.id}", shown))

@@ -11,7 +11,7 @@ is shown on request, ``invalid`` the one way to refuse what is not an answer at 
 (True, '3.1: right.')
 >>> shown = reveal("3.1", "Exercise 3.1 (a size): 8", fold=Fold("Exercise 3.1", "print(...)"))
 >>> print(repr(shown))
-Exercise 3.1: answer folded [it opens in a notebook viewer, or print(...)]
+Exercise 3.1: answer folded [opens in a notebook viewer, or print(...)]
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ class Feedback:
     def __repr__(self) -> str:
         if self.fold is None:
             return fill(self.message, self.indent)
-        return f"{self.fold.label}: answer folded [it opens in a notebook viewer, or {self.fold.call}]"
+        return f"{self.fold.label}: answer folded [opens in a notebook viewer, or {self.fold.call}]"
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(repr(self))

@@ -36,6 +36,7 @@ from .cells import (
 from .palette import COLORS, GRAY, HEATMAP, MAX_WIDTH, SMALL, TEXT, TITLE, figure, font_pixels
 
 WINDOW_CHOICES = ("corners", "first-row", "all")
+WINDOW_ALPHA = 0.25  # light enough for the padding under a window to show
 
 
 def draw_padding(image: np.ndarray, padding: Padding, title: str | None = None):
@@ -114,7 +115,7 @@ def draw_windows(
     draw_input(ax_in, grid)
     for r, c in chosen:
         window_frame(ax_in, grid, r, c)
-        draw_window(ax_in, grid, r, c, alpha=0.25)
+        draw_window(ax_in, grid, r, c, alpha=WINDOW_ALPHA)
     h, w = grid.axes
     settings = settings_text((grid.height, grid.width), kernel_size, strides, padding, dilation_rate)
     fig.suptitle(f"{settings}\n{wrap(describe_axes(h, w), 80)}", fontsize=TITLE)
@@ -131,7 +132,7 @@ def draw_windows(
                 "output-filled" if filled else "output",
             )
     grid_axes(ax_out, 0, 0, out_h, out_w, f"output {out_h}×{out_w}")
-    handles = legend_handles(padded=(rows, cols) != (grid.height, grid.width))
+    handles = legend_handles(padded=(rows, cols) != (grid.height, grid.width), alpha=WINDOW_ALPHA)
     fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False, fontsize=SMALL)
     return fig
 

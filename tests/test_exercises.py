@@ -144,15 +144,8 @@ def keras_7_1():
 
 def keras_7_3():
     L = layers()
-    down = L.Conv2D(8, 4, strides=2, padding="same")(np.zeros((1, 13, 13, 1), dtype="float32"))
-    sizes = {
-        op: L.Conv2DTranspose(8, 4, strides=2, padding="same", output_padding=op).compute_output_shape(
-            down.shape
-        )[1]
-        for op in (None, 0, 1)
-    }
-    chosen = next(op for op in (0, 1) if sizes[op] == 13)
-    return chosen, sizes[None]
+    x = np.zeros((1, 13, 13, 1), dtype="float32")
+    return tuple(L.MaxPooling2D(3, padding=padding)(x).shape[1] for padding in ("valid", "same"))
 
 
 def keras_8_1():

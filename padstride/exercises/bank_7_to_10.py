@@ -92,32 +92,30 @@ add(
 )
 
 
-def _transpose_back() -> tuple[int | None, int]:
-    from ..conv.transpose import conv_transpose_output_size, output_padding_for
-
-    down = conv_output_size(13, 4, strides=2, padding="same")
-    return output_padding_for(13, 4, strides=2, padding="same"), conv_transpose_output_size(
-        down, 4, 2, "same"
-    )
+def _pooled_sizes() -> tuple[int, int]:
+    return conv_output_size(13, 3, strides=3), conv_output_size(13, 3, strides=3, padding="same")
 
 
 add(
     "7.3",
-    "two numbers: (output_padding, size without one)",
-    "Conv2D(8, 4, strides=2, padding='same') made 13×13 into 7×7: which output_padding gives 13×13 "
-    "back with Conv2DTranspose(8, 4, strides=2, padding='same'), and what does it give without one?",
-    "Without output_padding, 'same' transposed gives n·s; output_padding takes away or adds what differs.",
-    _transpose_back,
+    "two numbers: (size with 'valid', size with 'same')",
+    "MaxPooling2D(3) on a 13×13 map: how wide is its output with padding='valid' (the default), and "
+    "with padding='same'?",
+    "A pooling layer's strides default to its pool_size; then the sizes follow the convolution's rules.",
+    _pooled_sizes,
     lambda a: (
         f"{title('7.3', 'two numbers')}: {a}\n"
-        f"Without output_padding, 'same' gives 7·2 = {a[1]}. With one, Keras computes (7 − 1)·2 + 4 − 2·2 + "
-        f"output_padding (same takes kernel_size // 2 = 2 off each side): output_padding={a[0]} gives 13."
+        f"strides defaults to pool_size = 3. valid: ⌊(13 − 3) / 3⌋ + 1 = {a[0]}; same: ⌈13 / 3⌉ = {a[1]}."
     ),
     numbers(2),
     (
         Misconception(
-            lambda: (0, _transpose_back()[1]),
-            "output_padding=0 is not the same as none: it asks for 12, which TensorFlow refuses to run.",
+            lambda: (conv_output_size(13, 3), conv_output_size(13, 3, padding="same")),
+            "Those are the sizes at stride 1; a pooling layer's strides default to its pool_size.",
+        ),
+        Misconception(
+            lambda: (13 // 3, 13 // 3),
+            "'same' rounds 13 / 3 up: a last window partly over the padding still counts.",
         ),
     ),
 )

@@ -103,13 +103,13 @@ def keras_5_1():
 def keras_6_1b():
     L = layers()
     probe = np.random.default_rng(1).normal(size=(1, 28, 28, 1)).astype("float32")
-    conv = L.Conv2D(4, 3, strides=2, padding="same")
+    conv = L.Conv2D(4, 5, strides=2, padding="same")
     reference = np.asarray(conv(probe))
-    valid = L.Conv2D(4, 3, strides=2)
-    valid.build((None, 30, 30, 1))
+    valid = L.Conv2D(4, 5, strides=2)
+    valid.build((None, 32, 32, 1))
     valid.set_weights(conv.get_weights())
-    one = np.asarray(valid(L.ZeroPadding2D(1)(probe)))
-    return one.shape == reference.shape, bool(np.allclose(one, reference))
+    two = np.asarray(valid(L.ZeroPadding2D(2)(probe)))
+    return two.shape == reference.shape, bool(np.allclose(two, reference))
 
 
 def keras_6_2():
@@ -222,7 +222,7 @@ MEASURED = {
     "4.3": lambda: params(layers().Conv2D(8, 5), (32, 32, 3)),
     "5.1": keras_5_1,
     "5.2": lambda: min(keras_flatten(p, s) for p, s in (("valid", 1), ("same", 1), ("same", 2))),
-    "6.1a": lambda: keras_same_padding(28, 3, strides=2),
+    "6.1a": lambda: keras_same_padding(28, 5, strides=2),
     "6.1b": keras_6_1b,
     "6.2": keras_6_2,
     "6.3": lambda: {n: len(set(keras_same_padding(n, 5, strides=2))) > 1 for n in (7, 8)},

@@ -194,39 +194,40 @@ add(
 add(
     "6.1a",
     "a (before, after) pair",
-    "Conv2D(16, 3, strides=2, padding='same') on 28×28: what (before, after) split must a port write out?",
-    "At stride 2 on an even side the windows need one zero in all: where does TensorFlow put it?",
-    lambda: same_padding(28, 3, strides=2),
+    "Conv2D(16, 5, strides=2, padding='same') on 28×28: what (before, after) split must a port write out?",
+    "Count the pixels that ⌈28 / 2⌉ windows of 5 span at stride 2; the zeros make up the rest.",
+    lambda: same_padding(28, 5, strides=2),
     lambda a: (
         f"{title('6.1a', 'a (before, after) pair')}: {a}\n"
-        f"⌈28 / 2⌉ = 14 windows span 13·2 + 3 = 29 pixels: one zero, after: {a}; "
-        "ZeroPadding2D(((0, 1), (0, 1))) or F.pad(x, (0, 1, 0, 1))."
+        f"⌈28 / 2⌉ = 14 windows span 13·2 + 5 = 31 pixels: {sum(a)} zeros, the odd one after: {a}; "
+        f"ZeroPadding2D(({a}, {a})) or F.pad(x, ({a[0]}, {a[1]}, {a[0]}, {a[1]}))."
     ),
     pair,
     (
-        Misconception(lambda: (1, 1), "padding=1 keeps the size, but TensorFlow adds just one zero here."),
-        Misconception(lambda: (1, 0), "Right total; TensorFlow puts it after, not before."),
+        Misconception(lambda: (2, 2), "padding=2 keeps the size, but TensorFlow adds one zero fewer here."),
+        Misconception(lambda: (2, 1), "Right total; TensorFlow puts the odd zero after, not before."),
     ),
 )
 
 
-def _padding_one_same() -> tuple[bool, bool]:
-    keeps_size = conv_output_size(28, 3, strides=2, padding=1) == conv_output_size(
-        28, 3, strides=2, padding="same"
+def _padding_two_same() -> tuple[bool, bool]:
+    keeps_size = conv_output_size(28, 5, strides=2, padding=2) == conv_output_size(
+        28, 5, strides=2, padding="same"
     )
-    return keeps_size, same_padding(28, 3, strides=2) == (1, 1)
+    return keeps_size, same_padding(28, 5, strides=2) == (2, 2)
 
 
 add(
     "6.1b",
     "two True/False answers: (same size?, same numbers?)",
-    "Would padding=1 give the same output size as TensorFlow's 'same' there? The same numbers?",
+    "Would PyTorch's padding=2 give the same output size as TensorFlow's 'same' there? The same numbers?",
     "Compare the output sizes first; then ask where each puts the windows' first column.",
-    _padding_one_same,
+    _padding_two_same,
     lambda a: (
         f"{title('6.1b', 'two True/False answers')}: {a}\n"
-        f"Size: ⌊(30 − 3) / 2⌋ + 1 = {conv_output_size(28, 3, strides=2, padding=1)} either way. Numbers: "
-        "padding=1 starts every window one pixel earlier, so the windows read other pixels."
+        f"Size: ⌊(32 − 5) / 2⌋ + 1 = {conv_output_size(28, 5, strides=2, padding=2)} either way. Numbers: "
+        "padding=2 puts two zeros before the input where TensorFlow puts one, so every window starts one "
+        "pixel earlier and reads other pixels."
     ),
     yes_no(2),
     (Misconception(lambda: (True, True), "The size matches; do the windows start at the same pixel?"),),

@@ -77,6 +77,8 @@ _LAZY = {
     "draw_feature_map_sizes": "plots",
     "draw_coverage": "plots",
     "draw_maps": "plots",
+    "draw_maps_to_scale": "plots",
+    "maps_to_scale_alt": "plots",
     "draw_field": "plots",
     "keras_same_padding": "measure.probes",
     "keras_influence": "measure.probes",

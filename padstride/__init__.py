@@ -63,6 +63,7 @@ _LAZY = {
     "compare": "comparison",
     "evaluate": "mnist.training",
     "History": "mnist.training",
+    "learning_rate_schedule": "mnist.training",
     "draw_padding": "plots",
     "draw_windows": "plots",
     "draw_feature_map": "plots",

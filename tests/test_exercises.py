@@ -142,6 +142,37 @@ def keras_7_1():
     return int(columns[-1] - columns[0] + 1), side(stack, 28)[1]
 
 
+def keras_7_5():
+    L = layers()
+    down = L.Conv2D(8, 4, strides=2, padding="same")(np.zeros((1, 13, 13, 1), dtype="float32"))
+    sizes = {
+        op: L.Conv2DTranspose(8, 4, strides=2, padding="same", output_padding=op).compute_output_shape(
+            down.shape
+        )[1]
+        for op in (None, 0, 1)
+    }
+    chosen = next(op for op in (0, 1) if sizes[op] == 13)
+    return chosen, sizes[None]
+
+
+def keras_10_4():
+    """The rows Keras' 'same' Conv2DTranspose crops from its full ('valid') output, same weights."""
+    L = layers()
+    x = np.random.default_rng(4).normal(size=(1, 16, 16, 1)).astype("float32")
+    same = L.Conv2DTranspose(1, 5, strides=2, padding="same")
+    cropped = np.asarray(same(x))[0, :, :, 0]
+    full = L.Conv2DTranspose(1, 5, strides=2)
+    full.build(x.shape)
+    full.set_weights(same.get_weights())
+    whole = np.asarray(full(x))[0, :, :, 0]
+    extra = whole.shape[0] - cropped.shape[0]
+    return next(
+        (top, extra - top)
+        for top in range(extra + 1)
+        if np.allclose(whole[top : top + 32, top : top + 32], cropped)
+    )
+
+
 def keras_7_3():
     L = layers()
     x = np.zeros((1, 13, 13, 1), dtype="float32")
@@ -233,6 +264,7 @@ MEASURED = {
         side([layers().Conv2D(1, 5, dilation_rate=3, padding="same")], 28)[1],
     ),
     "7.3": keras_7_3,
+    "7.5": keras_7_5,
     "8.1": keras_8_1,
     "8.2": keras_8_2,
     "8.3": keras_8_3,
@@ -240,6 +272,7 @@ MEASURED = {
     "10.1": keras_10_1,
     "10.2": keras_10_2,
     "10.3": keras_10_3,
+    "10.4": keras_10_4,
 }
 FUNCTIONS = {"2.4", "3.4", "7.4"}
 NOT_MEASURED = {"5.3"}  # a learning rate: train()'s own Keras schedule, checked in test_training

@@ -10,7 +10,7 @@ from typing import Any
 from ..conv.arithmetic import conv_output_size, effective_kernel_size, same_padding
 from ..learning import Misconception
 from ..learning.readers import each, function, number, number_list, numbers, pairs, size, within
-from .bank import add, floor_same, title
+from .bank import add, floor_same, pair, title
 from .functions import judge_dilated_output_size
 
 # The reference function of the dilated output-size exercise, as a learner would write it.
@@ -143,6 +143,38 @@ add(
     ),
     judge=judge_dilated_output_size,
     code=DILATED_OUTPUT_SIZE_CODE,
+)
+
+
+def _transpose_back() -> tuple[int | None, int]:
+    from ..conv.transpose import conv_transpose_output_size, output_padding_for
+
+    down = conv_output_size(13, 4, strides=2, padding="same")
+    return output_padding_for(13, 4, strides=2, padding="same"), conv_transpose_output_size(
+        down, 4, 2, "same"
+    )
+
+
+add(
+    "7.5",
+    "two numbers: (output_padding, size without one)",
+    "Conv2D(8, 4, strides=2, padding='same') made 13×13 into 7×7: which output_padding gives 13×13 "
+    "back with Conv2DTranspose(8, 4, strides=2, padding='same'), and what does it give without one?",
+    "Without output_padding, 'same' transposed gives n·s; output_padding takes away or adds what differs.",
+    _transpose_back,
+    lambda a: (
+        f"{title('7.5', 'two numbers')}: {a}\n"
+        f"Without output_padding, 'same' gives 7·2 = {a[1]}. With one, Keras computes (7 − 1)·2 + 4 − 2·2 + "
+        f"output_padding (same takes kernel_size // 2 = 2 off each side): output_padding={a[0]} gives 13."
+    ),
+    numbers(2),
+    (
+        Misconception(
+            lambda: (0, _transpose_back()[1]),
+            "output_padding=0 is not the same as none: it asks for 12, which TensorFlow refuses to run.",
+        ),
+    ),
+    going_further=True,
 )
 
 # --- 8. Real architectures ---------------------------------------------------------------------
@@ -356,4 +388,36 @@ add(
     ),
     number,
     (Misconception(lambda: 5, "5 taps over a stride of 3 land 2, 2 and 1 times: still uneven."),),
+    going_further=True,
+)
+
+
+def _transposed_crop() -> tuple[int, int]:
+    return same_padding(32, 5, strides=2)
+
+
+add(
+    "10.4",
+    "a (top, bottom) pair",
+    "Conv2DTranspose(kernel_size=5, strides=2, padding='same') turns 16×16 into 32×32; its full output, "
+    "before cropping, has (16 − 1)·2 + 5 = 35 rows. How many rows does TensorFlow crop at the top, and "
+    "how many at the bottom?",
+    "The layer undoes a 5×5 stride-2 convolution that 'same' would pad from 32 rows to 16 outputs: "
+    "think of where that convolution's zeros go.",
+    _transposed_crop,
+    lambda a: (
+        f"{title('10.4', 'a (top, bottom) pair')}: {a}\n"
+        f"TensorFlow crops what padding='same' adds to 32 rows for the 5×5, stride-2 convolution this layer "
+        f"transposes: {sum(a)} rows, {a[0]} at the top and {a[1]} at the bottom. PyTorch's "
+        "ConvTranspose2d(..., padding=1) crops (1, 1) and keeps 33 rows, so a port crops the last one "
+        f"too (nn.ZeroPad2d((0, -1, 0, -1))); in ONNX it is ConvTranspose(pads=[{a[0]}, {a[0]}, {a[1]}, {a[1]}])."
+    ),
+    pair,
+    (
+        Misconception(
+            lambda: (2, 1), "Right total; TensorFlow crops the odd row at the end, as 'same' pads it."
+        ),
+        Misconception(lambda: (1, 1), "That crops 2 of the 3 extra rows and leaves 33."),
+    ),
+    going_further=True,
 )

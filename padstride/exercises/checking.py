@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import arguments
 from ..learning import Answers, Exercise, Feedback, Hint, Registry, invalid
 from ..text import listed
 
@@ -104,15 +105,23 @@ def show_answer(exercise_id: str) -> Feedback:
     return ex.answer()
 
 
-def show_answers(notebook: str) -> Answers:
-    """The answers of every exercise of one notebook ("3" or "03"), each folded on its own.
+def show_answers(notebook: str, going_further: bool = False) -> Answers:
+    """The answers of the exercises of one notebook ("3" or "03"), each folded on its own:
+    those of its main path, or with ``going_further=True`` those of its "Going further" part.
 
     >>> print(repr(show_answers("01")).splitlines()[0])
     Exercise 1.1: answer folded [opens in a notebook viewer, or print(exercises.show_answer('1.1'))]
     """
+    going_further = arguments.flag("going_further", going_further)
     number_text = str(notebook).lstrip("0") or "0"
-    chosen = [ex for ex in EXERCISES_BY_ID if ex.id.split(".")[0] == number_text]
-    if not chosen:
+    in_notebook = [ex for ex in EXERCISES_BY_ID if ex.id.split(".")[0] == number_text]
+    if not in_notebook:
         known = sorted({ex.id.split(".")[0] for ex in EXERCISES_BY_ID}, key=int)
         raise ValueError(f"notebook={notebook!r} is not allowed: use one of {', '.join(known)}")
+    chosen = [ex for ex in in_notebook if ex.going_further == going_further]
+    if not chosen:
+        part = "its Going further part" if going_further else "its main path"
+        raise ValueError(
+            f"going_further={going_further} is not allowed for notebook {notebook!r}: {part} has no exercises"
+        )
     return Answers(tuple(ex.answer() for ex in chosen))

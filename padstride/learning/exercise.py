@@ -58,6 +58,7 @@ class Exercise:
     judge: Callable[[Callable[..., Any]], str | None] | None = None
     close: Callable[[Any, Any], bool] = field(default=lambda given, reference: given == reference)
     code: str | None = None  # a function exercise's reference answer, as source
+    going_further: bool = False  # on the notebook's "Going further" part, not its main path
 
     def check(self, answer: Any) -> Feedback:
         """Whether ``answer`` is right. ``...`` is "not answered yet"; a wrong answer names

@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .. import arguments
 from ..arguments import brief
 from ..text import listed
 from .feedback import Feedback, fill, invalid, reveal
@@ -137,9 +138,7 @@ def reveal_flag(value: object) -> bool:
     Traceback (most recent call last):
     ValueError: reveal='no' is not allowed: use True or False
     """
-    if not isinstance(value, bool):
-        raise ValueError(f"reveal={value!r} is not allowed: use True or False")
-    return value
+    return arguments.flag("reveal", value)
 
 
 class Attempt:

@@ -52,6 +52,21 @@ def keras_1_3():
     return {int(c): float(row[c]) for c in np.nonzero(row)[0]}
 
 
+def keras_2_2():
+    """TensorFlow's split for a 6×6 filter, measured, and its mirror, the extra zero first:
+    the same total, and a different map (so a different rule)."""
+    from padstride.measure.layers import conv_map, zero_pad
+
+    tensorflow = keras_same_padding(28, 6)
+    first = tensorflow[::-1]
+    rng = np.random.default_rng(0)
+    image, kernel = rng.normal(size=(10, 10)), rng.normal(size=(6, 6))
+    same = conv_map(image, kernel, padding="same")
+    assert np.allclose(same, conv_map(zero_pad(image, (tensorflow, tensorflow)), kernel))
+    assert not np.allclose(same, conv_map(zero_pad(image, (first, first)), kernel))
+    return tensorflow, first
+
+
 def keras_same_size(n, k, s):
     return side([layers().Conv2D(1, k, strides=s, padding="same")], n)[1]
 
@@ -243,10 +258,10 @@ MEASURED = {
     "1.2": lambda: params(layers().Conv2D(1, 7), (28, 28, 1)),
     "1.3": keras_1_3,
     "2.1": lambda: keras_same_padding(28, 4),
-    "2.2": lambda: {n: (keras_same_size(n, 3, 2), keras_same_padding(n, 3, strides=2)) for n in (9, 10)},
-    "2.3": lambda: tuple(n for n in range(5, 11) if len(set(keras_same_padding(n, 5, strides=2))) == 1),
+    "2.2": keras_2_2,
+    "2.3": lambda: side([layers().ZeroPadding2D(4), layers().Conv2D(1, 5)], 20)[1],
     "3.1": lambda: side([layers().Conv2D(1, 5, strides=3)], 28)[1],
-    "3.2": lambda: next(s for s in range(1, 9) if side([layers().Conv2D(1, 3, strides=s)], 9)[1] == 4),
+    "3.2": lambda: {n: (keras_same_size(n, 3, 2), keras_same_padding(n, 3, strides=2)) for n in (11, 12)},
     "3.3": keras_3_3,
     "4.1": keras_4_1,
     "4.2": lambda: keras_flatten("valid", 2),
@@ -274,7 +289,7 @@ MEASURED = {
     "10.3": keras_10_3,
     "10.4": keras_10_4,
 }
-FUNCTIONS = {"2.4", "3.4", "7.4"}
+FUNCTIONS = {"2.4", "3.4", "3.5", "7.4"}
 NOT_MEASURED = {"5.3"}  # a learning rate: train()'s own Keras schedule, checked in test_training
 
 
@@ -341,9 +356,15 @@ def right_same_split(n, kernel_size, strides):
     return total // 2, total - total // 2
 
 
+def right_stride_one_split(n, kernel_size):
+    total = kernel_size - 1
+    return total // 2, total - total // 2
+
+
 def test_a_learners_right_functions_pass():
-    assert check("2.4", right_same_split)
+    assert check("2.4", right_stride_one_split)
     assert check("3.4", lambda n, k, s, p: right_output_size(n, k, s, p))
+    assert check("3.5", right_same_split)
     assert check("7.4", right_output_size)
 
 
@@ -357,12 +378,19 @@ def test_a_wrong_function_gets_its_smallest_counterexample():
 
     def placeholder(n, kernel_size, strides): ...
 
-    assert "not answered yet" in check("2.4", placeholder).message
+    assert "not answered yet" in check("3.5", placeholder).message
 
     def broken(n, kernel_size, strides):
         raise ZeroDivisionError("oops")
 
-    assert "yours raised ZeroDivisionError: oops" in check("2.4", broken).message
+    assert "yours raised ZeroDivisionError: oops" in check("3.5", broken).message
+
+    def symmetric(n, kernel_size):
+        return (kernel_size - 1) // 2, (kernel_size - 1) // 2
+
+    result = check("2.4", symmetric)
+    assert not result
+    assert "For n=1, kernel_size=2 yours gives (0, 0), Keras gives (0, 1)" in result.message
 
 
 @settings(max_examples=15, deadline=None)
@@ -399,9 +427,9 @@ def test_an_unknown_id_gets_one_line_naming_the_ids_allowed(exercise_id, message
 
 
 def test_an_answer_of_the_wrong_kind_is_not_a_valid_answer_and_says_what_is_taken():
-    result = check("3.2", "two")
-    assert not result.valid and str(result) == "3.2 takes a stride; yours is 'two'. Try again."
-    wrong = check("3.2", 3)
+    result = check("3.1", "two")
+    assert not result.valid and str(result) == "3.1 takes a size; yours is 'two'. Try again."
+    wrong = check("3.1", 3)
     assert wrong.valid and not wrong
 
 
@@ -449,13 +477,16 @@ def test_sizes_are_numbers_or_height_width_pairs_in_every_exercise_that_asks_for
     assert check("7.2", (k_eff, (valid, valid), (same, same)))
     field, map_width = exercise("7.1").solve()
     assert check("7.1", (field, (map_width, map_width)))
-    sizes = exercise("2.2").solve()
-    assert check("2.2", {n: ((out, out), split) for n, (out, split) in sizes.items()})
+    sizes = exercise("3.2").solve()
+    assert check("3.2", {n: ((out, out), split) for n, (out, split) in sizes.items()})
+    full = exercise("2.3").solve()
+    assert check("2.3", full) and check("2.3", (full, full)) and not check("2.3", (full, full - 1))
 
 
 def test_a_function_may_return_numpy_values_as_the_value_exercises_may():
-    assert check("2.4", lambda n, k, s: np.array(right_same_split(n, k, s)))
-    assert check("2.4", lambda n, k, s: tuple(np.int64(v) for v in right_same_split(n, k, s)))
+    assert check("2.4", lambda n, k: np.array(right_stride_one_split(n, k)))
+    assert check("3.5", lambda n, k, s: np.array(right_same_split(n, k, s)))
+    assert check("3.5", lambda n, k, s: tuple(np.int64(v) for v in right_same_split(n, k, s)))
     assert check("3.4", lambda n, k, s, p: np.int64(right_output_size(n, k, s, p)))
     assert check("3.4", lambda n, k, s, p: np.array(right_output_size(n, k, s, p)))
     assert check("7.4", lambda n, k, s, p, d: float(right_output_size(n, k, s, p, d)))
@@ -467,7 +498,7 @@ def test_a_written_function_that_returns_none_is_told_so_and_only_a_placeholder_
     def forgot(n, kernel_size, strides):
         total = kernel_size - 1  # noqa: F841  (no return: the learner's slip)
 
-    result = check("2.4", forgot)
+    result = check("3.5", forgot)
     assert not result and result.valid
     assert "For n=1, kernel_size=1, strides=1 yours returned None" in result.message
     assert "not answered yet" not in result.message
@@ -487,7 +518,11 @@ def test_a_written_function_that_returns_none_is_told_so_and_only_a_placeholder_
         """Return (before, after)."""
 
     for placeholder in (dots, passes, documented, lambda n, k, s: None):
-        assert "not answered yet" in check("2.4", placeholder).message
+        assert "not answered yet" in check("3.5", placeholder).message
+
+    def stride_one(n, kernel_size): ...
+
+    assert "not answered yet" in check("2.4", stride_one).message
 
 
 def wrong_from(condition):
@@ -514,7 +549,31 @@ def test_output_size_is_held_on_every_value_the_notebooks_use_and_beyond(conditi
 def test_the_split_is_held_on_larger_strides_and_kernels_and_beyond_the_grid():
     for condition in (lambda n, k, s: s == 4, lambda n, k, s: k == 7, lambda n, k, s: n > 600):
         wrong = lambda n, k, s, c=condition: (9, 9) if c(n, k, s) else right_same_split(n, k, s)  # noqa: E731
-        assert not check("2.4", wrong)
+        assert not check("3.5", wrong)
+
+
+@pytest.mark.parametrize(
+    ("condition", "caught_at"),
+    [
+        (lambda n, k: k == 6, "n=1, kernel_size=6"),  # notebook 2's 6×6 exercise
+        (lambda n, k: k == 7, "n=1, kernel_size=7"),
+        (lambda n, k: n == 28, "n=28, kernel_size=1"),
+        (lambda n, k: n > 600, "n="),  # beyond the grid: a random case
+    ],
+)
+def test_the_stride_one_split_is_held_on_every_kernel_and_beyond_the_grid(condition, caught_at):
+    def wrong(n, k):
+        return (9, 9) if condition(n, k) else right_stride_one_split(n, k)
+
+    result = check("2.4", wrong)
+    assert not result and f"For {caught_at}" in result.message
+
+
+def test_the_stride_one_split_takes_no_stride_and_the_strided_one_needs_it():
+    right_at_stride_one = check("3.5", lambda n, k, s: right_stride_one_split(n, k))
+    assert not right_at_stride_one and "strides=2" in right_at_stride_one.message
+    three_arguments = check("2.4", right_same_split)
+    assert not three_arguments and "TypeError" in three_arguments.message
 
 
 @pytest.mark.parametrize(
@@ -602,20 +661,38 @@ def test_a_right_function_is_checked_fast_once_keras_has_answered():
     import time
 
     check("3.4", right_output_size)  # Keras' answers, once per process
-    check("2.4", right_same_split)
+    check("3.5", right_same_split)
+    check("2.4", right_stride_one_split)
     start = time.perf_counter()
     assert check("3.4", lambda n, k, s, p: right_output_size(n, k, s, p))
     assert check("7.4", right_output_size)
-    assert check("2.4", lambda n, k, s: right_same_split(n, k, s))
+    assert check("3.5", lambda n, k, s: right_same_split(n, k, s))
+    assert check("2.4", lambda n, k: right_stride_one_split(n, k))
     assert time.perf_counter() - start < 3
 
 
-def test_the_pointer_for_the_lopsided_sizes_says_what_keras_does():
-    message = check("2.3", (6, 8, 10)).message
-    assert "3×3" not in message and "5×5" not in message  # no kernel is said to differ
-    assert "odd total" in message
-    for n in (6, 8, 10):  # what it says, measured: an odd total at each
-        assert sum(keras_same_padding(n, 5, strides=2)) % 2 == 1
+def test_the_pointers_for_full_padding_say_what_keras_does():
+    L = layers()
+    said = {
+        "padding='same' keeps": side([L.Conv2D(1, 5, padding="same")], 20)[1],
+        "padded side": side([L.ZeroPadding2D(4)], 20)[1],
+        "without padding ('valid')": side([L.Conv2D(1, 5)], 20)[1],
+    }
+    for words, width in said.items():  # each wrong width, measured, gets the pointer naming it
+        result = check("2.3", width)
+        assert not result and words in result.message, (width, result.message)
+
+
+def test_the_pointers_for_the_two_rules_say_what_keras_does():
+    tensorflow = keras_same_padding(28, 6)
+    assert tensorflow[1] > tensorflow[0]  # TensorFlow's extra zero is after the input
+    swapped = check("2.2", (tensorflow[::-1], tensorflow))
+    assert not swapped and "after the input" in swapped.message
+    assert sum(tensorflow) == 6 - 1  # the total the wrong-total pointers name
+    too_many = check("2.2", ((3, 3), (3, 3)))
+    assert not too_many and "one too many" in too_many.message and "k − 1" in too_many.message
+    both = check("2.2", (tensorflow, tensorflow))
+    assert not both and "different sides" in both.message
 
 
 def test_the_flops_ratio_is_asked_to_the_nearest_whole_number_and_judged_by_it():
@@ -650,7 +727,13 @@ def test_the_model_built_for_any_size_gets_its_own_pointer_in_8_2():
 
 @pytest.mark.parametrize(
     ("exercise_id", "words"),
-    [("2.4", ("⌈", "⌊", "(out − 1)")), ("3.4", ("⌈", "⌊", "+ 1")), ("5.3", ("cos",)), ("10.3", ("divide",))],
+    [
+        ("2.4", ("⌊", "k − 1", "//", "n + k")),
+        ("3.4", ("⌈", "⌊", "+ 1")),
+        ("3.5", ("⌈", "⌊", "(out − 1)")),
+        ("5.3", ("cos",)),
+        ("10.3", ("divide",)),
+    ],
 )
 def test_hints_help_without_giving_the_rule_away(exercise_id, words):
     text = hint(exercise_id)

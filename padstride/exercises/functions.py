@@ -25,7 +25,7 @@ SIZES = tuple(range(1, 17)) + (27, 28, 29, 30, 32, 56, 57, 64, 112, 113, 200, 22
 # The split is measured by a run per case: every size up to 16, and the sizes whose split the
 # notebooks and exercises ask about (MobileNetV2's pads at 224, 225, 227 and 200, MNIST's 28).
 SPLIT_SIZES = tuple(range(1, 17)) + (25, 27, 28, 29, 50, 56, 57, 100, 112, 113, 114, 200, 224, 225, 227)
-KERNELS = tuple(range(1, 8))  # up to ResNet50's 7×7 stem
+KERNELS = (*range(1, 8), 11)  # up to ResNet50's 7×7 stem, and AlexNet's 11×11
 STRIDES = (1, 2, 3, 4, 5)  # 3.3 uses strides=4
 SPLIT_STRIDES = (1, 2, 3, 4)
 PADDINGS = ("valid", "same", 0, 1, 2, 3)  # 3 zeros a side: ResNet50's stem
@@ -82,20 +82,28 @@ def size_cases(dilation: bool) -> Iterator[dict[str, Any]]:
     yield from _random_size_cases(dilation)
 
 
-def split_cases() -> Iterator[dict[str, Any]]:
+def split_cases(strides: bool = True) -> Iterator[dict[str, Any]]:
     """Every (n, kernel_size, strides) case for the ``same`` split, smallest first, then
-    the random ones.
+    the random ones; with ``strides=False``, the (n, kernel_size) cases at stride 1.
 
-    >>> next(split_cases())
-    {'n': 1, 'kernel_size': 1, 'strides': 1}
+    >>> next(split_cases()), next(split_cases(strides=False))
+    ({'n': 1, 'kernel_size': 1, 'strides': 1}, {'n': 1, 'kernel_size': 1})
     """
     for n in SPLIT_SIZES:
         for k in KERNELS:
-            for s in SPLIT_STRIDES:
-                yield {"n": n, "kernel_size": k, "strides": s}
+            for s in SPLIT_STRIDES if strides else (1,):
+                yield _split_case(n, k, s, strides)
     rng = random.Random(SEED)
     for _ in range(RANDOM_CASES // 4):  # fewer: each is a run of Keras
-        yield {"n": rng.randint(1, 1000), "kernel_size": rng.randint(1, 11), "strides": rng.randint(1, 8)}
+        n, k = rng.randint(1, 1000), rng.randint(1, 11)
+        yield _split_case(n, k, rng.randint(1, 8) if strides else 1, strides)
+
+
+def _split_case(n: int, k: int, s: int, strides: bool) -> dict[str, Any]:
+    case = {"n": n, "kernel_size": k}
+    if strides:
+        case["strides"] = s
+    return case
 
 
 def _case_text(case: dict[str, Any]) -> str:
@@ -158,3 +166,12 @@ def judge_dilated_output_size(given: Callable[..., Any]) -> str | None:
 def judge_same_split(given: Callable[..., Any]) -> str | None:
     """``same_split(n, kernel_size, strides)`` against the zeros Keras' ``same`` adds."""
     return _judge(given, split_cases(), keras_split, _int_pair)
+
+
+def _keras_split_stride_one(n: int, kernel_size: int) -> tuple[int, int]:
+    return keras_split(n, kernel_size, 1)
+
+
+def judge_stride_one_split(given: Callable[..., Any]) -> str | None:
+    """``same_split(n, kernel_size)`` against the zeros Keras' ``same`` adds at stride 1."""
+    return _judge(given, split_cases(strides=False), _keras_split_stride_one, _int_pair)

@@ -415,7 +415,7 @@ def test_answers_fold_until_opened_and_a_notebook_without_exercises_is_named():
         (7, "7 is not an exercise id: ids are strings such as '1.1'."),
         (
             "9.9",
-            "'9.9' is not an exercise: ids are notebook.exercise, from '1.1' to '10.3', in notebooks "
+            "'9.9' is not an exercise: ids are notebook.exercise, from '1.1' to '10.4', in notebooks "
             "1, 2, 3, 4, 5, 6, 7, 8 and 10.",
         ),
     ],

@@ -70,16 +70,14 @@ def test_each_lesson_has_its_parts_in_order(path):
     notebook = [text(cell) for cell in cells(path)]
     first = notebook[0]
     assert first.startswith("# ") and "you will" in first.lower(), f"{path.name}: say what it teaches"
-    headings = [
-        i
-        for i, source in enumerate(notebook)
-        for heading in ("## Summary", "## Exercises")
-        if heading in source
-    ]
-    assert len(headings) == 2 and headings[0] <= headings[1], path.name
+    summary, exercises = (
+        next((i for i, source in enumerate(notebook) if re.search(rf"^## {heading}\b", source, re.M)), None)
+        for heading in ("Summary", "Exercises")
+    )
+    assert summary is not None and exercises is not None and summary <= exercises, path.name
     further = [i for i, source in enumerate(notebook) if GOING_FURTHER.search(source)]
     if further:
-        assert further[0] > headings[1], f"{path.name}: Going further comes after the exercises"
+        assert further[0] > exercises, f"{path.name}: Going further comes after the exercises"
         after_heading = GOING_FURTHER.split(notebook[further[0]], maxsplit=1)[1]
         assert "Nothing later in the series needs" in after_heading[:400], f"{path.name}: say it is optional"
     last = notebook[-1]

@@ -31,7 +31,9 @@ from .handout import hand_out
 SCHEMA_VERSION = 3
 POINTS = 1
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
-INSTRUCTIONS = re.compile(r"Write each answer in the cell below.*?(?=\n\n|\Z)", re.S)
+INSTRUCTIONS = re.compile(
+    r"Write each answer (?:in the cell below|in place of its `\.\.\.` in the cell below).*?(?=\n\n|\Z)", re.S
+)
 GRADED_INSTRUCTIONS = (
     "Write each answer in its cell below, in place of the code between the markers (or the stub "
     "nbgrader leaves there), and run it; the locked cell after it checks the answer with "

@@ -21,7 +21,28 @@ from ..measure.layers import keras_output_size, keras_split
 
 # Every size up to 16, and the sizes the notebooks use (MNIST's 28, the 56 … 7 maps of
 # ResNet50, the 224, 225 and 227 of the applications), with their odd or even neighbours.
-SIZES = tuple(range(1, 17)) + (27, 28, 29, 30, 32, 56, 57, 64, 112, 113, 200, 224, 225, 227, 232, 320, 576)
+SIZES = tuple(range(1, 17)) + (
+    27,
+    28,
+    29,
+    30,
+    32,
+    56,
+    57,
+    64,
+    65,
+    112,
+    113,
+    200,
+    224,
+    225,
+    227,
+    232,
+    299,
+    320,
+    544,
+    576,
+)
 # The split is measured by a run per case: every size up to 16, and the sizes whose split the
 # notebooks and exercises ask about (MobileNetV2's pads at 224, 225, 227 and 200, MNIST's 28).
 SPLIT_SIZES = tuple(range(1, 17)) + (25, 27, 28, 29, 50, 56, 57, 100, 112, 113, 114, 200, 224, 225, 227)

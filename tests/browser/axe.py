@@ -6,7 +6,8 @@ makes no request. Any browser test can call it::
 
     from tests.browser.axe import assert_no_violations
     assert_no_violations(page)                                   # the whole page
-    assert_no_violations(page, include=[".jp-Cell"], exclude=[".cm-editor"])
+    assert_no_violations(page, include=[".jp-Cell"], exclude=[".cm-content"])
+    assert_no_violations(desktop_tab, phone_tab)                 # both at once
 """
 
 from __future__ import annotations
@@ -23,23 +24,27 @@ PINNED = json.loads((HERE / "package.json").read_text(encoding="utf-8"))["devDep
 WCAG_21_AA = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 INSTALL_HINT = "install it with make browser (npm ci in tests/browser; Debian: sudo apt-get install npm)"
 
-RUN_JS = """
-async ([context, tags]) => {
-    const result = await axe.run(context, {
+# axe.run's promise is kept in the page, so that axe can run in several tabs at once (each tab
+# has its own renderer process) before the test collects the answers one by one.
+START_JS = """
+([context, tags]) => {
+    window.__padstrideAxe = axe.run(context, {
         runOnly: {type: 'tag', values: tags},
         resultTypes: ['violations'],
     });
-    return result.violations.map((rule) => ({
-        id: rule.id,
-        impact: rule.impact,
-        help: rule.help,
-        nodes: rule.nodes.map((node) => ({
-            target: node.target.join(' '),
-            html: node.html.slice(0, 200),
-            summary: node.failureSummary,
-        })),
-    }));
 }
+"""
+RESULT_JS = """
+async () => (await window.__padstrideAxe).violations.map((rule) => ({
+    id: rule.id,
+    impact: rule.impact,
+    help: rule.help,
+    nodes: rule.nodes.map((node) => ({
+        target: node.target.join(' '),
+        html: node.html.slice(0, 200),
+        summary: node.failureSummary,
+    })),
+}))
 """
 
 
@@ -53,9 +58,9 @@ def axe_script() -> Path:
     return AXE_JS
 
 
-def violations(page, include: list[str] | None = None, exclude: list[str] = ()) -> list[dict]:
-    """axe's WCAG 2.1 A/AA violations in ``page``: the whole document, or only the elements
-    matching the CSS selectors in ``include`` less those in ``exclude``."""
+def start(page, include: list[str] | None = None, exclude: list[str] = ()) -> None:
+    """Start axe in ``page`` (put in first if need be): the whole document, or only the elements
+    matching the CSS selectors in ``include`` less those in ``exclude``; ``result`` collects."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.add_script_tag(path=str(axe_script()))  # inlined: no request leaves the page
         version = page.evaluate("() => axe.version")
@@ -65,7 +70,18 @@ def violations(page, include: list[str] | None = None, exclude: list[str] = ()) 
         "include": [[s] for s in include] if include else [["html"]],
         "exclude": [[s] for s in exclude],
     }
-    return page.evaluate(RUN_JS, [context, list(WCAG_21_AA)])
+    page.evaluate(START_JS, [context, list(WCAG_21_AA)])
+
+
+def result(page) -> list[dict]:
+    """The WCAG 2.1 A/AA violations of the run ``start`` began in ``page``."""
+    return page.evaluate(RESULT_JS)
+
+
+def violations(page, include: list[str] | None = None, exclude: list[str] = ()) -> list[dict]:
+    """axe's WCAG 2.1 A/AA violations in ``page`` (or its ``include`` part less ``exclude``)."""
+    start(page, include, exclude)
+    return result(page)
 
 
 def describe(found: list[dict], nodes: int = 3) -> str:
@@ -79,7 +95,16 @@ def describe(found: list[dict], nodes: int = 3) -> str:
     return "\n".join(lines)
 
 
-def assert_no_violations(page, include: list[str] | None = None, exclude: list[str] = ()) -> None:
-    """Fail with axe's own words when the page (or the ``include`` part) breaks a WCAG 2.1 A/AA rule."""
-    found = violations(page, include, exclude)
-    assert not found, f"axe-core {PINNED}, WCAG 2.1 A/AA, on {page.url}:\n{describe(found)}"
+def assert_no_violations(*pages, include: list[str] | None = None, exclude: list[str] = ()) -> None:
+    """Fail with axe's own words when a page (or its ``include`` part) breaks a WCAG 2.1 A/AA
+    rule; several pages are checked side by side."""
+    for page in pages:
+        start(page, include, exclude)
+    reports = []
+    for page in pages:
+        found = result(page)
+        if found:
+            size = page.viewport_size or {}
+            where = f"{page.url} at {size.get('width')}×{size.get('height')}"
+            reports.append(f"axe-core {PINNED}, WCAG 2.1 A/AA, on {where}:\n{describe(found)}")
+    assert not reports, "\n\n".join(reports)

@@ -13,6 +13,7 @@ import pytest
 
 from padstride.quiz import EXAMPLE, QUESTIONS
 from tests.browser.axe import assert_no_violations
+from tests.browser.conftest import save_screenshot
 from tests.browser.pages import NOTEBOOKS, SITE, SITE_PAGES, notebook_named
 
 pytestmark = pytest.mark.browser
@@ -38,11 +39,23 @@ def open_site_page(page, site_url: str, path: str, size: str) -> None:
     open_page(page, url, size)
 
 
-@pytest.mark.parametrize("size", VIEWPORTS)
+@pytest.fixture
+def second_tab(chromium, request):
+    """Another tab, with its own screenshot when the test fails."""
+    tab = chromium[0].new_page()
+    tab.set_default_timeout(30_000)
+    yield tab
+    if getattr(request.node, "browser_failed", False):
+        save_screenshot(tab, f"{request.node.name}-second-tab")
+    tab.close()
+
+
 @pytest.mark.parametrize("path", SITE_PAGES or ["(no site built)"])
-def test_site_page_passes_axe(page, traffic, site_url, path, size):
-    open_site_page(page, site_url, path, size)
-    assert_no_violations(page)
+def test_site_page_passes_axe(page, second_tab, traffic, site_url, path):
+    """Every page on a desktop and on a phone, the two checked side by side."""
+    open_site_page(page, site_url, path, "desktop")
+    open_site_page(second_tab, site_url, path, "phone")
+    assert_no_violations(page, second_tab)
     assert traffic.external == [], "axe or the page asked another host for something"
 
 

@@ -75,6 +75,17 @@ else
 		--nbval-sanitize-with notebooks/sanitize.cfg $(NBTEST_WORKERS) $(NOTEBOOKS)
 endif
 
+# axe-core, which the browser tests put into each page for the WCAG 2.1 A/AA checks: the version
+# and digest tests/browser/package-lock.json pins, from the npm registry. Without npm those
+# checks are skipped (failed in CI) and the rest runs.
+NPM ?= npm
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@if command -v $(NPM) >/dev/null 2>&1; then \
+		cd tests/browser && $(NPM) ci --no-audit --no-fund --loglevel=error && touch node_modules/axe-core/axe.min.js; \
+	else echo "accessibility checks skipped: no npm for axe-core (install it: sudo apt-get install npm)"; fi
+
 # Debian's Chromium, driven by Playwright; without it the browser tests say how to get it.
 CHROMIUM ?= /usr/bin/chromium
 SITE := build/site
@@ -83,7 +94,7 @@ ifeq ($(wildcard $(CHROMIUM)),)
 browser:
 	@echo "browser tests skipped: no Chromium at $(CHROMIUM) (install it: sudo apt-get install chromium)"
 else
-browser: site $(DATA)
+browser: site $(DATA) $(AXE)
 	PADSTRIDE_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -q -p no:randomly -m browser tests/browser
 endif
 
@@ -125,4 +136,4 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info tests/browser/node_modules

@@ -8,6 +8,8 @@ test leaves a screenshot in build/browser-failures/ (git-ignored).
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import os
 import re
@@ -17,6 +19,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -26,7 +29,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.pages import NOTEBOOKS, ROOT, notebook_named
+from tests.browser.pages import NOTEBOOKS, ROOT, SITE, SITE_PAGES, notebook_named
 
 SCREENSHOTS = ROOT / "build" / "browser-failures"
 CHROMIUM = Path(os.environ.get("PADSTRIDE_CHROMIUM", "/usr/bin/chromium"))
@@ -158,6 +161,28 @@ def notebook_stride() -> Path:
 @pytest.fixture(scope="session")
 def notebook_quiz() -> Path:
     return notebook_named("*_quiz.ipynb")
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url() -> Iterator[str]:
+    """The built site (build/site) served from this machine."""
+    if not SITE_PAGES:
+        pytest.fail(f"no site in {SITE}: build it first with make site")
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(SITE))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def _free_port() -> int:

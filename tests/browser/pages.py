@@ -12,6 +12,18 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 SITE = ROOT / "build" / "site"
 
 
+def site_pages() -> list[str]:
+    """The site's HTML pages, as paths under build/site (none before `make site`)."""
+    if not (SITE / "index.html").exists():
+        return []
+    skip = ("_static/", "_sources/", "_images/")
+    pages = (p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html"))
+    return sorted(p for p in pages if not p.startswith(skip))
+
+
+SITE_PAGES = site_pages()
+
+
 def notebook_named(pattern: str) -> Path:
     """The one notebook whose file name matches ``pattern`` (a glob such as '*_stride.ipynb')."""
     found = sorted((ROOT / "notebooks").glob(pattern))

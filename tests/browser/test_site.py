@@ -3,50 +3,15 @@ no console error, no request leaves the machine, the notebooks in reading order,
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import threading
 
 import pytest
 
-from tests.browser.pages import BROKEN_IMAGES_JS, LOADED_IMAGES_JS, NOTEBOOKS, SITE, wait_for_images
+from tests.browser.pages import BROKEN_IMAGES_JS, LOADED_IMAGES_JS, NOTEBOOKS, SITE_PAGES, wait_for_images
 
 pytestmark = pytest.mark.browser
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-
-
-def site_pages() -> list[str]:
-    if not (SITE / "index.html").exists():
-        return []
-    skip = ("_static/", "_sources/", "_images/")
-    pages = (p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html"))
-    return sorted(p for p in pages if not p.startswith(skip))
-
-
-PAGES = site_pages()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def site_url():
-    if not PAGES:
-        pytest.fail(f"no site in {SITE}: build it first with make site")
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(SITE))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def stored(notebook) -> dict[str, int]:
@@ -60,7 +25,7 @@ def stored(notebook) -> dict[str, int]:
     }
 
 
-@pytest.mark.parametrize("path", PAGES or ["(no site built)"])
+@pytest.mark.parametrize("path", SITE_PAGES or ["(no site built)"])
 def test_site_page(page, traffic, site_url, path):
     page.goto(f"{site_url}/{path}", wait_until="networkidle")
     wait_for_images(page)

@@ -11,6 +11,7 @@ first use.
 from importlib import import_module
 from typing import Any
 
+from .bars import Progress, Task, progress
 from .conv.arithmetic import (
     AxisArithmetic,
     WindowGrid,
@@ -62,6 +63,7 @@ _LAZY = {
     "train": "mnist.training",
     "compare": "comparison",
     "evaluate": "mnist.training",
+    "fit_progress": "mnist.training",
     "History": "mnist.training",
     "learning_rate_schedule": "mnist.training",
     "draw_padding": "plots",
@@ -118,6 +120,9 @@ __all__ = [
     "WindowGrid",
     "Folded",
     "folded",
+    "Progress",
+    "Task",
+    "progress",
     *_LAZY,
 ]
 

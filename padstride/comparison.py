@@ -13,7 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from .demo.models import mnist_variant
+from .arguments import positive_int
+from .bars import Progress
+from .demo.models import MNIST_VARIANTS, mnist_variant
 from .mnist.training import History, train
 from .model.explain import explain
 from .runtime import load_keras
@@ -55,17 +57,39 @@ def compare(
     epochs: int = 2,
     seed: int = 0,
     quiet: bool = False,
+    progress: bool | None = None,
     **train_options: Any,
 ) -> ComparisonTable:
     """Train the MNIST models (valid, same, same + stride 2) alike and tabulate parameters,
     forward FLOPs per image, seconds per epoch (the test evaluation included), images per
-    second and test accuracy."""
-    rows = ComparisonTable()
+    second and test accuracy.
+
+    ``progress``: one bar per model, counting its images, that ends on one line naming the
+    models and the epochs (None: in a notebook only; True: also in a terminal; False: never).
+    """
+    if progress not in (None, True, False):
+        raise ValueError(
+            f"progress={progress!r} is not allowed: give True, False or None (in a notebook only)"
+        )
+    positive_int(epochs, "epochs")
     for variant in variants:
+        if variant not in MNIST_VARIANTS:
+            mnist_variant(variant)  # refuses it, in its own words, before any training
+    span = f"{epochs} epoch{'s' if epochs != 1 else ''} each"
+    with Progress(f"{', '.join(variants)}: trained {span}", show=progress) as board:
+        tasks = [board.task(variant) for variant in variants]
+        return _compare(data, variants, tasks, epochs, seed, quiet, train_options)
+
+
+def _compare(data, variants, tasks, epochs, seed, quiet, train_options) -> ComparisonTable:
+    """compare()'s training, each model counting its images in its task."""
+    rows = ComparisonTable()
+    for variant, task in zip(variants, tasks, strict=True):
         load_keras().utils.clear_session()
         model = mnist_variant(variant)
+        task.label = model.name
         trace = explain(model)
-        history = train(model, data, epochs=epochs, seed=seed, quiet=quiet, **train_options)
+        history = train(model, data, epochs=epochs, seed=seed, quiet=quiet, progress=task, **train_options)
         seconds = float(np.mean(history.column("seconds")))
         rows.append(
             Comparison(

@@ -55,6 +55,7 @@ def _leave_now():
 # and the two workers finish together.
 HEAVY_FIRST = (
     "test_training.py",
+    "test_bars.py",
     "test_model_commands.py",
     "test_pitfalls.py",
     "test_sources.py",

@@ -3,10 +3,12 @@ import math
 import numpy as np
 import pytest
 
+from padstride import bars
+from padstride.bars import Progress
 from padstride.comparison import compare
 from padstride.demo.models import conv_model, mnist_variant
 from padstride.mnist.data import load_mnist
-from padstride.mnist.training import evaluate, pipeline, prepare, train
+from padstride.mnist.training import evaluate, fit_progress, pipeline, prepare, train
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +49,9 @@ def test_a_seed_repeats_exactly_and_another_seed_differs(small, keras, capsys):
         "val_accuracy",
         "seconds",
     ]
-    assert "same_stride2 epoch 2/2, 2,000 images: loss" in capsys.readouterr().out  # progress unless quiet
+    captured = capsys.readouterr()
+    assert "same_stride2 epoch 2/2, 2,000 images: loss" in captured.out  # a line per epoch unless quiet
+    assert "images, epoch" not in captured.out + captured.err  # no bar outside a notebook unless asked
 
 
 def test_stop_at_accuracy_stops_inside_the_epoch_where_the_test_set_reaches_it(small, keras, capsys):
@@ -63,6 +67,7 @@ def test_stop_at_accuracy_stops_inside_the_epoch_where_the_test_set_reaches_it(s
         eval_every=4,
         precision="float32",
         quiet=True,
+        progress=(task := Progress("stopping", show=False).task("stride")),
     )
     final = history.final
     *before, (images, accuracy) = history.evaluations
@@ -74,15 +79,31 @@ def test_stop_at_accuracy_stops_inside_the_epoch_where_the_test_set_reaches_it(s
     assert any(seen % 3000 for seen, _ in history.evaluations)  # some checks were inside an epoch
     assert evaluate(model, small) == final.val_accuracy  # the model is left as it was checked
     assert capsys.readouterr().out == ""
+    # The bar counted the images up to the stop, of the three epochs it could have taken.
+    assert (task.done, task.total, task.unit) == (final.images, 9000, "images")
+    assert task.note == f"stopped at test accuracy {final.val_accuracy:.4f}"
 
 
-def test_stop_at_accuracy_out_of_reach_trains_every_epoch(small, keras):
+def test_stop_at_accuracy_out_of_reach_trains_every_epoch(small, keras, capsys):
     keras.utils.clear_session()
     history = train(
-        mnist_variant("stride"), small, epochs=2, stop_at_accuracy=1.0, quiet=True, train_images=1000
+        mnist_variant("stride"),
+        small,
+        epochs=2,
+        stop_at_accuracy=1.0,
+        quiet=True,
+        train_images=1000,
+        progress=True,
     )
     assert [r.images for r in history.rows] == [1000, 2000]
     assert history.final.val_accuracy < 1.0
+    # Asked for outside a notebook, the bar is a line on standard error, redrawn in place.
+    err = capsys.readouterr().err
+    lines = [line.rstrip() for line in err.split("\r") if line.strip()]
+    assert f"same_stride2 |{'█' * 24}| 2,000 of 2,000 images, epoch 2 of 2, testing" in lines
+    assert lines[-1] == (
+        "same_stride2: trained up to 2 epochs of 1,000 training images, stopping at 100 % test accuracy"
+    )
 
 
 def test_a_fixed_budget_evaluates_the_test_set_once_after_the_last_epoch(small, keras):
@@ -139,6 +160,10 @@ def test_the_pipeline_shuffles_each_epoch_by_its_seed(small):
         ({"warmup": 1}, "warmup=1 is not allowed"),
         ({"stop_at_accuracy": 1.5}, "stop_at_accuracy=1.5 is not allowed"),
         ({"eval_every": 0}, "eval_every=0 is not allowed"),
+        (
+            {"progress": "yes"},
+            r"^progress='yes' is not allowed: give True, False, None \(shown in a notebook",
+        ),
         ({"deterministic": True, "jit_compile": True}, "jit_compile=True is not allowed with deterministic"),
         ({"deterministic": True, "seed": None}, "seed=None is not allowed with deterministic=True"),
         ({"test_each_epoch": "no"}, "test_each_epoch='no' is not allowed: give True or False"),
@@ -214,8 +239,15 @@ def test_labels_the_model_has_no_class_for_are_refused_before_training(small, wh
             evaluate(model, data)
 
 
-def test_compare_shape_and_ranges(small):
-    table = compare(small, variants=("valid", "stride"), epochs=1, quiet=True, train_images=2000)
+def test_compare_shape_and_ranges(small, capsys):
+    table = compare(
+        small, variants=("valid", "stride"), epochs=1, quiet=True, train_images=2000, progress=True
+    )
+    err = capsys.readouterr().err
+    lines = [line.rstrip() for line in err.split("\r") if line.strip()]
+    assert lines[-1] == "valid, stride: trained 1 epoch each"  # one bar per model, then one line
+    for name in ("valid", "same_stride2"):
+        assert f"{name} |{'█' * 24}| 2,000 of 2,000 images, epoch 1 of 1, testing" in lines
     assert [row.name for row in table] == ["valid", "same_stride2"]
     valid, strided = table
     assert (valid.params, strided.params) == (2_002_698, 85_770)
@@ -239,3 +271,47 @@ def test_a_schedule_needs_a_step_after_its_warm_up():
     with pytest.raises(ValueError, match="^steps=0 is not allowed"):
         learning_rate_schedule(0.003, steps=0)
     assert float(learning_rate_schedule(0.003, steps=4, warmup=0.5)(2)) == pytest.approx(0.003)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"variants": ("valid", "strided")},
+            r"^variant='strided' is not allowed: use one of valid, same, stride$",
+        ),
+        ({"epochs": 0}, r"^epochs=0 is not allowed"),
+        (
+            {"progress": 1.5},
+            r"^progress=1.5 is not allowed: give True, False or None \(in a notebook only\)$",
+        ),
+    ],
+)
+def test_compare_refuses_bad_settings_before_training(small, kwargs, message, capsys):
+    with pytest.raises(ValueError, match=message):
+        compare(small, **{"quiet": True, "progress": True, **kwargs})
+    assert capsys.readouterr().err == ""  # no bar was started
+
+
+def test_fit_progress_counts_keras_own_batches(small, keras, capsys, monkeypatch):
+    import tensorflow as tf
+
+    monkeypatch.setattr(bars, "INTERVAL", 0)  # every change drawn, whatever the machine's speed
+    (x_train, y_train), _ = small
+    model = conv_model(conv_layers=1)
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    x, y = prepare(x_train[:500]), y_train[:500]
+    model.fit(x, y, batch_size=128, epochs=2, verbose=0, callbacks=[fit_progress()])
+    assert capsys.readouterr() == ("", "")  # outside a notebook, silent unless asked
+    model.fit(x, y, batch_size=128, epochs=2, verbose=0, callbacks=[fit_progress(show=True)])
+    lines = [line.rstrip() for line in capsys.readouterr().err.split("\r") if line.strip()]
+    name = model.name
+    assert f"{name} |{'█' * 24}| 8 of 8 batches, epoch 2 of 2" in lines  # 4 batches of 500 images, twice
+    assert lines[-1] == f"{name}: trained 2 epochs of 4 batches"
+    # A dataset whose length Keras cannot know: the batch number instead of a bar.
+    unknown = tf.data.Dataset.from_tensor_slices((x, y)).filter(lambda image, label: True).batch(128)
+    model.fit(unknown, epochs=1, verbose=0, callbacks=[fit_progress(show=True)])
+    lines = [line.rstrip() for line in capsys.readouterr().err.split("\r") if line.strip()]
+    assert f"{name} epoch 1 of 1, batch 4" in lines and lines[-1] == f"{name}: trained 1 epoch"
+    with pytest.raises(ValueError, match=r"^show='yes' is not allowed: give True, False or None"):
+        fit_progress(show="yes")

@@ -6,8 +6,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +26,7 @@ from ..arguments import (
     real_number,
     warmup_share,
 )
+from ..bars import Progress, Task
 from ..runtime import load_keras
 from ..tables import TextTable, render_table
 
@@ -263,9 +266,9 @@ class _RecorderSteps:
     every ``plan.every`` steps and stop at the target accuracy. Joined with Keras' Callback
     by :func:`_recorder`."""
 
-    def __init__(self, history: History, test: _TestSet, plan: _Plan) -> None:
+    def __init__(self, history: History, test: _TestSet, plan: _Plan, task: Task) -> None:
         super().__init__()
-        self.history, self.test, self.plan = history, test, plan
+        self.history, self.test, self.plan, self.task = history, test, plan, task
 
     def images(self, epoch: int, steps: int) -> int:
         seen = self.history.images_per_epoch
@@ -276,6 +279,10 @@ class _RecorderSteps:
         self.start = time.perf_counter()
         self.last_check = (0, 0.0)  # (steps, running accuracy) at the last look
         self.next_check = self.plan.every
+        self.task.update(note=self.stage(epoch), force=True)
+
+    def stage(self, epoch: int) -> str:
+        return f"epoch {epoch + 1} of {self.plan.epochs}"
 
     def row(self, epoch: int, steps: int, logs: dict, val: tuple[float, float]) -> EpochRow:
         seconds = time.perf_counter() - self.start
@@ -300,6 +307,7 @@ class _RecorderSteps:
 
     def on_train_batch_end(self, batch, logs=None):
         steps, plan = batch + 1, self.plan
+        self.task.update(self.images(self.epoch, steps))
         if plan.target is None or steps < self.next_check or steps >= plan.steps_per_epoch:
             return
         self.next_check = steps + plan.every
@@ -313,7 +321,7 @@ class _RecorderSteps:
         val = self.evaluate(self.epoch, steps)
         if val[1] >= plan.target:
             self.row(self.epoch, steps, logs, val)
-            self.model.stop_training = True
+            self.stop(val[1])
 
     def on_epoch_end(self, epoch, logs=None):
         if self.model.stop_training:
@@ -327,18 +335,94 @@ class _RecorderSteps:
         )
         row = self.row(epoch, plan.steps_per_epoch, logs or {}, val)
         if plan.target is not None and row.val_accuracy >= plan.target:
-            self.model.stop_training = True
+            self.stop(row.val_accuracy)
+        elif not math.isnan(row.val_accuracy):
+            self.task.update(note=f"{self.stage(epoch)}, test accuracy {row.val_accuracy:.4f}", force=True)
+
+    def stop(self, accuracy: float) -> None:
+        self.model.stop_training = True
+        self.task.update(note=f"stopped at test accuracy {accuracy:.4f}", force=True)
 
     def evaluate(self, epoch: int, steps: int) -> tuple[float, float]:
+        self.task.update(self.images(epoch, steps), note=f"{self.stage(epoch)}, testing", force=True)
         val = self.test.evaluate()
         self.history.evaluations.append((self.images(epoch, steps), val[1]))
         return val
 
 
-def _recorder(history: History, test: _TestSet, plan: _Plan) -> list[Any]:
+def _recorder(history: History, test: _TestSet, plan: _Plan, task: Task) -> list[Any]:
     """The callback that records training (see _RecorderSteps), as Keras takes it."""
     recorder = type("Recorder", (_RecorderSteps, load_keras().callbacks.Callback), {})
-    return [recorder(history, test, plan)]
+    return [recorder(history, test, plan, task)]
+
+
+def _summary(name: str, epochs: int, images: int, target: float | None) -> str:
+    """What train()'s progress display shows when it is done (and a stored notebook keeps)."""
+    span = f"{epochs} epoch{'s' if epochs != 1 else ''} of {images:,} training images"
+    if target is None:
+        return f"{name}: trained {span}"
+    return f"{name}: trained up to {span}, stopping at {target * 100:g} % test accuracy"
+
+
+@contextlib.contextmanager
+def _training_task(progress: bool | Task | None, summary: str) -> Iterator[Task]:
+    """The row train() counts its images in: ``progress`` itself when it is a Task (a row
+    of a display its caller made), else the one row of a new display (None: shown in a
+    notebook only; True: also in a terminal; False: never) that ends on ``summary``."""
+    if isinstance(progress, Task):
+        yield progress
+        return
+    if progress not in (None, True, False):
+        raise ValueError(
+            f"progress={brief(progress)} is not allowed: give True, False, None (shown in a notebook "
+            "only) or a Task of a padstride.Progress"
+        )
+    with Progress(summary, show=progress) as board:
+        yield board.task(summary.partition(":")[0])
+
+
+class _FitProgressSteps:
+    """What fit_progress() does at each step of Keras' fit(); joined with Keras' Callback
+    by :func:`fit_progress`."""
+
+    def __init__(self, show: bool | None) -> None:
+        super().__init__()
+        self.show, self.board, self.epoch = show, None, 0
+
+    def on_train_begin(self, logs=None):
+        epochs, steps = self.params.get("epochs") or 1, self.params.get("steps")
+        span = f"{epochs} epoch{'s' if epochs != 1 else ''}" + (f" of {steps:,} batches" if steps else "")
+        self.board = Progress(f"{self.model.name}: trained {span}", show=self.show)
+        self.task = self.board.task(self.model.name, epochs * steps if steps else None, "batches")
+        self.epochs, self.steps = epochs, steps
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+        self.task.update(note=f"epoch {epoch + 1} of {self.epochs}", force=True)
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.steps:
+            self.task.update(self.epoch * self.steps + batch + 1)
+        else:  # a dataset of unknown length: the batch number alone
+            self.task.update(note=f"epoch {self.epoch + 1} of {self.epochs}, batch {batch + 1:,}")
+
+    def on_train_end(self, logs=None):
+        self.board.finish()  # an error in fit() leaves the bar where it stopped
+
+
+def fit_progress(show: bool | None = None) -> Any:
+    """A Keras callback that shows ``model.fit()``'s progress as padstride's bar: the batches
+    over all epochs, with the epoch, ending on one line without a timing ("same_stride2:
+    trained 1 epoch of 313 batches"), so a stored notebook keeps no time. Give it with
+    ``verbose=0``, whose own bar would be printed too. ``show`` as for ``train()``: None in
+    a notebook only, True also in a terminal, False never.
+
+    >>> fit = model.fit(x, y, epochs=1, verbose=0, callbacks=[fit_progress()])  # doctest: +SKIP
+    """
+    if show not in (None, True, False):
+        raise ValueError(f"show={show!r} is not allowed: give True, False or None (in a notebook only)")
+    callback = type("FitProgress", (_FitProgressSteps, load_keras().callbacks.Callback), {})
+    return callback(show)
 
 
 def train(
@@ -359,6 +443,7 @@ def train(
     warmup: float = 0.0,
     eval_every: int | None = None,
     test_each_epoch: bool = True,
+    progress: bool | Task | None = None,
 ) -> History:
     """Compile and fit ``model`` on MNIST-like ``data`` (as ``load_mnist()`` returns it) and
     return the per-epoch table; the test images are evaluated after every epoch.
@@ -379,6 +464,11 @@ def train(
     Every evaluation of the test set is listed in ``History.evaluations`` and counted in the seconds.
     ``test_each_epoch=False`` evaluates the test set once, after the last epoch (a fixed
     budget, nothing chosen by the test set); the earlier rows then show nan for it.
+
+    ``progress``: in a notebook a bar counts the images trained on, with the epoch, and ends
+    on one line that says what was trained, without a timing (``padstride.bars``). None
+    shows it in a notebook only, True also in a terminal, False never; ``quiet=True`` drops
+    the printed line per epoch, not the bar.
     """
     keras_model(model)
     settings = _train_settings(epochs, batch_size, seed, learning_rate, steps_per_execution, jit_compile)
@@ -386,32 +476,46 @@ def train(
         stop_at_accuracy, deterministic, precision, warmup, seed, jit_compile, test_each_epoch
     )
     settings.update(run)
-    (x_train, y_train), (x_test, y_test) = _train_data(data, train_images, model)
+    (x_train, y_train), test_data = _train_data(data, train_images, model)
     steps_per_epoch = math.ceil(len(x_train) / settings["batch_size"])
     warmup_share(warmup, steps_per_epoch * epochs)
     if eval_every is None:
         eval_every = max(1, steps_per_epoch // 8)
-    eval_every = positive_int(eval_every, "eval_every")
-    if seed is not None:
-        make_deterministic(seed, ops=deterministic)
-        reinitialize(model, seed)
+    plan = _Plan(
+        steps_per_epoch,
+        settings["batch_size"],
+        target,
+        positive_int(eval_every, "eval_every"),
+        quiet,
+        epochs,
+        test_each_epoch,
+    )
     history = History(model.name, images_per_epoch=len(x_train), settings=settings)
+    with _training_task(progress, _summary(model.name, epochs, len(x_train), target)) as task:
+        task.start(epochs * len(x_train), "images", note="starting")
+        if seed is not None:
+            make_deterministic(seed, ops=deterministic)
+            reinitialize(model, seed)
+        _fit(model, (x_train, y_train), test_data, history, plan, task)
+    return history
+
+
+def _fit(model: Any, train_data: Any, test_data: Any, history: History, plan: _Plan, task: Task) -> None:
+    """Compile and fit in train()'s precision, recording into ``history`` and ``task``."""
+    (x_train, y_train), (x_test, y_test) = train_data, test_data
+    settings = history.settings
     saved = _compute_in(model, settings["precision"])
     try:
-        _compile(model, settings, steps_per_epoch * epochs)
+        _compile(model, settings, plan.steps_per_epoch * plan.epochs)
         labels = np.asarray(y_train).astype("int32")
-        train_data = pipeline(x_train, labels, settings["batch_size"], seed if seed is not None else 0)
-        test = _TestSet(model, x_test, y_test)
-        plan = _Plan(
-            steps_per_epoch, settings["batch_size"], target, eval_every, quiet, epochs, test_each_epoch
-        )
-        callbacks = _recorder(history, test, plan)
+        seed = settings["seed"]
+        batches = pipeline(x_train, labels, settings["batch_size"], seed if seed is not None else 0)
+        callbacks = _recorder(history, _TestSet(model, x_test, y_test), plan, task)
         # shuffle=False: the dataset shuffles itself, with the seed
-        model.fit(train_data, epochs=epochs, shuffle=False, verbose=0, callbacks=callbacks)
+        model.fit(batches, epochs=plan.epochs, shuffle=False, verbose=0, callbacks=callbacks)
     finally:
         for layer, policy in saved:
             layer.dtype_policy = policy
-    return history
 
 
 def _train_settings(

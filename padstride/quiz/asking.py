@@ -19,6 +19,7 @@ import html
 from typing import Any
 
 from ..arguments import brief
+from ..bars import progress
 from ..learning import LETTERS, Attempt, Feedback, Question, Registry, invalid, reveal_flag
 from ..learning.question import FLUSH
 
@@ -141,11 +142,12 @@ def verify(question_or_id: Question | str) -> str | None:
 
 
 def answer_key() -> str:
-    """Every quiz question's key, each proved with Keras first (raises on the first that fails)."""
+    """Every quiz question's key, each proved with Keras first (raises on the first that fails).
+    In a notebook a bar counts the questions proved (``padstride.progress``)."""
     lines = []
-    for q in QUESTIONS_BY_ID:
-        if q.number is None:
-            continue  # the example is not part of the quiz
+    quiz = [q for q in QUESTIONS_BY_ID if q.number is not None]  # the example is not part of it
+    summary = f"answer key: {len(quiz)} questions, each key proved with Keras or explained"
+    for q in progress(quiz, "answer key", unit="questions", summary=summary):
         proved = q.verify()
         status = "proved with Keras" if proved else "explained, no computation"
         lines.append(f"{q.number:>2}. {q.id:<24} {q.answer}  {status}")

@@ -78,6 +78,8 @@ _LAZY = {
     "draw_coverage": "plots",
     "draw_maps": "plots",
     "draw_field": "plots",
+    "describe": "plots",
+    "alt_text": "plots",
     "keras_same_padding": "measure.probes",
     "keras_influence": "measure.probes",
     "keras_gradient_support": "measure.probes",

@@ -441,6 +441,18 @@ def real_number(value: object, name: str) -> float:
     return number
 
 
+def flag(name: str, value: object) -> bool:
+    """A keyword that must be True or False.
+
+    >>> flag("going_further", "yes")
+    Traceback (most recent call last):
+    ValueError: going_further='yes' is not allowed: use True or False
+    """
+    if not isinstance(value, bool):
+        raise ValueError(f"{name}={value!r} is not allowed: use True or False")
+    return value
+
+
 def brief(value: object) -> str:
     """A short repr for a message: arrays by dtype and shape, long lists cut.
 

@@ -1,5 +1,5 @@
 """Pictures of padding and stride: grids, windows, feature maps, an animation, an explorer,
-models drawn to scale, and training curves.
+models and their maps drawn to scale, and training curves.
 
 Every drawing function returns its matplotlib Figure, so it can be shown, saved or
 inspected; ``animate_conv`` returns a ConvAnimation (``.figure``, ``.to_gif()``,
@@ -35,6 +35,7 @@ from .pictures.networks import draw_feature_map_sizes, draw_pipeline, feature_ma
 from .pictures.padmodes import draw_pad_modes
 from .pictures.palette import COLORS, HEATMAP
 from .pictures.sampling import draw_coverage
+from .pictures.scaled_maps import draw_maps_to_scale, maps_to_scale_alt
 
 __all__ = [
     "COLORS",
@@ -48,6 +49,7 @@ __all__ = [
     "draw_feature_map",
     "draw_feature_map_sizes",
     "draw_maps",
+    "draw_maps_to_scale",
     "draw_pad_modes",
     "draw_padding",
     "draw_pipeline",
@@ -58,6 +60,7 @@ __all__ = [
     "explore",
     "feature_map_sizes",
     "gallery",
+    "maps_to_scale_alt",
     "plot_history",
     "plot_tradeoff",
     "unread_pixels",

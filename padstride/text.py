@@ -1,5 +1,5 @@
-"""The few ways the package writes numbers: the × and − signs, a pair as one value when
-both axes agree, and a shape.
+"""The few ways the package writes numbers and lists: the × and − signs, a pair as one
+value when both axes agree, a shape, and a list in words.
 
 >>> one_if_same((3, 3)), one_if_same((3, 5)), pair_text((2, -1)), shape_text((28, 28, 1))
 (3, (3, 5), '(2, −1)', '28×28×1')
@@ -41,3 +41,14 @@ def shape_text(shape: Sequence[Any]) -> str:
     '?×8'
     """
     return TIMES.join("?" if d is None else str(d) for d in shape)
+
+
+def listed(items: Sequence[str], last: str = "or") -> str:
+    """Items in words: "A, B, C or D".
+
+    >>> listed(["'1.1'", "'1.2'", "'1.3'"]), listed(["A"]), listed(["x", "y"], "and")
+    ("'1.1', '1.2' or '1.3'", 'A', 'x and y')
+    """
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {last} {items[-1]}"

@@ -100,7 +100,7 @@ def test_nbgrader_notebooks_have_a_solution_and_a_locked_graded_check_per_exerci
     assert all(c["metadata"]["nbgrader"]["locked"] for c, kind in zip(graded, kinds) if kind != "solution")
     assert [c["metadata"]["nbgrader"].get("points") for c, k in zip(graded, kinds) if k == "test"] == [1] * 4
     solution = source_text(graded[7])
-    assert "def same_split(n, kernel_size, strides):\n    ### BEGIN SOLUTION\n    out = " in solution
+    assert "def same_split(n, kernel_size):\n    ### BEGIN SOLUTION\n    total = " in solution
     assert "exercises.show_answers" not in json.dumps(notebook)
     assert "the locked cell after it checks the answer" in _markdown(notebook)
 
@@ -138,9 +138,47 @@ def test_a_blank_submission_scores_zero_even_where_the_lesson_defined_a_right_fu
     lesson["answer_1"] = (1, 2)  # and a right value under an answer's name
     assert _grade(cells, {}, lesson) == 0
     body = SAME_SPLIT_CODE.split("\n", 1)[1].replace("\n    ", "\n").strip()  # the function's body
-    right = {"2.1": "answer_1 = (1, 2)", "2.4": body, "2.3": "answer_3 = [5, 7, 9]"}
-    assert _grade(cells, right, lesson) == 3
-    assert _grade(cells, {"2.1": "answer_1 = (2, 1)"}, lesson) == 0
+    right = {
+        "2.1": "answer_1 = (1, 2)",
+        "2.2": "answer_2 = ((2, 3), (3, 2))",
+        "2.4": body,
+        "2.3": "answer_3 = 24",
+    }
+    assert _grade(cells, right, lesson) == 4
+    wrong = {"2.1": "answer_1 = (2, 1)", "2.2": "answer_2 = ((3, 2), (2, 3))", "2.3": "answer_3 = 28"}
+    assert _grade(cells, wrong | {"2.4": "return kernel_size // 2, kernel_size // 2"}, lesson) == 0
+
+
+def test_the_stride_notebook_grades_right_answers_full_and_wrong_or_blank_ones_zero():
+    from padstride.exercises.bank_1_to_3 import OUTPUT_SIZE_CODE, STRIDED_SPLIT_CODE
+
+    cells = _cells_of(_notebook(course_files(only=["03"], nbgrader=True)["03_stride.ipynb"]))
+    assert [text.split(":", 1)[0] for text in cells if "### BEGIN SOLUTION" in text] == [
+        f"# 3.{i}" for i in range(1, 6)
+    ]
+    lesson = {}
+    exec(STRIDED_SPLIT_CODE, lesson)  # a right same_split, defined before the exercises
+    assert _grade(cells, {}, lesson) == 0
+
+    def body(code):
+        return code.split("\n", 1)[1].replace("\n    ", "\n").strip()
+
+    right = {
+        "3.1": "answer_1 = 8",
+        "3.2": "answer_2 = {11: (6, (1, 1)), 12: (6, (0, 1))}",
+        "3.3": "answer_3 = (6, 159)",
+        "3.4": body(OUTPUT_SIZE_CODE),
+        "3.5": body(STRIDED_SPLIT_CODE),
+    }
+    assert _grade(cells, right, lesson) == 5
+    wrong = {
+        "3.1": "answer_1 = 9",
+        "3.2": "answer_2 = {11: (6, (1, 1)), 12: (6, (1, 0))}",
+        "3.3": "answer_3 = (7, 159)",
+        "3.4": "return -(-n // strides)",
+        "3.5": "total = kernel_size - 1\nreturn total // 2, total - total // 2",
+    }
+    assert _grade(cells, wrong, lesson) == 0
 
 
 @pytest.mark.parametrize(

@@ -40,6 +40,14 @@ def test_receptive_field_squares_nest_and_are_what_keras_reads(keras):
     plt.close(fig)
 
 
+def test_receptive_field_picture_has_a_pixel_grid_and_each_width_written(keras):
+    fig = draw_receptive_field(mnist_variant("stride"))
+    ax = fig.axes[0]
+    assert len(ax.get_xticks(minor=True)) == len(ax.get_yticks(minor=True)) == 29  # 28 pixels
+    assert [t.get_text() for t in ax.texts] == ["3", "7", "15"]
+    plt.close(fig)
+
+
 @pytest.mark.parametrize("variant", ["stride", "valid"])
 def test_receptive_field_alt_states_the_squares_keras_reads(keras, variant):
     """Each square the alt text states has the size and jump of the recurrence over the

@@ -175,6 +175,29 @@ def test_the_legend_names_padding_only_where_there_is_some():
     assert "zero padding" not in labels(draw_windows(9, 1, strides=2, padding="same"))  # same, no zeros
 
 
+def test_the_legend_shows_the_colour_a_window_takes_over_padding():
+    from matplotlib.colors import to_hex
+
+    from padstride.plots import draw_windows
+
+    fig = draw_windows(8, 3, strides=2, padding="same")
+    (legend,) = fig.legends
+    entries = {text.get_text(): handle for text, handle in zip(legend.get_texts(), legend.legend_handles)}
+    over_padding = to_hex(entries["window over padding"].get_facecolor())
+    # the colour of a padding cell under exactly one window, as drawn
+    pad_cells = [p for p in fig.axes[0].patches if p.get_gid() == "pad"]
+    windows = [p for p in fig.axes[0].patches if p.get_gid() == "window"]
+    (corner,) = [w for w in windows if (w.get_x(), w.get_y()) == (8, 0)]  # top-right window, padded column
+    assert any((p.get_x(), p.get_y()) == (8, 0) for p in pad_cells)
+    alpha = corner.get_alpha()
+    drawn = [
+        alpha * w + (1 - alpha) * b
+        for w, b in zip(corner.get_facecolor()[:3], pad_cells[0].get_facecolor()[:3])
+    ]
+    assert over_padding == to_hex(drawn)
+    assert "window over padding" not in [t.get_text() for t in draw_windows(8, 3).legends[0].get_texts()]
+
+
 # --- alt texts: the numbers each picture states, held against Keras -----------------------
 
 

@@ -60,7 +60,7 @@ def test_a_revealed_answer_with_a_fold_stays_folded_until_opened():
     answer = reveal("3.1", text, fold=Fold("Exercise 3.1", "print(exercises.show_answer('3.1'))"))
     assert str(answer) == text and not answer
     assert repr(answer) == (
-        "Exercise 3.1: answer folded [it opens in a notebook viewer, or print(exercises.show_answer('3.1'))]"
+        "Exercise 3.1: answer folded [opens in a notebook viewer, or print(exercises.show_answer('3.1'))]"
     )
     data = shown(answer)
     assert data["text/plain"] == repr(answer)

@@ -39,6 +39,16 @@ def test_enough_well_formed_questions():
         assert q.explanation and q.solve is not None
 
 
+def test_no_right_choice_stands_out_by_its_length():
+    for q in QUESTIONS:
+        lengths = [len(choice) for choice in q.choices]
+        right = lengths[quiz.LETTERS.index(q.answer)]
+        wrong = [length for letter, length in zip(quiz.LETTERS, lengths) if letter != q.answer]
+        assert right <= max(wrong), f"{q.id}: the right choice is the longest"
+        if min(lengths) > 10:  # choices in words: of comparable length
+            assert max(lengths) <= 1.5 * min(lengths), f"{q.id}: choices of {lengths} characters"
+
+
 def test_answers_are_spread_over_every_letter():
     counts = Counter(q.answer for q in QUESTIONS)
     assert set(counts) == set("ABCD") and min(counts.values()) >= 3
@@ -100,16 +110,72 @@ def test_a_right_first_answer_and_show_answer():
     [
         (
             ("same-split-even-kernel", "E"),
-            "choice='E' is not allowed: question 'same-split-even-kernel' takes one of A, B, C, D",
+            "'E' is not a choice of question 'same-split-even-kernel': answer with 'A', 'B', 'C' or 'D'.",
         ),
-        (("same-split-even-kernel", 2), "choice=2 is not allowed"),
-        (("no-such-question", "A"), "question_id='no-such-question' is not allowed: use one of example"),
+        (
+            ("same-split-even-kernel", 2),
+            "2 is not a choice of question 'same-split-even-kernel': answer with 'A', 'B', 'C' or 'D' "
+            "(a letter in quotes).",
+        ),
+        (
+            ("conv-params", "9,247"),
+            "'9,247' is not a choice of question 'conv-params': answer with 'A', 'B', 'C' or 'D'.",
+        ),
+        (("example", "?"), "'?' is not a choice of question 'example': answer with 'A', 'B', 'C' or 'D'."),
+        (
+            ("no-such-question", "B"),
+            "'no-such-question' is not a question: use the id shown under a question, from "
+            "'padding-before-conv' (question 1) to 'transpose-back' (question 18), or 'example'.",
+        ),
+        (
+            ("pool_same", "B"),
+            "'pool_same' is not a question: did you mean 'pool-same'? Each question's id is shown under it.",
+        ),
+        ((7, "C"), "7 is not a question id: ids are names, and question 7's is 'stride-three'."),
+        (("7", "C"), "'7' is not a question id: ids are names, and question 7's is 'stride-three'."),
+        (
+            (None, "C"),
+            "None is not a question: use the id shown under a question, from 'padding-before-conv' (question 1) to 'transpose-back' (question 18), or 'example'.",
+        ),
     ],
 )
-def test_bad_answers_are_named(args, message):
-    with pytest.raises(ValueError) as info:
-        check(*args)
-    assert message in str(info.value)
+def test_what_is_not_an_answer_gets_one_line_saying_what_is_allowed_and_is_no_try(args, message):
+    result = check(*args)
+    assert str(result) == message and not result and not result.valid and not result.revealed
+    assert "\n" not in repr(result) or len(message) > 100  # one line where it fits
+    if args[0] == "same-split-even-kernel":  # not a try: the next wrong letter is the first
+        assert str(check("same-split-even-kernel", "A")) == "Not A. Try again."
+        assert not check(*args).valid  # nor after one
+        assert check("same-split-even-kernel", "B").revealed  # the second wrong letter
+    assert str(show_answer("no-such-question")).startswith("'no-such-question' is not a question")
+
+
+@pytest.mark.parametrize(
+    ("args", "letter"),
+    [
+        (("example", "C."), "C"),
+        (("example", " (c) "), "C"),
+        (("example", "c)"), "C"),
+        (("example", "9"), "C"),
+        (("conv-params", "9,248"), "D"),
+        (("conv-params", "9248"), "D"),
+        (("dilation", "24x24"), "C"),
+        (("pool-same", "4×4."), "B"),
+    ],
+)
+def test_a_letter_with_stray_punctuation_or_a_choices_own_text_reads_as_that_choice(args, letter):
+    result = check(*args)
+    assert result.valid and result.choice == letter
+    assert result.correct == (letter == question(args[0]).answer)
+
+
+def test_no_choice_can_be_read_as_another_or_as_a_letter():
+    from padstride.learning import choice_letter
+
+    for q in (EXAMPLE, *QUESTIONS):
+        for letter, text in zip(quiz.LETTERS, q.choices):
+            assert choice_letter(q, text) == letter, (q.id, text)
+            assert choice_letter(q, letter.lower()) == letter
 
 
 def test_answer_key_lists_every_question():
@@ -177,10 +243,20 @@ def test_a_hand_out_never_reveals_the_answer():
         check("example", "C", reveal="no")
 
 
+@pytest.mark.parametrize("q", [EXAMPLE, *QUESTIONS], ids=lambda q: q.id)
+def test_the_example_call_under_a_question_gives_no_letter(q):
+    text = format_display_data(ask(q))[0]["text/plain"]
+    assert f"check({q.id!r}, '?')" in text
+    assert not any(f"check({q.id!r}, {letter!r})" in text for letter in quiz.LETTERS)
+    assert all(len(line) <= 100 for line in text.splitlines())
+    copied = check(q.id, "?")  # copied as it stands, it says what to write
+    assert not copied.valid and "answer with 'A', 'B'" in str(copied)
+
+
 def test_ask_without_widgets_shows_the_question_as_text():
     data, _ = format_display_data(ask("pool-same"))
     text = data["text/plain"]
-    assert text.startswith("17. MaxPooling2D(pool_size=2") and "check('pool-same', 'A')" in text
+    assert text.startswith("17. MaxPooling2D(pool_size=2") and "check('pool-same', '?')" in text
     assert "4×4" in text  # a choice, not the answer: the answer appears nowhere
     assert "Pooling follows" not in text
     assert "image/png" not in data

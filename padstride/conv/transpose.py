@@ -68,9 +68,9 @@ def conv_transpose_output_size(
 ) -> int | tuple[int, int]:
     """Output size of Keras' Conv2DTranspose.
 
-    valid: (n − 1)·s + k_eff + output_padding, where output_padding defaults to
-    max(k_eff, s) − k_eff; same: n·s, or (n − 1)·s + (k_eff mod 2) + output_padding.
-    Pairs mean (height, width).
+    valid: (n − 1)·s + k_eff + output_padding, and with output_padding=None (Keras'
+    default) (n − 1)·s + max(k_eff, s); same: (n − 1)·s + (k_eff mod 2) + output_padding,
+    and n·s with None. Pairs mean (height, width).
 
     >>> conv_transpose_output_size(5, 3, strides=2)
     11

@@ -12,12 +12,17 @@ import numpy as np
 
 from ..conv.arithmetic import conv_output_size, same_padding
 from ..learning import Misconception
-from ..learning.readers import function, number, number_list, numbers, plain, size, table
+from ..learning.readers import each, function, number, numbers, pairs, plain, size, table
 from .bank import add, floor_same, pair, title
-from .functions import judge_output_size, judge_same_split
+from .functions import judge_output_size, judge_same_split, judge_stride_one_split
 
 # The reference functions of the function exercises, as a learner would write them.
 SAME_SPLIT_CODE = """\
+def same_split(n, kernel_size):
+    total = kernel_size - 1  # n windows of k pixels, one pixel apart, span n + k − 1
+    return total // 2, total - total // 2
+"""
+STRIDED_SPLIT_CODE = """\
 def same_split(n, kernel_size, strides):
     out = -(-n // strides)  # ⌈n / s⌉
     total = max((out - 1) * strides + kernel_size - n, 0)
@@ -40,18 +45,22 @@ def _sizes_after_3x3() -> tuple[int, int]:
     return one, conv_output_size(conv_output_size(one, 3), 3)
 
 
+TWO_SIZES = "two sizes: (one layer, three layers), each a number or a (height, width) pair"
+
 add(
     "1.1",
-    "two sizes: (one layer, three layers)",
-    "Height and width after one 3×3 valid layer on 28×28, and after three such layers.",
+    TWO_SIZES,
+    "What height and width does one 3×3 layer (padding='valid', any number of filters) give on a "
+    "28×28 MNIST digit? And three such layers in a row?",
     "A k-wide window has n − k + 1 places along a side of n pixels.",
     _sizes_after_3x3,
     lambda a: (
         f"{title('1.1', 'two sizes')}: {a}\n"
         f"One 3×3 window has 28 − 3 + 1 = {a[0]} places per side; each further layer takes 2 more: "
-        f"{a[0]} → {a[0] - 2} → {a[1]}. The maps are {a[0]}×{a[0]} and {a[1]}×{a[1]}."
+        f"{a[0]} → {a[0] - 2} → {a[1]}. The maps are {a[0]}×{a[0]} and {a[1]}×{a[1]}: ({a[0]}, {a[1]}), "
+        f"or (({a[0]}, {a[0]}), ({a[1]}, {a[1]}))."
     ),
-    numbers(2),
+    each((size, size), TWO_SIZES),
     (
         Misconception(
             lambda: (28, 28),
@@ -146,106 +155,130 @@ add(
 )
 
 
-def _size_and_split(value: Any) -> tuple[Any, tuple[Any, Any]]:
-    value = plain(value)
-    if not (isinstance(value, tuple) and len(value) == 2):
-        raise ValueError("(output size, (before, after))")
-    return number(value[0]), pair(value[1])
+def _two_rules() -> tuple[tuple[int, int], tuple[int, int]]:
+    tensorflow = same_padding(28, 6)  # at stride 1 the split does not depend on the size
+    return tensorflow, tensorflow[::-1]
 
 
-def _stride_two_same() -> dict[int, tuple[int, tuple[int, int]]]:
-    return {
-        n: (conv_output_size(n, 3, strides=2, padding="same"), same_padding(n, 3, strides=2)) for n in (9, 10)
-    }
+def _both_sides(zeros: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    """A wrong answer: ``zeros`` on each side, under both rules."""
+    return (zeros, zeros), (zeros, zeros)
 
+
+TWO_PAIRS = "two (before, after) pairs: (TensorFlow's, the extra zero first)"
 
 add(
     "2.2",
-    "a dict {n: (output size, (before, after))} for n = 9 and 10",
-    "A 3×3 filter, padding='same', stride 2, on 9 and on 10 pixels: output size and split of each.",
-    "'same' gives ⌈n / s⌉ outputs; the zeros are whatever those windows need beyond the input.",
-    _stride_two_same,
+    TWO_PAIRS,
+    "A 6×6 filter with padding='same' at stride 1: TensorFlow's (before, after), and the "
+    "(before, after) of the rule that puts the extra zero before the input.",
+    "Count the zeros a 6-wide filter needs in all to keep the size; then share them out once for each rule.",
+    _two_rules,
     lambda a: (
-        f"{title('2.2', 'a dict')}: {a}\n"
-        + "\n".join(
-            f"{n} pixels: ⌈{n} / 2⌉ = {out} outputs; their windows span ({out} − 1)·2 + 3 = {(out - 1) * 2 + 3} "
-            f"pixels, {sum(split)} more than {n}: {split}."
-            for n, (out, split) in a.items()
-        )
+        f"{title('2.2', 'two (before, after) pairs')}: {a}\n"
+        f"At stride 1 'same' adds k − 1 = {sum(a[0])} zeros, which do not split evenly.\n"
+        f"TensorFlow: ⌊{sum(a[0])}/2⌋ = {a[0][0]} before the input, the other {a[0][1]} after: {a[0]}.\n"
+        f"The extra zero first: {a[1]}, the mirror image.\n"
+        f"In Keras: Conv2D(1, 6, padding='same') = ZeroPadding2D(({a[0]}, {a[0]})), then Conv2D(1, 6)."
     ),
-    table(number, _size_and_split, "a dict {n: (output size, (before, after))}"),
+    pairs(2),
     (
         Misconception(
-            lambda: {9: _stride_two_same()[9], 10: (_stride_two_same()[10][0], (1, 1))},
-            "At stride 2 the windows may need fewer zeros than at stride 1: count how far the last one "
-            "reaches on 10 pixels.",
+            lambda: _two_rules()[::-1],
+            "Right pairs, in the other order: TensorFlow's puts the extra zero after the input.",
         ),
         Misconception(
-            lambda: {
-                n: (conv_output_size(n, 3, strides=2), split) for n, (_, split) in _stride_two_same().items()
-            },
-            "Those sizes are valid's; 'same' rounds n / s up.",
+            lambda: (_two_rules()[0], _two_rules()[0]),
+            "The two rules put the extra zero on different sides: their pairs cannot be the same.",
+        ),
+        Misconception(
+            lambda: (_two_rules()[1], _two_rules()[1]),
+            "The two rules put the extra zero on different sides: their pairs cannot be the same.",
+        ),
+        Misconception(
+            lambda: _both_sides(6 // 2),
+            "6 zeros is one too many: at stride 1 'same' needs k − 1 in all to keep the size.",
+        ),
+        Misconception(
+            lambda: _both_sides((6 - 1) // 2),
+            "4 zeros is one too few: at stride 1 'same' needs k − 1 in all to keep the size.",
         ),
     ),
 )
 
 
-def _symmetric_sizes() -> tuple[int, ...]:
-    return tuple(n for n in range(5, 11) if len(set(same_padding(n, 5, strides=2))) == 1)
+def _full_width() -> int:
+    return conv_output_size(20, 5, padding=5 - 1)
 
 
 add(
     "2.3",
-    "a list of input sizes",
-    "With a 5×5 filter at stride 2 and padding='same', which input sizes from 5 to 10 get a symmetric split?",
-    "Work out ⌈n / 2⌉, the span of those windows, and the total of zeros for each n: even totals split evenly.",
-    _symmetric_sizes,
+    "a width",
+    "With 'full' padding (k − 1 zeros on each side), how wide is the output of a 5-wide filter on "
+    "a 20-pixel side?",
+    "Pad first: how long is the side with its zeros at both ends? Then count the places a 5-wide "
+    "window has on it, as in notebook 1.",
+    _full_width,
     lambda a: (
-        f"{title('2.3', 'a list')}: {list(a)}\n"
-        + "\n".join(f"n = {n}: split {same_padding(n, 5, strides=2)}" for n in range(5, 11))
+        f"{title('2.3', 'a width')}: {a}\n"
+        f"Full padding puts 5 − 1 = 4 zeros on each side: 20 + 2·4 = {20 + 2 * 4} pixels, on which a "
+        f"5-wide window has {20 + 2 * 4} − 5 + 1 = {a} places (n + k − 1 = 20 + 5 − 1). In Keras: "
+        f"ZeroPadding2D(4), then Conv2D(1, 5)."
     ),
-    number_list,
+    size,
     (
         Misconception(
-            lambda: tuple(n for n in range(5, 11) if n % 2 == 0),
-            "Even inputs are the lopsided ones for a 3×3 kernel; this is a 5×5 kernel: work the totals out.",
+            lambda: conv_output_size(20, 5, padding="same"),
+            "That is the width padding='same' keeps; full padding adds more zeros than 'same' does.",
+        ),
+        Misconception(
+            lambda: 20 + 2 * (5 - 1),
+            "That is the length of the padded side; the output counts the places a 5-wide window has on it.",
+        ),
+        Misconception(
+            lambda: conv_output_size(20, 5),
+            "That is the width without padding ('valid'); full padding adds zeros on both sides.",
         ),
     ),
 )
 
 
-def _symmetric_split(n: int, kernel_size: int, strides: int) -> tuple[int, int]:
-    total = max((math.ceil(n / strides) - 1) * strides + kernel_size - n, 0)
+def _odd_zero_first(n: int, kernel_size: int) -> tuple[int, int]:
+    total = kernel_size - 1
     return (total - total // 2, total // 2)
 
 
-def _stride_one_total(n: int, kernel_size: int, strides: int) -> tuple[int, int]:
-    total = kernel_size - 1
-    return (total // 2, total - total // 2)
+def _half_each_side(n: int, kernel_size: int) -> tuple[int, int]:
+    return (kernel_size // 2, kernel_size // 2)
 
 
 add(
     "2.4",
-    "a function same_split(n, kernel_size, strides) → (before, after)",
-    "Write same_split(n, kernel_size, strides) giving the zeros padding='same' adds before and after.",
-    "out = ⌈n / s⌉; the windows span (out − 1)·s + k pixels; the zeros are the difference, never "
-    "negative, with the odd one after.",
+    "a function same_split(n, kernel_size) → (before, after)",
+    "Write same_split(n, kernel_size) giving the zeros padding='same' adds before and after at stride 1.",
+    "Work two cases by hand first, a 3×3 and a 4×4 filter on 8 pixels: how many zeros in all keep "
+    "8 outputs, and where does TensorFlow put one that does not split evenly? Then write down the "
+    "steps you took.",
     lambda: same_padding,
     lambda a: (
         f"{title('2.4', 'a function')}: one way:\n{SAME_SPLIT_CODE}"
-        f"It agrees with Keras: same_split(7, 4, 2) = {same_padding(7, 4, strides=2)}, "
-        f"same_split(8, 3, 2) = {same_padding(8, 3, strides=2)}."
+        "At stride 1 the n windows, one pixel apart, span n + k − 1 pixels: k − 1 zeros, whatever n "
+        "is; TensorFlow puts the smaller half before. It agrees with Keras: "
+        f"same_split(28, 4) = {a(28, 4)}, same_split(8, 3) = {a(8, 3)}, same_split(8, 2) = {a(8, 2)}."
     ),
     function,
     (
-        Misconception(lambda: _symmetric_split, "The odd zero goes after in TensorFlow, not before."),
+        Misconception(lambda: _odd_zero_first, "TensorFlow puts the odd zero after the input, not before."),
         Misconception(
-            lambda: _stride_one_total, "k − 1 zeros is the stride-1 total; at stride s it depends on n."
+            lambda: _half_each_side,
+            "k // 2 zeros on each side keep the size for an odd kernel only; an even one gets a zero "
+            "too many.",
         ),
     ),
-    judge=judge_same_split,
+    judge=judge_stride_one_split,
     code=SAME_SPLIT_CODE,
 )
+
 
 # --- 3. Stride ----------------------------------------------------------------------------------
 
@@ -271,22 +304,54 @@ add(
 )
 
 
-def _stride_for_four() -> tuple[int, ...]:
-    return tuple(s for s in range(1, 9) if conv_output_size(9, 3, strides=s) == 4)
+def _size_and_split(value: Any) -> tuple[Any, tuple[Any, Any]]:
+    value = plain(value)
+    if not (isinstance(value, tuple) and len(value) == 2):
+        raise ValueError("(output size, (before, after))")
+    return size(value[0]), pair(value[1])
+
+
+def _stride_two_same() -> dict[int, tuple[int, tuple[int, int]]]:
+    return {
+        n: (conv_output_size(n, 3, strides=2, padding="same"), same_padding(n, 3, strides=2))
+        for n in (11, 12)
+    }
 
 
 add(
     "3.2",
-    "a stride",
-    "Which stride makes a 3×3 filter on a 9×9 image give exactly 4×4 without padding?",
-    "Try the formula ⌊(9 − 3) / s⌋ + 1 for a few strides, starting at 1.",
-    lambda: _stride_for_four()[0],
+    "a dict {n: (output size, (before, after))} for n = 11 and 12",
+    "A 3×3 filter with padding='same' and stride 2, on an 11-pixel and on a 12-pixel side: the "
+    "output size and the (before, after) split of each.",
+    "First the number of outputs 'same' gives at stride 2; then how far past the input the last "
+    "of their windows reaches, and where TensorFlow puts a zero that does not split evenly.",
+    _stride_two_same,
     lambda a: (
-        f"{title('3.2', 'a stride')}: {a}\n⌊(9 − 3) / {a}⌋ + 1 = 4, and no other stride gives 4 "
-        f"(the strides that do: {list(_stride_for_four())})."
+        f"{title('3.2', 'a dict')}: {a}\n"
+        + "\n".join(
+            f"{n} pixels: ⌈{n} / 2⌉ = {out} windows, spanning ({out} − 1)·2 + 3 = "
+            f"{(out - 1) * 2 + 3} pixels, {sum(split)} more than {n}: {split}."
+            for n, (out, split) in a.items()
+        )
     ),
-    number,
-    (Misconception(lambda: 3, "With stride 3 only 3 windows fit: ⌊6 / 3⌋ + 1."),),
+    table(number, _size_and_split, "a dict {n: (output size, (before, after))}"),
+    (
+        Misconception(
+            lambda: {11: _stride_two_same()[11], 12: (_stride_two_same()[12][0], (1, 1))},
+            "At stride 2 the windows may need fewer zeros than at stride 1: count how far the last one "
+            "reaches on 12 pixels.",
+        ),
+        Misconception(
+            lambda: {
+                n: (conv_output_size(n, 3, strides=2), split) for n, (_, split) in _stride_two_same().items()
+            },
+            "Those sizes are valid's; 'same' rounds n / s up.",
+        ),
+        Misconception(
+            lambda: {11: _stride_two_same()[11], 12: (_stride_two_same()[12][0], (1, 0))},
+            "The zero that does not split evenly goes after the input in TensorFlow, not before.",
+        ),
+    ),
 )
 
 
@@ -335,7 +400,10 @@ add(
     "3.4",
     "a function output_size(n, kernel_size, strides, padding) → int",
     "Write output_size(n, kernel_size, strides, padding) for padding 'valid', 'same' or p zeros on each side.",
-    "'same' gives ⌈n / s⌉; otherwise the padded side n + 2p holds ⌊(n + 2p − k) / s⌋ + 1 windows.",
+    "Take the three kinds of padding one at a time. For 'valid' and for p zeros, draw a side and "
+    "count the windows that fit whole, as in the pictures of this notebook; for 'same', recall what "
+    "this notebook's section on 'same' at stride 2 says it promises. Test your function on a case you can count, such as 7 pixels, "
+    "3×3, stride 2.",
     lambda: conv_output_size,
     lambda a: (
         f"{title('3.4', 'a function')}: one way:\n{OUTPUT_SIZE_CODE}"
@@ -353,4 +421,39 @@ add(
     ),
     judge=judge_output_size,
     code=OUTPUT_SIZE_CODE,
+)
+
+
+def _symmetric_split(n: int, kernel_size: int, strides: int) -> tuple[int, int]:
+    total = max((math.ceil(n / strides) - 1) * strides + kernel_size - n, 0)
+    return (total - total // 2, total // 2)
+
+
+def _stride_one_total(n: int, kernel_size: int, strides: int) -> tuple[int, int]:
+    total = kernel_size - 1
+    return (total // 2, total - total // 2)
+
+
+add(
+    "3.5",
+    "a function same_split(n, kernel_size, strides) → (before, after)",
+    "Write same_split(n, kernel_size, strides) giving the zeros padding='same' adds before and after.",
+    "Work two cases by hand first, 8 pixels with a 3×3 kernel at stride 2 and 7 pixels with a 4×4 "
+    "kernel at stride 2: what does 'same' fix first, and what must the zeros make possible? Then "
+    "write down the steps you took.",
+    lambda: same_padding,
+    lambda a: (
+        f"{title('3.5', 'a function')}: one way:\n{STRIDED_SPLIT_CODE}"
+        f"It agrees with Keras: same_split(7, 4, 2) = {same_padding(7, 4, strides=2)}, "
+        f"same_split(8, 3, 2) = {same_padding(8, 3, strides=2)}."
+    ),
+    function,
+    (
+        Misconception(lambda: _symmetric_split, "The odd zero goes after in TensorFlow, not before."),
+        Misconception(
+            lambda: _stride_one_total, "k − 1 zeros is the stride-1 total; at stride s it depends on n."
+        ),
+    ),
+    judge=judge_same_split,
+    code=STRIDED_SPLIT_CODE,
 )

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..conv.arithmetic import conv_output_size, same_padding
 from ..learning import Misconception
-from ..learning.readers import number, plain, table, within, yes_no
+from ..learning.readers import number, plain, table, to_nearest, within, yes_no
 from .bank import add, pair, title
 
 # --- 4. MNIST models ----------------------------------------------------------------------------
@@ -32,7 +32,8 @@ def _flatten_length(padding: str) -> int:
 add(
     "4.1",
     "a number",
-    "Parameters of the strided model (padding='same', strides=2) with a Dense layer of 64 units.",
+    "How many parameters would the strided model (padding='same', strides=2) have if its hidden "
+    "Dense layer, the one after Flatten, had 64 units instead of 128?",
     "Only the Dense layers change: count the hidden layer's weights from Flatten's length, and its biases.",
     _strided_params,
     lambda a: (
@@ -101,16 +102,23 @@ def _flops_ratio() -> float:
     return _flops(padding="same") / _flops(padding="same", strides=2)
 
 
+def _table_ratio() -> float:
+    """The ratio from the MFLOPs as notebook 5's table rounds them (two decimals)."""
+    return round(_flops(padding="same") / 1e6, 2) / round(_flops(padding="same", strides=2) / 1e6, 2)
+
+
 add(
     "5.1",
-    "a number (rounded to one decimal is fine)",
-    "How many times fewer FLOPs per image does the strided model need than the 'same' model?",
+    "a number, to the nearest whole number",
+    "How many times fewer FLOPs per image does the strided model need than the 'same' model? Give "
+    "it to the nearest whole number (the table's rounded MFLOPs are precise enough for that).",
     "explain(model).flops gives each model's FLOPs; divide the larger by the smaller.",
     _flops_ratio,
     lambda a: (
-        f"{title('5.1', 'a number')}: {a:.1f}\n"
+        f"{title('5.1', 'a number')}: {math.floor(a + 0.5)}\n"
         f"explain(...).flops: 'same' {_flops(padding='same'):,}, strided "
-        f"{_flops(padding='same', strides=2):,}; the ratio is {a:.1f}."
+        f"{_flops(padding='same', strides=2):,}; the ratio is {a:.2f}, {math.floor(a + 0.5)} to the "
+        f"nearest whole number; the table's MFLOPs give {_table_ratio():.2f}, the same to that precision."
     ),
     number,
     (
@@ -119,7 +127,7 @@ add(
             "That is the strided model's share; the question asks how many times fewer.",
         ),
     ),
-    close=within(0.005),
+    close=to_nearest(1),
 )
 
 
@@ -135,7 +143,7 @@ def _flatten_lengths() -> dict[str, int]:
 add(
     "5.2",
     "a number: the shortest Flatten length",
-    "How long is the shortest Flatten output of the three models (and which model has it)?",
+    "How long is the shortest Flatten output of the three models?",
     "Flatten's length is the last map's height · width · channels.",
     lambda: min(_flatten_lengths().values()),
     lambda a: (
@@ -165,7 +173,8 @@ add(
     "5.3",
     "a learning rate",
     "In a three-epoch train() run with the default peak rate of 0.003, the learning rate halfway through.",
-    "The rate follows half a cosine from the peak down to zero: what is cos(π/2)?",
+    "learning_rate_schedule (the section comparing one- and four-epoch runs uses it) gives train()'s "
+    "rate at any step: count the steps of a three-epoch run, and ask it for the step halfway.",
     _halfway_rate,
     lambda a: (
         f"{title('5.3', 'a learning rate')}: {a:.5f}\n"
@@ -185,39 +194,40 @@ add(
 add(
     "6.1a",
     "a (before, after) pair",
-    "Conv2D(16, 3, strides=2, padding='same') on 28×28: what (before, after) split must a port write out?",
-    "At stride 2 on an even side the windows need one zero in all: where does TensorFlow put it?",
-    lambda: same_padding(28, 3, strides=2),
+    "Conv2D(16, 5, strides=2, padding='same') on 28×28: what (before, after) split must a port write out?",
+    "Count the pixels that ⌈28 / 2⌉ windows of 5 span at stride 2; the zeros make up the rest.",
+    lambda: same_padding(28, 5, strides=2),
     lambda a: (
         f"{title('6.1a', 'a (before, after) pair')}: {a}\n"
-        f"⌈28 / 2⌉ = 14 windows span 13·2 + 3 = 29 pixels: one zero, after: {a}; "
-        "ZeroPadding2D(((0, 1), (0, 1))) or F.pad(x, (0, 1, 0, 1))."
+        f"⌈28 / 2⌉ = 14 windows span 13·2 + 5 = 31 pixels: {sum(a)} zeros, the odd one after: {a}; "
+        f"ZeroPadding2D(({a}, {a})) or F.pad(x, ({a[0]}, {a[1]}, {a[0]}, {a[1]}))."
     ),
     pair,
     (
-        Misconception(lambda: (1, 1), "padding=1 keeps the size, but TensorFlow adds just one zero here."),
-        Misconception(lambda: (1, 0), "Right total; TensorFlow puts it after, not before."),
+        Misconception(lambda: (2, 2), "padding=2 keeps the size, but TensorFlow adds one zero fewer here."),
+        Misconception(lambda: (2, 1), "Right total; TensorFlow puts the odd zero after, not before."),
     ),
 )
 
 
-def _padding_one_same() -> tuple[bool, bool]:
-    keeps_size = conv_output_size(28, 3, strides=2, padding=1) == conv_output_size(
-        28, 3, strides=2, padding="same"
+def _padding_two_same() -> tuple[bool, bool]:
+    keeps_size = conv_output_size(28, 5, strides=2, padding=2) == conv_output_size(
+        28, 5, strides=2, padding="same"
     )
-    return keeps_size, same_padding(28, 3, strides=2) == (1, 1)
+    return keeps_size, same_padding(28, 5, strides=2) == (2, 2)
 
 
 add(
     "6.1b",
     "two True/False answers: (same size?, same numbers?)",
-    "Would padding=1 give the same output size as TensorFlow's 'same' there? The same numbers?",
+    "Would PyTorch's padding=2 give the same output size as TensorFlow's 'same' there? The same numbers?",
     "Compare the output sizes first; then ask where each puts the windows' first column.",
-    _padding_one_same,
+    _padding_two_same,
     lambda a: (
         f"{title('6.1b', 'two True/False answers')}: {a}\n"
-        f"Size: ⌊(30 − 3) / 2⌋ + 1 = {conv_output_size(28, 3, strides=2, padding=1)} either way. Numbers: "
-        "padding=1 starts every window one pixel earlier, so the windows read other pixels."
+        f"Size: ⌊(32 − 5) / 2⌋ + 1 = {conv_output_size(28, 5, strides=2, padding=2)} either way. Numbers: "
+        "padding=2 puts two zeros before the input where TensorFlow puts one, so every window starts one "
+        "pixel earlier and reads other pixels."
     ),
     yes_no(2),
     (Misconception(lambda: (True, True), "The size matches; do the windows start at the same pixel?"),),

@@ -9,8 +9,8 @@ from typing import Any
 
 from ..conv.arithmetic import conv_output_size, effective_kernel_size, same_padding
 from ..learning import Misconception
-from ..learning.readers import function, number, number_list, numbers, pairs, within
-from .bank import add, floor_same, title
+from ..learning.readers import each, function, number, number_list, numbers, pairs, size, within
+from .bank import add, floor_same, pair, title
 from .functions import judge_dilated_output_size
 
 # The reference function of the dilated output-size exercise, as a learner would write it.
@@ -53,7 +53,7 @@ add(
         f"Field: 1 + 2·1 = 3, + 2·2 = 7, then k_eff = 5 at jump 4: 7 + 4·4 = {a[0]}. Map: 28 → 14 → 7 → {a[1]} "
         "(with 'same', dilation keeps the size)."
     ),
-    numbers(2),
+    each((size, size), "two numbers: (field width, map width)"),
     (
         Misconception(
             lambda: (7 + 2 * 4, _field_and_map()[1]), "The dilated kernel spans k_eff = 5 pixels, not 3."
@@ -83,7 +83,7 @@ add(
         f"{title('7.2', 'three numbers')}: {a}\n"
         f"k_eff = 4·3 + 1 = {a[0]}; valid: 28 − {a[0]} + 1 = {a[1]}; same keeps {a[2]}."
     ),
-    numbers(3),
+    each((number, size, size), "three numbers: (k_eff, valid size, same size)"),
     (
         Misconception(
             lambda: (15, 28 - 15 + 1, 28), "k·d counts one gap too many: k taps have k − 1 gaps between them."
@@ -92,32 +92,30 @@ add(
 )
 
 
-def _transpose_back() -> tuple[int | None, int]:
-    from ..conv.transpose import conv_transpose_output_size, output_padding_for
-
-    down = conv_output_size(13, 4, strides=2, padding="same")
-    return output_padding_for(13, 4, strides=2, padding="same"), conv_transpose_output_size(
-        down, 4, 2, "same"
-    )
+def _pooled_sizes() -> tuple[int, int]:
+    return conv_output_size(13, 3, strides=3), conv_output_size(13, 3, strides=3, padding="same")
 
 
 add(
     "7.3",
-    "two numbers: (output_padding, size without one)",
-    "Conv2D(8, 4, strides=2, padding='same') made 13×13 into 7×7: which output_padding gives 13×13 "
-    "back with Conv2DTranspose(8, 4, strides=2, padding='same'), and what does it give without one?",
-    "Without output_padding, 'same' transposed gives n·s; output_padding takes away or adds what differs.",
-    _transpose_back,
+    "two numbers: (size with 'valid', size with 'same')",
+    "MaxPooling2D(3) on a 13×13 map: how wide is its output with padding='valid' (the default), and "
+    "with padding='same'?",
+    "A pooling layer's strides default to its pool_size; then the sizes follow the convolution's rules.",
+    _pooled_sizes,
     lambda a: (
         f"{title('7.3', 'two numbers')}: {a}\n"
-        f"Without output_padding, 'same' gives 7·2 = {a[1]}. With one, Keras computes (7 − 1)·2 + 4 − 2·2 + "
-        f"output_padding (same takes kernel_size // 2 = 2 off each side): output_padding={a[0]} gives 13."
+        f"strides defaults to pool_size = 3. valid: ⌊(13 − 3) / 3⌋ + 1 = {a[0]}; same: ⌈13 / 3⌉ = {a[1]}."
     ),
     numbers(2),
     (
         Misconception(
-            lambda: (0, _transpose_back()[1]),
-            "output_padding=0 is not the same as none: it asks for 12, which TensorFlow refuses to run.",
+            lambda: (conv_output_size(13, 3), conv_output_size(13, 3, padding="same")),
+            "Those are the sizes at stride 1; a pooling layer's strides default to its pool_size.",
+        ),
+        Misconception(
+            lambda: (13 // 3, 13 // 3),
+            "'same' rounds 13 / 3 up: a last window partly over the padding still counts.",
         ),
     ),
 )
@@ -145,6 +143,38 @@ add(
     ),
     judge=judge_dilated_output_size,
     code=DILATED_OUTPUT_SIZE_CODE,
+)
+
+
+def _transpose_back() -> tuple[int | None, int]:
+    from ..conv.transpose import conv_transpose_output_size, output_padding_for
+
+    down = conv_output_size(13, 4, strides=2, padding="same")
+    return output_padding_for(13, 4, strides=2, padding="same"), conv_transpose_output_size(
+        down, 4, 2, "same"
+    )
+
+
+add(
+    "7.5",
+    "two numbers: (output_padding, size without one)",
+    "Conv2D(8, 4, strides=2, padding='same') made 13×13 into 7×7: which output_padding gives 13×13 "
+    "back with Conv2DTranspose(8, 4, strides=2, padding='same'), and what does it give without one?",
+    "Without output_padding, 'same' transposed gives n·s; output_padding takes away or adds what differs.",
+    _transpose_back,
+    lambda a: (
+        f"{title('7.5', 'two numbers')}: {a}\n"
+        f"Without output_padding, 'same' gives 7·2 = {a[1]}. With one, Keras computes (7 − 1)·2 + 4 − 2·2 + "
+        f"output_padding (same takes kernel_size // 2 = 2 off each side): output_padding={a[0]} gives 13."
+    ),
+    numbers(2),
+    (
+        Misconception(
+            lambda: (0, _transpose_back()[1]),
+            "output_padding=0 is not the same as none: it asks for 12, which TensorFlow refuses to run.",
+        ),
+    ),
+    going_further=True,
 )
 
 # --- 8. Real architectures ---------------------------------------------------------------------
@@ -191,7 +221,8 @@ def _mobilenet_pads() -> tuple[tuple[int, int], tuple[int, int]]:
 add(
     "8.2",
     "two (before, after) pairs: (block_1_pad, block_3_pad)",
-    "MobileNetV2 on 227×227: which zeros does block_1_pad add, and which block_3_pad?",
+    "MobileNetV2 built for 227×227 images (input_shape=(227, 227, 3)): which zeros does its "
+    "block_1_pad add, and which its block_3_pad?",
     "Follow the size: Conv1 is 'same' at stride 2; each pad is TensorFlow's split for the size it meets.",
     _mobilenet_pads,
     lambda a: (
@@ -207,7 +238,9 @@ add(
             "227 is odd, but Conv1 has already halved it: what size does block_1_pad meet?",
         ),
         Misconception(
-            lambda: ((0, 1), (0, 1)), "block_1 halves the map again: is the size block_3_pad meets even?"
+            lambda: ((0, 1), (0, 1)),
+            "That is what MobileNetV2 built for any size, input_shape=(None, None, 3), writes everywhere; "
+            "built for 227 it writes the split of the size each pad meets: is the one block_3_pad meets even?",
         ),
     ),
 )
@@ -344,7 +377,9 @@ add(
     "A Conv2DTranspose with strides=3 and kernel_size=4 gives its output pixels uneven numbers of "
     "kernel taps. What is the smallest kernel_size larger than 4 that gives them all the same number "
     "(away from the edges)?",
-    "Every output pixel must receive the same number of kernel taps: a kernel that the stride divides.",
+    "Draw one axis: each input pixel spreads a copy of the kernel's taps over the output, and the "
+    "copies start 3 pixels apart. Count how many copies cover each output pixel for kernel_size=4, "
+    "then try longer kernels the same way.",
     lambda: next(k for k in range(5, 13) if k % 3 == 0),
     lambda a: (
         f"{title('10.3', 'a kernel size')}: {a}\n"
@@ -353,4 +388,36 @@ add(
     ),
     number,
     (Misconception(lambda: 5, "5 taps over a stride of 3 land 2, 2 and 1 times: still uneven."),),
+    going_further=True,
+)
+
+
+def _transposed_crop() -> tuple[int, int]:
+    return same_padding(32, 5, strides=2)
+
+
+add(
+    "10.4",
+    "a (top, bottom) pair",
+    "Conv2DTranspose(kernel_size=5, strides=2, padding='same') turns 16×16 into 32×32; its full output, "
+    "before cropping, has (16 − 1)·2 + 5 = 35 rows. How many rows does TensorFlow crop at the top, and "
+    "how many at the bottom?",
+    "The layer undoes a 5×5 stride-2 convolution that 'same' would pad from 32 rows to 16 outputs: "
+    "think of where that convolution's zeros go.",
+    _transposed_crop,
+    lambda a: (
+        f"{title('10.4', 'a (top, bottom) pair')}: {a}\n"
+        f"TensorFlow crops what padding='same' adds to 32 rows for the 5×5, stride-2 convolution this layer "
+        f"transposes: {sum(a)} rows, {a[0]} at the top and {a[1]} at the bottom. PyTorch's "
+        "ConvTranspose2d(..., padding=1) crops (1, 1) and keeps 33 rows, so a port crops the last one "
+        f"too (nn.ZeroPad2d((0, -1, 0, -1))); in ONNX it is ConvTranspose(pads=[{a[0]}, {a[0]}, {a[1]}, {a[1]}])."
+    ),
+    pair,
+    (
+        Misconception(
+            lambda: (2, 1), "Right total; TensorFlow crops the odd row at the end, as 'same' pads it."
+        ),
+        Misconception(lambda: (1, 1), "That crops 2 of the 3 extra rows and leaves 33."),
+    ),
+    going_further=True,
 )

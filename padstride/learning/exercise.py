@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..arguments import brief
-from .feedback import Feedback, Fold, fill, reveal
-from .readers import plain
+from .feedback import Feedback, Fold, fill, invalid, reveal
+from .readers import plain, unwritten
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,7 @@ class Exercise:
     judge: Callable[[Callable[..., Any]], str | None] | None = None
     close: Callable[[Any, Any], bool] = field(default=lambda given, reference: given == reference)
     code: str | None = None  # a function exercise's reference answer, as source
+    going_further: bool = False  # on the notebook's "Going further" part, not its main path
 
     def check(self, answer: Any) -> Feedback:
         """Whether ``answer`` is right. ``...`` is "not answered yet"; a wrong answer names
@@ -73,9 +74,7 @@ class Exercise:
         try:
             given = self.read(answer)
         except ValueError:
-            return Feedback(
-                self.id, False, f"{self.id} takes {self.asks}; yours is {brief(answer)}. Try again."
-            )
+            return invalid(self.id, f"{self.id} takes {self.asks}; yours is {brief(answer)}. Try again.")
         if self.judge is not None:
             return self._check_function(given)
         if self.close(given, self.solve()):
@@ -96,11 +95,11 @@ class Exercise:
         )
 
     def _check_function(self, given: Callable[..., Any]) -> Feedback:
+        if unwritten(given):
+            return self._waiting()
         problem = self.judge(given)
         if problem is None:
             return Feedback(self.id, True, f"{self.id}: right on every case Keras was asked.")
-        if problem == "unanswered":
-            return self._waiting()
         message = f"{self.id}: not yet. {problem[0].upper()}{problem[1:]}."
         for known in self.misconceptions:
             if self.judge(known.wrong()) == problem:
@@ -114,7 +113,7 @@ class Exercise:
         >>> from padstride.learning.readers import number
         >>> ex = Exercise("3.2", "03_stride", "a stride", "?", "?", lambda: 2, lambda a: f"{a}", number)
         >>> print(repr(ex.answer()))
-        Exercise 3.2: answer folded [it opens in a notebook viewer, or print(exercises.show_answer('3.2'))]
+        Exercise 3.2: answer folded [opens in a notebook viewer, or print(exercises.show_answer('3.2'))]
         """
         shown = f"print(exercises.show_answer({self.id!r}))"
         return reveal(self.id, fill(self.explain(self.solve())), fold=Fold(f"Exercise {self.id}", shown))

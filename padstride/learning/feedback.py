@@ -3,14 +3,15 @@
 A ``Feedback`` is truthy when the answer was right and its ``str()`` is the message. In
 IPython it shows filled to ``WIDTH`` columns; a revealed answer given a ``Fold`` shows
 folded instead, opened by a click in a notebook viewer. ``reveal`` is the one way an answer
-is shown on request, ``Answers`` shows several together and ``Hint`` is a hint's text.
+is shown on request, ``invalid`` the one way to refuse what is not an answer at all,
+``Answers`` shows several together and ``Hint`` is a hint's text.
 
 >>> right = Feedback("3.1", True, "3.1: right.")
 >>> bool(right), str(right)
 (True, '3.1: right.')
 >>> shown = reveal("3.1", "Exercise 3.1 (a size): 8", fold=Fold("Exercise 3.1", "print(...)"))
 >>> print(repr(shown))
-Exercise 3.1: answer folded [it opens in a notebook viewer, or print(...)]
+Exercise 3.1: answer folded [opens in a notebook viewer, or print(...)]
 """
 
 from __future__ import annotations
@@ -54,7 +55,9 @@ class Feedback:
     """What an answer, or a request for the answer, gets back.
 
     ``revealed`` says whether the message gives the right answer and ``choice`` is the letter
-    a multiple-choice answer was read as. Its ``repr``, which IPython shows, is the message
+    a multiple-choice answer was read as; ``valid`` is False for what is not an answer at all
+    (an unknown id, a letter the question does not offer, a value of the wrong kind), which
+    never counts as a try. Its ``repr``, which IPython shows, is the message
     filled to ``WIDTH`` columns, continued lines indented by ``indent``; with a ``fold`` (a
     revealed answer), it is one line saying the answer is folded, and the HTML a notebook
     shows keeps the message folded until clicked.
@@ -71,6 +74,7 @@ class Feedback:
     choice: str | None = None
     indent: str = "  "
     fold: Fold | None = None
+    valid: bool = True
 
     def __bool__(self) -> bool:
         return self.correct
@@ -90,7 +94,7 @@ class Feedback:
     def __repr__(self) -> str:
         if self.fold is None:
             return fill(self.message, self.indent)
-        return f"{self.fold.label}: answer folded [it opens in a notebook viewer, or {self.fold.call}]"
+        return f"{self.fold.label}: answer folded [opens in a notebook viewer, or {self.fold.call}]"
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(repr(self))
@@ -114,6 +118,17 @@ def reveal(
     (True, False, True)
     """
     return Feedback(item_id, False, text, revealed=True, choice=choice, indent=indent, fold=fold)
+
+
+def invalid(item_id: str, text: str, *, indent: str = "  ") -> Feedback:
+    """What an answer that is not one gets: ``text`` says what is allowed; never right,
+    never a try.
+
+    >>> refused = invalid("example", "'E' is not a choice: answer with A, B, C or D.")
+    >>> bool(refused), refused.valid, str(refused)
+    (False, False, "'E' is not a choice: answer with A, B, C or D.")
+    """
+    return Feedback(item_id, False, text, indent=indent, valid=False)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
 """A multiple-choice question, and one learner's tries at it.
 
 A wrong answer says so and lets the learner try again; a second wrong answer, or asking
-for it, shows the right answer; every shown answer comes with its explanation. A question's
-``solve`` (its proof) computes the right choice's text, and ``verify`` holds the key to it.
+for it, shows the right answer; every shown answer comes with its explanation. What is
+not a choice at all (a letter the question does not offer, a number) is refused in one
+line and is not a try. A question's ``solve`` (its proof) computes the right choice's
+text, and ``verify`` holds the key to it.
 
 >>> q = Question("sum", "1 + 1?", ("1", "2"), "B", "One and one make two.", lambda: "2")
 >>> tries = Attempt(q)
@@ -16,10 +18,14 @@ Right: B, 2. One and one make two.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .feedback import Feedback, fill, reveal
+from .. import arguments
+from ..arguments import brief
+from ..text import listed
+from .feedback import Feedback, fill, invalid, reveal
 
 LETTERS = "ABCD"
 FLUSH = ""  # the quiz's feedback continues its lines without an indent
@@ -91,19 +97,38 @@ class Question:
         return letter
 
 
-def choice_letter(q: Question, choice: object) -> str:
-    """``choice`` as an upper-case letter that the question offers, or a ValueError.
+def _as_written(text: str) -> str:
+    """A choice's text as compared: any case, × as x, no thousands commas, no stray
+    spaces, quotes or full stop."""
+    text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text.casefold().replace("×", "x"))
+    return " ".join(text.split()).strip("'\"").rstrip(".").strip()
 
-    >>> choice_letter(Question("sum", "1 + 1?", ("1", "2"), "B", "Two."), " b ")
-    'B'
+
+def choice_letter(q: Question, choice: object) -> str:
+    """``choice`` as the upper-case letter of one of the question's choices: a letter in
+    any case, also with stray punctuation ("c.", "(C)"), or a choice's own text ("9,248");
+    else a ValueError whose message says what is allowed.
+
+    >>> q = Question("sum", "1 + 1?", ("1", "2,000"), "A", "Two.")
+    >>> choice_letter(q, " b. "), choice_letter(q, "(A)"), choice_letter(q, "2000")
+    ('B', 'A', 'B')
+    >>> choice_letter(q, "C")
+    Traceback (most recent call last):
+    ValueError: 'C' is not a choice of question 'sum': answer with 'A' or 'B'.
     """
     allowed = LETTERS[: len(q.choices)]
-    letter = choice.strip().upper() if isinstance(choice, str) else choice
-    if letter not in tuple(allowed):
+    letters = listed([repr(letter) for letter in allowed])
+    if not isinstance(choice, str):
         raise ValueError(
-            f"choice={choice!r} is not allowed: question {q.id!r} takes one of {', '.join(allowed)}"
+            f"{brief(choice)} is not a choice of question {q.id!r}: answer with {letters} (a letter in quotes)."
         )
-    return letter
+    letter = choice.strip().strip("()[]").rstrip(".):").strip().upper()
+    if len(letter) == 1 and letter in allowed:
+        return letter
+    by_text = {_as_written(text): letter for letter, text in zip(LETTERS, q.choices)}
+    if _as_written(choice) in by_text:
+        return by_text[_as_written(choice)]
+    raise ValueError(f"{choice!r} is not a choice of question {q.id!r}: answer with {letters}.")
 
 
 def reveal_flag(value: object) -> bool:
@@ -113,9 +138,7 @@ def reveal_flag(value: object) -> bool:
     Traceback (most recent call last):
     ValueError: reveal='no' is not allowed: use True or False
     """
-    if not isinstance(value, bool):
-        raise ValueError(f"reveal={value!r} is not allowed: use True or False")
-    return value
+    return arguments.flag("reveal", value)
 
 
 class Attempt:
@@ -132,7 +155,8 @@ class Attempt:
         self.revealed = False
 
     def answer(self, choice: object) -> Feedback:
-        """What answering ``choice`` (a letter, any case) gets back.
+        """What answering ``choice`` (a letter, any case, or a choice's text) gets back;
+        what is not a choice gets one line saying what is allowed, and is not a try.
 
         >>> q = Question("sum", "1 + 1?", ("1", "2", "3"), "B", "Two.")
         >>> tries = Attempt(q)
@@ -140,7 +164,10 @@ class Attempt:
         ['Not A. Try again.', 'Not C. The answer is B, 2. Two.']
         """
         q = self.question
-        letter = choice_letter(q, choice)
+        try:
+            letter = choice_letter(q, choice)
+        except ValueError as error:  # not an answer: never a try
+            return invalid(q.id, str(error), indent=FLUSH)
         if letter == q.answer:
             self.revealed = True
             message = f"Right: {letter}, {q.right_choice}. {q.explanation}"

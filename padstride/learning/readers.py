@@ -64,6 +64,27 @@ def size(value: Any) -> int | tuple[int, int]:
     return number(value)
 
 
+def each(readers: tuple[Callable[[Any], Any], ...], what: str) -> Callable[[Any], tuple[Any, ...]]:
+    """A reader of a tuple or list whose items ``readers`` read in turn; ``what`` says what
+    it takes.
+
+    >>> two_sizes = each((size, size), "two sizes")
+    >>> two_sizes(((26, 26), 22)), two_sizes([26.0, (22, 23)])
+    ((26, 22), (26, (22, 23)))
+    """
+
+    def read(value: Any) -> tuple[Any, ...]:
+        value = plain(value)
+        if not (isinstance(value, tuple) and len(value) == len(readers)):
+            raise ValueError(what)
+        try:
+            return tuple(reader(item) for reader, item in zip(readers, value))
+        except ValueError:
+            raise ValueError(what) from None
+
+    return read
+
+
 def numbers(count: int) -> Callable[[Any], tuple[Any, ...]]:
     """A reader of ``count`` numbers in a tuple or list.
 
@@ -164,6 +185,30 @@ def function(value: Any) -> Callable[..., Any]:
     return value
 
 
+def unwritten(value: Any) -> bool:
+    """Whether ``value`` is a function still to be written: its body does nothing but
+    return None (``...``, ``pass`` or a docstring), as the notebooks' placeholders do.
+
+    >>> def same_split(n, kernel_size, strides): ...
+    >>> def forgot(n, kernel_size, strides):
+    ...     total = kernel_size - 1
+    >>> unwritten(same_split), unwritten(forgot), unwritten(len)
+    (True, False, False)
+    """
+    import dis
+
+    code = getattr(value, "__code__", None)
+    if code is None:
+        return False
+    for instruction in dis.get_instructions(code):
+        if instruction.opname in ("RESUME", "NOP", "CACHE", "RETURN_VALUE"):
+            continue
+        if instruction.opname in ("LOAD_CONST", "RETURN_CONST") and instruction.argval is None:
+            continue
+        return False
+    return True
+
+
 def within(share: float) -> Callable[[Any, Any], bool]:
     """Numbers that agree to ``share`` of the reference (a rounded ratio, a learning rate).
 
@@ -173,5 +218,19 @@ def within(share: float) -> Callable[[Any, Any], bool]:
 
     def close(given: Any, reference: Any) -> bool:
         return _is_number(given) and math.isclose(given, reference, rel_tol=share)
+
+    return close
+
+
+def to_nearest(step: float) -> Callable[[Any, Any], bool]:
+    """Numbers that round to the same multiple of ``step`` as the reference (halves up):
+    the precision a question states ("to the nearest whole number").
+
+    >>> to_nearest(1)(24.9, 24.77), to_nearest(1)(25, 24.77), to_nearest(1)(24.4, 24.77)
+    (True, True, False)
+    """
+
+    def close(given: Any, reference: Any) -> bool:
+        return _is_number(given) and math.floor(given / step + 0.5) == math.floor(reference / step + 0.5)
 
     return close

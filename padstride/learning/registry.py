@@ -58,6 +58,14 @@ class Registry(Generic[T]):
             )
         return self._items[item_id]
 
+    def find(self, item_id: object) -> T | None:
+        """The item with this id, or None (for a caller that words its own refusal).
+
+        >>> Registry("question").find("example") is None
+        True
+        """
+        return self._items.get(item_id) if isinstance(item_id, str) else None
+
     def ids(self) -> tuple[str, ...]:
         """Every id, in the order added.
 

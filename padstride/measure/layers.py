@@ -9,6 +9,7 @@ that arithmetic.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -91,20 +92,52 @@ def jacobian_pattern(layers: Any, size: tuple[int, int], seed: int = 0) -> np.nd
 
 
 @cache
+def _conv1d(kernel_size: int, strides: int, padding: str, dilation_rate: int) -> Any:
+    """One Conv1D per setting, kept: its shape rule is asked for many lengths."""
+    layers = load_keras().layers
+    return layers.Conv1D(1, kernel_size, strides=strides, padding=padding, dilation_rate=dilation_rate)
+
+
+@cache
+def _zero_padding1d(padding: int) -> Any:
+    return load_keras().layers.ZeroPadding1D(padding)
+
+
+@cache
 def keras_output_size(n: int, kernel_size: int, strides: int, padding: Any, dilation_rate: int = 1) -> int:
     """The output length Keras gives: Conv1D's own shape rule, after ZeroPadding1D for
-    zeros written as a number.
+    zeros written as a number. One layer per setting answers every length (a new layer
+    per case costs a hundred times more).
 
     >>> keras_output_size(28, 3, 2, "same")
     14
     """
-    layers = load_keras().layers
     length = n
     word = padding if isinstance(padding, str) else "valid"
     if not isinstance(padding, str):
-        length = layers.ZeroPadding1D(padding).compute_output_shape((1, n, 1))[1]
-    conv = layers.Conv1D(1, kernel_size, strides=strides, padding=word, dilation_rate=dilation_rate)
+        length = _zero_padding1d(padding).compute_output_shape((1, n, 1))[1]
+    conv = _conv1d(kernel_size, strides, word, dilation_rate)
     return int(conv.compute_output_shape((1, length, 1))[1])
+
+
+@cache
+def _same_conv(strides: int) -> Callable[[Any, Any], Any]:
+    """Keras' ``ops.conv`` (the op a Conv1D layer runs) with ``padding="same"``, as one
+    TensorFlow graph per stride for rows and kernels of any length: a call costs a fraction
+    of an eager one, which matters over the hundreds of cases a learner's function meets."""
+    import tensorflow as tf
+
+    ops = load_keras().ops
+    return tf.function(
+        lambda row, taps: ops.conv(row, taps, strides=strides, padding="same"),
+        input_signature=[tf.TensorSpec([1, None, 1], tf.float32), tf.TensorSpec([None, 1, None], tf.float32)],
+    )
+
+
+@cache
+def _taps(kernel_size: int) -> np.ndarray:
+    """Filter t of the kernel is one on tap t and zero elsewhere."""
+    return np.eye(kernel_size, dtype="float32").reshape(kernel_size, 1, kernel_size)
 
 
 @cache
@@ -113,18 +146,16 @@ def keras_split(n: int, kernel_size: int, strides: int) -> tuple[int, int]:
 
     The row holds 1, 2, …, n and filter t has one weight, 1, on tap t: output j of filter t
     is the pixel under tap t of window j, so a value v there means the window starts
-    v − 1 − t pixels into the row, and ``before`` zeros come first. One run per case:
+    v − 1 − t pixels into the row, and ``before`` zeros come first. One run of Keras'
+    ``ops.conv`` per case, in a graph kept for each stride:
     ``probes.keras_same_padding`` finds the same split by trying paddings until the outputs
-    agree, about five times slower over the whole sweep; the tests hold the two together.
+    agree, with whole Conv2D layers; the tests hold the two together.
 
     >>> keras_split(28, 3, 2)
     (0, 1)
     """
-    layers = load_keras().layers
-    conv = layers.Conv1D(kernel_size, kernel_size, strides=strides, padding="same", use_bias=False)
-    conv.build((1, n, 1))
-    conv.set_weights([np.eye(kernel_size, dtype="float32").reshape(kernel_size, 1, kernel_size)])
-    out = np.asarray(conv(np.arange(1, n + 1, dtype="float32").reshape(1, n, 1)))[0]
+    row = np.arange(1, n + 1, dtype="float32").reshape(1, n, 1)
+    out = np.asarray(_same_conv(strides)(row, _taps(kernel_size)))[0]
     window, tap = (int(i[0]) for i in np.nonzero(out))
     before = window * strides + tap + 1 - int(out[window, tap])
     total = max((out.shape[0] - 1) * strides + kernel_size - n, 0)

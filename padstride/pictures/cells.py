@@ -108,15 +108,20 @@ def outline(
     return frame
 
 
-def legend_handles(padded: bool = True) -> list[Any]:
-    """Legend entries for input, zero padding (only where there is some) and window."""
+def legend_handles(padded: bool = True, alpha: float = 0.4) -> list[Any]:
+    """Legend entries for input, zero padding and a window over it (only where there is
+    some padding) and window, its taps shaded at ``alpha`` as they are drawn."""
+    from matplotlib.colors import to_hex, to_rgb
     from matplotlib.patches import Patch
 
     handles = [Patch(facecolor=COLORS["input"], edgecolor=COLORS["edge"], label="input")]
     if padded:
         handles.append(Patch(facecolor=COLORS["pad"], edgecolor=COLORS["edge"], label="zero padding"))
+        # the colour a tap shaded at alpha takes on a padding cell
+        mixed = [alpha * w + (1 - alpha) * p for w, p in zip(to_rgb(COLORS["window"]), to_rgb(COLORS["pad"]))]
+        handles.append(Patch(facecolor=to_hex(mixed), edgecolor=COLORS["edge"], label="window over padding"))
     handles.append(
-        Patch(facecolor=COLORS["window"], edgecolor=COLORS["edge"], alpha=0.4, label="window (kernel taps)")
+        Patch(facecolor=COLORS["window"], edgecolor=COLORS["edge"], alpha=alpha, label="window (kernel taps)")
     )
     return handles
 

@@ -30,9 +30,26 @@ def nearest_pixel(row: Any, target: tuple[float, float]) -> tuple[int, int]:
     return best_row, best_col
 
 
+def pixel_grid(ax: Any, height: int, width: int) -> None:
+    """Thin lines between the pixels of an image drawn with imshow, so sizes can be counted."""
+    ax.set_xticks(np.arange(-0.5, width, 1), minor=True)
+    ax.set_yticks(np.arange(-0.5, height, 1), minor=True)
+    ax.grid(which="minor", color="#CCCCCC", linewidth=0.5)
+    ax.tick_params(which="minor", length=0)
+
+
+def write_width(ax: Any, span_rows: range, span_cols: range, color: str) -> None:
+    """The field's width in its top-left pixel (or the nearest one inside the image)."""
+    top, left = max(span_rows.start, 0), max(span_cols.start, 0)
+    ax.text(
+        left, top, str(len(span_cols)), color=color, ha="center", va="center", fontsize=SMALL, weight="bold"
+    )
+
+
 def draw_receptive_field(model_or_layers: Any, input_shape: tuple[int, ...] | None = None):
-    """The input grid with the receptive field of one output pixel of each spatial layer
-    outlined, nested around the centre: each square is (k − 1)·jump wider than the last.
+    """The input's pixel grid with the receptive field of one output pixel of each spatial
+    layer outlined and its width written in its top-left pixel, nested around the centre:
+    each square is (k − 1)·jump wider than the last.
 
     >>> from padstride.demo.models import mnist_variant
     >>> fig = draw_receptive_field(mnist_variant("stride"))
@@ -59,13 +76,21 @@ def draw_receptive_field(model_or_layers: Any, input_shape: tuple[int, ...] | No
         centre = (_centre(spans[row.name][0]), _centre(spans[row.name][1]))
     from matplotlib.lines import Line2D
 
+    pixel_grid(ax, height, width)
     handles = []
     for index, row in enumerate(rows):
         span_rows, span_cols = spans[row.name]
         color = series_color(index)
         outline(
-            ax, span_rows.start, span_cols.start, (len(span_rows), len(span_cols)), color, f"field-{row.name}"
+            ax,
+            span_rows.start,
+            span_cols.start,
+            (len(span_rows), len(span_cols)),
+            color,
+            f"field-{row.name}",
+            zorder=3,  # above the grid lines
         )
+        write_width(ax, span_rows, span_cols, color)
         label = f"{row.name}: {row.size[0]}×{row.size[1]}, jump {row.jump[0]}"
         handles.append(Line2D([], [], color=color, linewidth=2.5, label=label))
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.02), fontsize=SMALL, frameon=False)

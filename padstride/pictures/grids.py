@@ -38,6 +38,7 @@ from .palette import COLORS, GRAY, HEATMAP, MAX_WIDTH, SMALL, TEXT, TITLE, figur
 from .words import formula_words, number, plural, settings_words, size_words, values_words, zeros_words
 
 WINDOW_CHOICES = ("corners", "first-row", "all")
+WINDOW_ALPHA = 0.25  # light enough for the padding under a window to show
 
 
 def draw_padding(image: np.ndarray, padding: Padding, title: str | None = None):
@@ -121,7 +122,7 @@ def draw_windows(
     draw_input(ax_in, grid)
     for r, c in chosen:
         window_frame(ax_in, grid, r, c)
-        draw_window(ax_in, grid, r, c, alpha=0.25)
+        draw_window(ax_in, grid, r, c, alpha=WINDOW_ALPHA)
     h, w = grid.axes
     settings = settings_text((grid.height, grid.width), kernel_size, strides, padding, dilation_rate)
     fig.suptitle(f"{settings}\n{wrap(describe_axes(h, w), 80)}", fontsize=TITLE)
@@ -138,7 +139,7 @@ def draw_windows(
                 "output-filled" if filled else "output",
             )
     grid_axes(ax_out, 0, 0, out_h, out_w, f"output {out_h}×{out_w}")
-    handles = legend_handles(padded=(rows, cols) != (grid.height, grid.width))
+    handles = legend_handles(padded=(rows, cols) != (grid.height, grid.width), alpha=WINDOW_ALPHA)
     fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False, fontsize=SMALL)
     return describe(fig, windows_words(grid, padding, show, len(chosen)))
 

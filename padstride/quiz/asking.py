@@ -18,7 +18,9 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from ..learning import LETTERS, Attempt, Feedback, Question, Registry, reveal_flag
+from ..arguments import brief
+from ..learning import LETTERS, Attempt, Feedback, Question, Registry, invalid, reveal_flag
+from ..learning.question import FLUSH
 
 # The example first, then the quiz's questions in order (``padstride.quiz.questions`` adds them).
 QUESTIONS_BY_ID: Registry[Question] = Registry("question")
@@ -46,6 +48,36 @@ def _resolve(question_or_id: Question | str) -> Question:
     return question_or_id if isinstance(question_or_id, Question) else question(question_or_id)
 
 
+def _find(question_or_id: object) -> Question | None:
+    return question_or_id if isinstance(question_or_id, Question) else QUESTIONS_BY_ID.find(question_or_id)
+
+
+def unknown(question_id: object) -> str:
+    """What an id that names no question gets: the nearest id, or the ids allowed.
+
+    >>> print(unknown("pool_same"))
+    'pool_same' is not a question: did you mean 'pool-same'? Each question's id is shown under it.
+    >>> print(unknown(7))
+    7 is not a question id: ids are names, and question 7's is 'stride-three'.
+    """
+    import difflib
+
+    numbered = [q for q in QUESTIONS_BY_ID if q.number is not None]
+    number = str(question_id).strip() if isinstance(question_id, (int, str)) else ""
+    if number.isdigit() and not isinstance(question_id, bool) and 1 <= int(number) <= len(numbered):
+        found = numbered[int(number) - 1].id
+        return f"{question_id!r} is not a question id: ids are names, and question {number}'s is {found!r}."
+    if isinstance(question_id, str):
+        near = difflib.get_close_matches(question_id, QUESTIONS_BY_ID.ids(), n=1, cutoff=0.75)
+        if near:
+            return f"{question_id!r} is not a question: did you mean {near[0]!r}? Each question's id is shown under it."
+    shown = brief(question_id)
+    return (
+        f"{shown} is not a question: use the id shown under a question, from {numbered[0].id!r} "
+        f"(question 1) to {numbered[-1].id!r} (question {len(numbered)}), or 'example'."
+    )
+
+
 _ATTEMPTS: dict[tuple[str, bool], Attempt] = {}  # check()'s memory of wrong answers, per question
 
 
@@ -62,20 +94,34 @@ def check(question_id: Question | str, choice: str, *, reveal: bool = True) -> F
     ``reveal=False`` (a hand-out); a right answer is confirmed; the explanation comes with
     every answer shown.
 
+    What is not an answer (an unknown id, a letter the question does not offer, a number)
+    gets one line saying what is allowed, and is not a try; a choice's own text, or its
+    letter with stray punctuation ("C."), is read as that choice.
+
     >>> forget_answers()
     >>> print(check("example", "b"))
     Not B. Try again.
+    >>> print(check("example", "E"))
+    'E' is not a choice of question 'example': answer with 'A', 'B', 'C' or 'D'.
     """
-    return _attempt(_resolve(question_id), reveal_flag(reveal)).answer(choice)
+    reveal = reveal_flag(reveal)
+    q = _find(question_id)
+    if q is None:
+        return invalid(str(question_id), unknown(question_id), indent=FLUSH)
+    return _attempt(q, reveal).answer(choice)
 
 
 def show_answer(question_id: Question | str) -> Feedback:
-    """The right answer and its explanation, without answering.
+    """The right answer and its explanation, without answering (for an unknown id, what
+    is allowed).
 
     >>> print(show_answer("example").message.split(".")[0])
     The answer is C, 9
     """
-    return _attempt(_resolve(question_id)).reveal()
+    q = _find(question_id)
+    if q is None:
+        return invalid(str(question_id), unknown(question_id), indent=FLUSH)
+    return _attempt(q).reveal()
 
 
 def forget_answers() -> None:
@@ -121,7 +167,7 @@ def ask(question_or_id: Question | str, *, reveal: bool = True):
 
     reveal = reveal_flag(reveal)
     q = _resolve(question_or_id)
-    in_code = f"check({q.id!r}, 'A')"
+    in_code = f"check({q.id!r}, '?')"  # no letter: a letter here would be a choice, right or not
     if not widgets_available():
         print(f"{q.text()}\n(ipywidgets is not installed: answer in code, e.g. {in_code})")
         return None

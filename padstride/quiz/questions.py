@@ -73,10 +73,10 @@ EXAMPLE = example
     "padding-before-conv",
     "A 28×28 digit passes through ZeroPadding2D(1) before a convolution. What happens to it?",
     (
-        "It shrinks: its edges are cropped",
-        "Nothing: its size stays 28×28",
-        "It grows to 30×30: a border of zeros goes around it",
-        "Its pixel values are rescaled",
+        "It shrinks to 26×26: its edge pixels are cropped",
+        "Nothing: it stays 28×28 until the convolution",
+        "It grows to 30×30: a zero border goes around it",
+        "It stays 28×28, but its pixel values are rescaled",
     ),
     "C",
     "Padding adds pixels around the edges, here one on every side: 28 + 1 + 1 = 30 rows and "
@@ -89,7 +89,7 @@ def padding_before_conv() -> str:
     border = np.concatenate([padded[0], padded[-1], padded[:, 0], padded[:, -1]])
     inside = padded[1:-1, 1:-1]
     if padded.shape == (30, 30) and not border.any() and (inside == 1).all():
-        return "It grows to 30×30: a border of zeros goes around it"
+        return "It grows to 30×30: a zero border goes around it"
     return f"unexpected: {padded.shape}"
 
 
@@ -98,33 +98,33 @@ def padding_before_conv() -> str:
     "A 3×3 convolution with stride 1 reads a 28×28 image. Is its output larger than the "
     "28×28 input whenever zero padding is added on each side?",
     (
-        "Yes: any padding makes the output larger than 28×28",
-        "No: padding never changes the output size",
-        "Yes: the output is always 30×30",
-        "No: 1 pixel a side gives 28×28, the input's size; 2 a side give 30×30",
+        "Yes: any zeros on each side make it larger than 28×28",
+        "No: zeros around the image never change its size",
+        "Yes: with zeros on each side it is always 30×30",
+        "No: 1 zero a side keeps 28×28; 2 or more enlarge it",
     ),
     "D",
     "The output is ⌊(n + p_before + p_after − k)/s⌋ + 1. A 3×3 kernel alone takes 2 pixels "
     "off (28 → 26); 1 pixel on each side gives them back (28, no larger than the input), and "
-    "2 on each side overshoot (30). For an odd kernel size k, (k − 1)/2 a side is the amount "
-    "that keeps the size at stride 1.",
+    "2 on each side overshoot (30), 3 more so (32). For an odd kernel size k, (k − 1)/2 a side "
+    "is the amount that keeps the size at stride 1.",
 )
 def padding_keeps_or_grows() -> str:
     L = load_keras().layers
-    none, one, two = (stack_width([L.ZeroPadding2D(p), L.Conv2D(1, 3)], 28) for p in (0, 1, 2))
-    if (none, one, two) == (26, 28, 30):
-        return "No: 1 pixel a side gives 28×28, the input's size; 2 a side give 30×30"
-    return f"unexpected: {none}, {one}, {two}"
+    widths = [stack_width([L.ZeroPadding2D(p), L.Conv2D(1, 3)], 28) for p in (0, 1, 2, 3)]
+    if widths == [26, 28, 30, 32]:
+        return "No: 1 zero a side keeps 28×28; 2 or more enlarge it"
+    return f"unexpected: {widths}"
 
 
 @_question(
     "padding-not-only-zeros",
     "Is padding always made of zeros?",
     (
-        "No: tf.pad can also mirror the image (REFLECT and SYMMETRIC modes)",
-        "Yes: to pad means to add zeros",
-        "No, but only pooling layers use other values",
-        "Yes, except in Dense layers",
+        "No: tf.pad can also mirror the image at its edges",
+        "Yes: Keras and tf.pad can only add zeros around it",
+        "No: but only pooling layers can pad with other values",
+        "Yes: any other value would change the output's size",
     ),
     "A",
     "Conv2D's own padding='same' adds zeros, but tf.pad (and keras.ops.pad) can also mirror "
@@ -141,7 +141,7 @@ def padding_not_only_zeros() -> str:
     ops_pad = load_keras().ops.pad
     by_keras = {m.upper(): np.asarray(ops_pad(row, [[0, 0], [2, 2]], mode=m))[0].tolist() for m in padded}
     if padded == by_keras == {"REFLECT": [3, 2, 1, 2, 3, 2, 1], "SYMMETRIC": [2, 1, 1, 2, 3, 3, 2]}:
-        return "No: tf.pad can also mirror the image (REFLECT and SYMMETRIC modes)"
+        return "No: tf.pad can also mirror the image at its edges"
     return f"unexpected: {padded}"
 
 
@@ -149,10 +149,10 @@ def padding_not_only_zeros() -> str:
     "stride-accuracy",
     "Does a larger stride always improve accuracy, because the layer focuses on bigger features?",
     (
-        "Yes: fewer window positions mean less noise",
-        "Yes, as long as the padding is 'same'",
-        "No: it samples the input more coarsely, which saves computation but can lose detail",
-        "Stride has no effect on what the layer reads",
+        "Yes: fewer window positions can only mean less noise",
+        "Yes: as long as the padding is 'same', nothing is lost",
+        "No: it samples more coarsely, and detail can be lost",
+        "No: stride can change the speed, but never what is read",
     ),
     "C",
     "In the usual case, a 3×3 kernel at stride 2 with padding 'same', nothing is skipped: "
@@ -174,7 +174,7 @@ def stride_accuracy() -> str:
     loses_the_end = unseen_pixels(3, 2, 28) == 28 + 28 - 1  # the last row and column
     skips = unseen_pixels(2, 3, 8) > 0
     if reads_all and loses_the_end and alike_at_two and not alike_at_one and skips:
-        return "No: it samples the input more coarsely, which saves computation but can lose detail"
+        return "No: it samples more coarsely, and detail can be lost"
     return "unexpected"
 
 
@@ -182,10 +182,10 @@ def stride_accuracy() -> str:
     "same-keeps-size",
     "Does padding='same' always give an output exactly as large as the input?",
     (
-        "Yes, always",
-        "No: it can be one pixel off when the input or kernel size is odd",
-        "Only for even input sizes",
-        "At stride 1 always; at stride s the output is ceil(n/s)",
+        "Yes: at any stride, for every input size and kernel size",
+        "No: at stride 1 an odd input size loses one pixel",
+        "No: at stride 1 an even kernel size loses one pixel",
+        "No: at stride 1 it does; at stride s it gives ceil(n/s)",
     ),
     "D",
     "TensorFlow first fixes the output at ceil(n/s) and then adds just enough zeros for "
@@ -204,7 +204,7 @@ def same_keeps_size() -> str:
         for s in (2, 3)
     )
     if stride_one and strided:
-        return "At stride 1 always; at stride s the output is ceil(n/s)"
+        return "No: at stride 1 it does; at stride s it gives ceil(n/s)"
     return "unexpected"
 
 
@@ -223,10 +223,10 @@ def _largest_field(stride: int) -> int:
     "stride-receptive-field",
     "Does stride change only the speed, not how much of the input each output pixel sees?",
     (
-        "No: three 3×3 layers see 7×7 pixels at stride 1, 15×15 when all three have stride 2",
-        "Yes: stride only skips positions",
-        "No: stride shrinks what each pixel sees",
-        "Yes, unless the kernel is larger than 3×3",
+        "No: three 3×3 layers see 7×7 pixels at stride 1, 15×15 at stride 2",
+        "Yes: three 3×3 layers see 7×7 pixels at stride 1 and also at stride 2",
+        "No: three 3×3 layers see 7×7 pixels at stride 1, 4×4 at stride 2",
+        "Yes: three 3×3 layers see 9×9 pixels at stride 1 and at stride 2",
     ),
     "A",
     "After a stride-2 layer, neighbouring outputs are 2 input pixels apart, so a 3×3 kernel "
@@ -236,10 +236,7 @@ def _largest_field(stride: int) -> int:
 )
 def stride_receptive_field() -> str:
     one, two = _largest_field(1), _largest_field(2)
-    return (
-        f"No: three 3×3 layers see {_square(one)} pixels at stride 1, "
-        f"{_square(two)} when all three have stride 2"
-    )
+    return f"No: three 3×3 layers see {_square(one)} pixels at stride 1, {_square(two)} at stride 2"
 
 
 MNIST_INK_AT_EDGE = 905  # digits (of 70,000) with ink in row 27 or column 27; the proof counts them
@@ -351,10 +348,10 @@ def conv_params() -> str:
     "padding-params",
     "How does switching a Conv2D from padding 'valid' to 'same' change its parameter count?",
     (
-        "Not at all: the weights are the kernel and the biases, whatever the padding",
-        "It adds one weight per padded pixel",
-        "It doubles it",
-        "It removes the biases",
+        "Not at all: kernel and biases do not depend on the padding",
+        "It grows: the kernel gets a weight for each padded pixel",
+        "It grows: the kernel widens to read the zeros as well",
+        "It shrinks: the zeros need no bias, so 'same' has fewer of them",
     ),
     "A",
     "The same kernel slides over more positions; the number of weights does not depend on "
@@ -368,7 +365,7 @@ def padding_params() -> str:
         layer.build((None, 28, 28, 1))
         counts.add(layer.count_params())
     if len(counts) == 1:
-        return "Not at all: the weights are the kernel and the biases, whatever the padding"
+        return "Not at all: kernel and biases do not depend on the padding"
     return "unexpected"
 
 
@@ -418,10 +415,10 @@ def dilation() -> str:
     "stride-with-dilation",
     "What does Keras do with Conv2D(32, 3, strides=2, dilation_rate=2)?",
     (
-        "It builds the layer",
-        "It quietly ignores the dilation",
-        "It quietly ignores the stride",
-        "It refuses: the layer raises a ValueError",
+        "It builds the layer, with stride 2 and dilation 2",
+        "It builds the layer, but quietly ignores the dilation",
+        "It builds the layer, but quietly ignores the stride",
+        "It refuses: creating the layer raises a ValueError",
     ),
     "D",
     "Keras' Conv1D, Conv2D and Conv3D, and their Transpose versions, refuse a stride above 1 "
@@ -443,8 +440,8 @@ def stride_with_dilation() -> str:
     try:
         stack_width([L.Conv2D(1, 3, strides=2, dilation_rate=2)], 28)
     except ValueError:
-        return "It refuses: the layer raises a ValueError"
-    return "It builds the layer"
+        return "It refuses: creating the layer raises a ValueError"
+    return "It builds the layer, with stride 2 and dilation 2"
 
 
 @_question(

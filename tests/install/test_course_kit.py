@@ -149,23 +149,19 @@ def test_nbgrader_grades_a_right_submission_full_a_wrong_one_partly_and_a_blank_
     ]
     assert len(stubs) == 4 and all("raise NotImplementedError()" in "".join(c["source"]) for c in stubs)
     assert "BEGIN SOLUTION" not in json.dumps(released) and "(1, 2)" not in json.dumps(stubs)
-    same_split_body = (
-        "out = -(-n // strides)\n"
-        "total = max((out - 1) * strides + kernel_size - n, 0)\n"
-        "return total // 2, total - total // 2"
-    )
+    same_split_body = "total = kernel_size - 1\nreturn total // 2, total - total // 2"
     answers = {
         "right": {
             "2.1": "answer_1 = (1, 2)",
-            "2.2": "answer_2 = {9: (5, (1, 1)), 10: (5, (0, 1))}",
-            "2.3": "answer_3 = [5, 7, 9]",
+            "2.2": "answer_2 = ((2, 3), (3, 2))",
+            "2.3": "answer_3 = 24",
             "2.4": same_split_body,
         },
         "wrong": {
             "2.1": "answer_1 = (1, 2)",
-            "2.2": "answer_2 = {9: (5, (1, 1)), 10: (5, (1, 0))}",
-            "2.3": "answer_3 = [5, 6, 7, 8, 9, 10]",
-            "2.4": "return (kernel_size - 1) // 2, kernel_size // 2",
+            "2.2": "answer_2 = ((3, 2), (2, 3))",
+            "2.3": "answer_3 = 28",
+            "2.4": "return kernel_size // 2, kernel_size // 2",
         },
         "blank": {},
     }

@@ -33,7 +33,7 @@ PREAMBLES = {
 }
 WHAT_THE_NAMES_ARE = {
     "onnx": "x is a layer's input and y its output, NCHW; W and B are its kernel and bias in ONNX's layout",
-    "torch": "each spelling is one module; nn.Conv2d's weight is Keras' kernel transposed to (out, in, kh, kw)",
+    "torch": "each spelling is one module; its weight is Keras' kernel.transpose(3, 2, 0, 1), not flipped",
 }
 
 

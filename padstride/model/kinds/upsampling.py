@@ -85,8 +85,8 @@ def transpose_zeros(row: Any) -> tuple[tuple[int, int, int], tuple[int, int, int
     >>> from padstride.model.explain import explain
     >>> from keras import layers
     >>> (row,) = explain([layers.Conv2DTranspose(1, 3, strides=2, padding="same")], (4, 4))
-    >>> transpose_zeros(row)
-    ((1, 1, 1), (1, 1, 1))
+    >>> transpose_zeros(row)  # 4 → 8: the full 9 cropped by 0 before, 1 after
+    ((0, 1, 0), (0, 1, 0))
     """
     config = row.config
     kernel, strides = pair(config["kernel_size"]), pair(config.get("strides", 1))

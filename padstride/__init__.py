@@ -83,6 +83,8 @@ _LAZY = {
     "draw_maps_to_scale": "plots",
     "maps_to_scale_alt": "plots",
     "draw_field": "plots",
+    "describe": "plots",
+    "alt_text": "plots",
     "keras_same_padding": "measure.probes",
     "keras_influence": "measure.probes",
     "keras_gradient_support": "measure.probes",

@@ -564,3 +564,32 @@ def model_or_layers(value: object, name: str = "model") -> Any:
     raise ValueError(
         f"{name}={value!r} is not allowed: give a Keras model, or a list of Keras layers with input_shape"
     )
+
+
+def alt_words(value: object, name: str = "alt") -> str:
+    """A picture's text alternative: a string with some words in it, kept as given.
+
+    >>> alt_words("   ")
+    Traceback (most recent call last):
+    ...
+    ValueError: alt='   ' is not allowed: give the words a reader hears in place of the picture, e.g. "a 4×4 grid, values 0 to 9"
+    """
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(
+            f"{name}={brief(value)} is not allowed: give the words a reader hears in place of the picture, "
+            'e.g. "a 4×4 grid, values 0 to 9"'
+        )
+    return value
+
+
+def figure_or_axes(value: object, name: str = "target") -> Any:
+    """A matplotlib Figure or Axes (one panel), as given; anything else refused by name."""
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    if not isinstance(value, (Figure, Axes)):
+        raise ValueError(
+            f"{name}={' '.join(brief(value).split())} is not allowed: give a matplotlib Figure or one "
+            "of its Axes, e.g. fig or ax from fig, ax = plt.subplots()"
+        )
+    return value

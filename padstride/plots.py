@@ -7,15 +7,23 @@ inspected; ``animate_conv`` returns a ConvAnimation (``.figure``, ``.to_gif()``,
 use, so a picture cannot disagree with them. All pictures share one palette
 (``padstride.pictures.palette``) and are legible at a notebook's width.
 
+Every picture carries a text alternative written by the function that draws it, from the
+values it draws (``alt_text(fig)``); a notebook shows it as the picture's alt text. Give
+your own matplotlib figure one with ``describe(fig, "...")`` (or one panel with
+``describe(ax, "...")``) before ``plt.show()``.
+
 >>> fig = draw_windows(8, 3, strides=2, padding="same")
 >>> fig.get_suptitle().splitlines()[0]
 'input 8×8, kernel_size=3, strides=2, padding="same"'
+>>> alt_text(fig).split(";")[0]
+'8×8 input, 3×3 kernel, stride 2, padding "same": 1 row of zeros at the bottom, 1 column at the right'
 """
 
 from __future__ import annotations
 
 import os
 
+from .alt import alt_text, describe
 from .conv.windows import unread_pixels
 from .pictures.animation import ConvAnimation, animate_conv
 from .pictures.curves import plot_history, plot_tradeoff
@@ -33,7 +41,9 @@ __all__ = [
     "COLORS",
     "HEATMAP",
     "ConvAnimation",
+    "alt_text",
     "animate_conv",
+    "describe",
     "draw_conv_steps",
     "draw_coverage",
     "draw_feature_map",

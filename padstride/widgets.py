@@ -2,8 +2,9 @@
 
 A widget needs a live kernel and a widget front-end (JupyterLab 4, Notebook 7). Where
 neither is there (a static viewer, a notebook reopened before it runs, a test run), the
-same output offers plain text and, when there is a picture, a PNG: its mimebundle holds
-the widget view, ``text/plain`` and ``image/png`` side by side.
+same output offers plain text and, when there is a picture, a PNG with its alt text: its
+mimebundle holds the widget view, ``text/plain``, ``image/png`` and an ``<img alt>`` of the
+same PNG as ``text/html``, side by side.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import threading
 from collections.abc import Callable, Sequence
 from functools import cache, wraps
 from typing import Any
+
+from .alt import img_html
 
 
 @cache
@@ -29,6 +32,9 @@ def _box_class() -> type:
             png = self.fallback_png()
             if png:
                 data["image/png"] = base64.b64encode(png).decode()
+                alt = self.fallback_alt()
+                if alt:  # what an untrusted or static viewer shows: the picture with its alt
+                    data["text/html"] = img_html(png, alt)
             else:
                 data.pop("image/png", None)
             return bundle
@@ -40,10 +46,12 @@ def fallback_box(
     children: Sequence[Any],
     text: Callable[[], str],
     png: Callable[[], bytes | None] | None = None,
+    alt: Callable[[], str | None] | None = None,
 ) -> Any:
     """A vertical box of ``children`` whose output carries, besides the widget view,
-    ``text()`` as plain text and ``png()`` (when it returns bytes) as a PNG. Both are read
-    when the box is displayed, so they show its current state.
+    ``text()`` as plain text and ``png()`` (when it returns bytes) as a PNG, with ``alt()``
+    as its alt text in an ``<img alt>`` of the same PNG. They are read when the box is
+    displayed, so they show its current state.
 
     >>> box = fallback_box([], lambda: "three buttons, needs a running kernel")
     >>> box._repr_mimebundle_()["text/plain"]
@@ -52,6 +60,7 @@ def fallback_box(
     box = _box_class()(list(children))
     box.fallback_text = text
     box.fallback_png = png or (lambda: None)
+    box.fallback_alt = alt or (lambda: None)
     return box
 
 

@@ -49,3 +49,68 @@ def assert_legible(fig, min_px: float = MIN_TEXT_PX) -> None:
         boxes.append((text, box.shrunk(0.98, 0.9)))
     for (a, box_a), (b, box_b) in combinations(boxes, 2):
         assert not box_a.overlaps(box_b), f"{a.get_text()!r} overlaps {b.get_text()!r}"
+
+
+# --- alt texts ---------------------------------------------------------------------------
+
+
+def img_parts(html_text: str) -> tuple[str, bytes, str]:
+    """(mime type, bytes, alt text) of the one <img> in ``html_text``, read as a browser would."""
+    import base64
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Images(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag == "img":
+                found.append(dict(attrs))
+
+    Images().feed(html_text)
+    assert len(found) == 1, f"{len(found)} <img> elements in {html_text[:200]!r}"
+    head, _, data = found[0]["src"].partition(",")
+    assert head.startswith("data:") and head.endswith(";base64"), head
+    return head[5:-7], base64.b64decode(data), found[0].get("alt")
+
+
+def picture_alt(data: dict, metadata: dict | None = None, mime: str = "image/png") -> str:
+    """The alt text of a displayed picture, once its bundle is checked: the picture, an
+    <img> of the same bytes with the alt, and the alt as plain text in lines of at most 100
+    characters (and in the metadata, when given)."""
+    import base64
+
+    assert {mime, "text/html", "text/plain"} <= set(data), sorted(data)
+    kind, picture, alt = img_parts(data["text/html"])
+    assert kind == mime and picture == base64.b64decode(data[mime]), "the <img> holds other bytes"
+    assert alt and " ".join(data["text/plain"].split()) == " ".join(alt.split())
+    assert max(len(line) for line in data["text/plain"].splitlines()) <= 100
+    if metadata is not None:
+        assert metadata[mime]["alt"] == alt
+    return alt
+
+
+SIDES = {"on top": 0, "at the bottom": 1, "at the left": 2, "at the right": 3}
+
+
+def zeros_in(alt: str) -> tuple[int, int, int, int]:
+    """(top, bottom, left, right) zeros an alt text states: '1 row of zeros at the bottom, 2
+    columns at the right'; sides it leaves out count 0."""
+    import re
+
+    zeros = [0, 0, 0, 0]
+    pattern = r"(\d+) (?:rows?|columns?)(?: of zeros)? (on top|at the bottom|at the left|at the right)"
+    for count, side in re.findall(pattern, alt):
+        zeros[SIDES[side]] = int(count)
+    return tuple(zeros)
+
+
+def sizes_in(alt: str, what: str) -> list[tuple[int, ...]]:
+    """Every 'H×W <what>' (or H×W×C) size the alt text states, in order."""
+    import re
+
+    return [tuple(int(n) for n in m.split("×")) for m in re.findall(rf"(\d+(?:×\d+)+) {what}", alt)]
+
+
+def rows_in(text: str) -> list[list[float]]:
+    """'values by row: 0 3 0; 0 2 0' read back as rows of numbers."""
+    return [[float(v) for v in row.split()] for row in text.split("; ")]

@@ -1,4 +1,6 @@
+import base64
 import io
+import re
 
 import matplotlib
 
@@ -11,7 +13,7 @@ from PIL import Image
 from padstride.demo.filters import VERTICAL_LINE_DETECTOR, line_image
 from padstride.measure.layers import conv_map
 from padstride.plots import ConvAnimation, animate_conv
-from tests.picture_checks import assert_legible
+from tests.picture_checks import assert_legible, img_parts, picture_alt, rows_in, sizes_in, zeros_in
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +107,9 @@ def test_matplotlib_animation_and_player(movie):
     assert player.slider.max == 8
     player.slider.value = 5
     movie.draw_frame(5)
-    assert player.image.value == movie.frame_png(5)
+    mime, picture, alt = img_parts(player.image.value)  # an <img> with its alt: Image has none
+    assert (mime, picture) == ("image/png", movie.frame_png(5))
+    assert alt == 'Frame 6 of 9 (8×8 input, 3×3 kernel, stride 2, padding "valid"): ' + movie.caption(5) + "."
     from IPython.core.formatters import format_display_data
 
     data, _ = format_display_data(player)
@@ -120,3 +124,35 @@ def test_padding_shows_and_bad_input_is_refused():
         animate_conv(line_image(), VERTICAL_LINE_DETECTOR, interval=0)
     with pytest.raises(ValueError, match=r"kernel of shape \(3,\) is not allowed"):
         animate_conv(line_image(), np.ones(3))
+
+
+@pytest.mark.parametrize(("strides", "padding"), [(2, "valid"), (2, "same"), (2, 1)])
+def test_the_gif_output_carries_the_alt_with_keras_numbers(strides, padding):
+    """The GIF shows in every viewer with its alt text: image/gif, an <img alt> of the same
+    GIF, the alt as text; the alt states the settings, Keras' zeros and its output values."""
+    from IPython.core.formatters import format_display_data
+
+    from padstride.measure.layers import keras_split, zero_pad
+
+    image, kernel = line_image(), VERTICAL_LINE_DETECTOR
+    movie = animate_conv(image, kernel, strides, padding)
+    gif = movie.to_gif()
+    data, metadata = format_display_data(gif)
+    alt = picture_alt(data, metadata, "image/gif")
+    assert alt == movie.alt and data["image/gif"] == base64.b64encode(gif.data).decode()
+    assert format_display_data(movie)[0]["text/html"] == data["text/html"]
+    if padding == "same":
+        expected = conv_map(image, kernel, "same", strides)
+        zeros = (*keras_split(8, 3, strides), *keras_split(8, 3, strides))
+    elif padding == "valid":
+        expected, zeros = conv_map(image, kernel, "valid", strides), (0, 0, 0, 0)
+    else:
+        expected, zeros = conv_map(zero_pad(image, padding), kernel, "valid", strides), (padding,) * 4
+    assert sizes_in(alt, "input") == [(8, 8)] and sizes_in(alt, "output") == [expected.shape]
+    assert zeros_in(alt) == zeros
+    assert rows_in(alt.split("The output's values by row: ")[1].rstrip(".")) == expected.tolist()
+    assert alt.startswith(f"Animation in {expected.size} frames of 0.9 s, looping: ")
+    captions = re.findall(r"output\[(\d+), (\d+)\] = [^;.]*= (-?\d+)", alt)
+    assert {(int(r), int(c)): float(v) for r, c, v in captions} == {
+        (r, c): expected[r, c] for r in range(expected.shape[0]) for c in range(expected.shape[1])
+    }

@@ -2,13 +2,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import re
 import types
 
 import matplotlib.pyplot as plt
 import pytest
 
 from padstride.pictures.curves import accuracy_range
-from padstride.plots import plot_history, plot_tradeoff
+from padstride.plots import alt_text, plot_history, plot_tradeoff
 from tests.picture_checks import assert_legible
 
 
@@ -92,3 +93,29 @@ def test_accuracy_range_reaches_lower_values():
     assert accuracy_range([0.977, 0.989]) == (0.9, 1.0)
     assert accuracy_range([0.42, 0.95]) == (0.42, 1.0)
     assert accuracy_range([0.876]) == (0.87, 1.0)
+
+
+def test_plot_history_alt_states_every_value_drawn():
+    other = FakeHistory()
+    other.model_name, other.values = "other", {k: [v / 2 for v in vs] for k, vs in other.values.items()}
+    fig = plot_history(FakeHistory(), other)
+    alt = alt_text(fig)
+    assert alt.startswith("Two line charts by epoch, loss (lower is better) and accuracy (fraction correct)")
+    for history in (FakeHistory(), other):
+        part = alt.split(f"{history.model_name}, epochs 1 to 2: ")[1].split(".\n")[0]
+        for label, column in (("training loss", "loss"), ("test accuracy", "val_accuracy")):
+            stated = re.search(rf"{label} ([\d., ]+?)(;|\.$|\. )", part)[1]
+            assert [float(v) for v in stated.split(", ")] == history.column(column)
+    drawn = [list(line.get_ydata()) for line in fig.axes[0].lines]
+    assert drawn[2] == other.column("loss")
+
+
+def test_plot_tradeoff_alt_states_each_model():
+    rows = [
+        types.SimpleNamespace(name="valid", params=2002698, seconds_per_epoch=20.94, test_accuracy=0.9884),
+        types.SimpleNamespace(name="strided", params=85770, seconds_per_epoch=5.31, test_accuracy=0.9768),
+    ]
+    alt = alt_text(plot_tradeoff(rows))
+    assert "the accuracy axis from 0.90 to 1.00:" in alt
+    assert "valid 0.9884 with 2,002,698 parameters and 20.9 s per epoch" in alt
+    assert "strided 0.9768 with 85,770 parameters and 5.3 s per epoch." in alt

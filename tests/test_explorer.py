@@ -9,8 +9,10 @@ from IPython.core.formatters import format_display_data
 
 from padstride.arguments import padding_2d
 from padstride.pictures.explorer import PADDING_CHOICES, padding_choices
-from padstride.plots import explore
+from padstride.pictures.palette import png_bytes
+from padstride.plots import alt_text, draw_windows, explore
 from padstride.widgets import fallback_box
+from tests.picture_checks import img_parts
 
 
 def bundle(widget):
@@ -48,7 +50,7 @@ def test_explore_redraws_valid_and_invalid_settings():
     box.controls["strides"].value = 2
     box.controls["dilation_rate"].value = 2
     assert box.figure is None and "strides=2 with dilation_rate=2 is not allowed" in box.message.value
-    assert box.picture.layout.display == "none" and box.picture.value == b""
+    assert box.picture.layout.display == "none" and box.picture.value == ""
     box.controls["dilation_rate"].value = 1
     box.controls["padding"].value = "valid"
     box.controls["kernel_size"].value = 7
@@ -139,3 +141,25 @@ def test_fallback_box_carries_text_and_png_of_the_moment():
     assert bundle(box)["text/plain"] == "text now" and "image/png" not in bundle(box)
     state["png"] = b"\x89PNG fake"
     assert base64.b64decode(bundle(box)["image/png"]) == b"\x89PNG fake"
+    assert "text/html" not in bundle(box)  # no alt text given: no <img> without one
+    described = fallback_box([], lambda: "text now", lambda: state["png"], lambda: "a fake picture")
+    assert img_parts(bundle(described)["text/html"]) == ("image/png", b"\x89PNG fake", "a fake picture")
+
+
+def test_the_live_picture_and_the_static_one_carry_the_alt_of_the_setting():
+    """The live picture is an <img> whose alt is draw_windows' own for the controls' setting,
+    redrawn at each move; the static output holds the same PNG with that alt."""
+    box = explore(size=8, kernel_size=3, strides=2, padding="same")
+    expected = draw_windows(8, 3, 2, "same")
+    mime, picture, alt = img_parts(box.picture.value)
+    assert (mime, picture) == ("image/png", png_bytes(box.figure)) and alt == alt_text(expected)
+    assert alt.startswith('8×8 input, 3×3 kernel, stride 2, padding "same": 1 row of zeros at the bottom')
+    data = bundle(box)
+    html_mime, html_picture, html_alt = img_parts(data["text/html"])
+    assert html_picture == base64.b64decode(data["image/png"]) and html_alt == alt
+    box.controls["size"].value = 11
+    box.controls["padding"].value = "valid"
+    assert img_parts(box.picture.value)[2] == alt_text(draw_windows(11, 3, 2, "valid"))
+    assert "5×5 output, floor((11 − 3)/2) + 1 = 5" in img_parts(box.picture.value)[2]
+    box.controls["dilation_rate"].value = 2  # refused: no picture, no <img>, text only
+    assert box.picture.value == "" and "text/html" not in bundle(box)

@@ -2,14 +2,19 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import re
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from padstride.conv.windows import reference_conv2d
 from padstride.demo.filters import VERTICAL_LINE_DETECTOR, line_image
-from padstride.plots import draw_conv_steps, draw_feature_map, draw_maps, draw_padding, draw_windows
-from tests.picture_checks import assert_legible
+from padstride.measure.layers import conv_map, conv_shape, keras_split, zero_pad
+from padstride.plots import alt_text, draw_conv_steps, draw_feature_map, draw_maps, draw_padding, draw_windows
+from tests.picture_checks import assert_legible, rows_in, sizes_in, zeros_in
 
 
 @pytest.fixture(autouse=True)
@@ -191,3 +196,106 @@ def test_the_legend_shows_the_colour_a_window_takes_over_padding():
     ]
     assert over_padding == to_hex(drawn)
     assert "window over padding" not in [t.get_text() for t in draw_windows(8, 3).legends[0].get_texts()]
+
+
+# --- alt texts: the numbers each picture states, held against Keras -----------------------
+
+
+def keras_zeros(size, kernel, stride, padding, dilation):
+    """(top, bottom, left, right) zeros of a Conv2D, measured with Keras for "same"."""
+    if padding == "valid":
+        return (0, 0, 0, 0)
+    if padding == "same":
+        spans = [(k - 1) * d + 1 for k, d in zip(kernel, dilation)]
+        return (*keras_split(size[0], spans[0], stride[0]), *keras_split(size[1], spans[1], stride[1]))
+    return (padding, padding, padding, padding)
+
+
+@settings(max_examples=12)
+@given(
+    size=st.tuples(st.integers(1, 11), st.integers(1, 11)),
+    kernel=st.tuples(st.integers(1, 4), st.integers(1, 4)),
+    stride=st.integers(1, 3),
+    dilation=st.integers(1, 2),
+    padding=st.sampled_from(["valid", "same", 1, 2]),
+    show=st.sampled_from(["corners", "first-row", "all"]),
+)
+def test_draw_windows_alt_states_what_keras_computes(size, kernel, stride, dilation, padding, show):
+    assume(stride == 1 or dilation == 1)
+    word = padding if isinstance(padding, str) else "valid"
+    padded = size if isinstance(padding, str) else (size[0] + 2 * padding, size[1] + 2 * padding)
+    out = conv_shape(padded, kernel, stride, word, dilation)
+    assume(out is not None)
+    alt = alt_text(draw_windows(size, kernel, stride, padding, dilation, show))
+    plt.close("all")
+    assert sizes_in(alt, "input") == [size] and sizes_in(alt, "kernel") == [kernel]
+    assert sizes_in(alt, "output") == [tuple(out)]
+    assert zeros_in(alt) == keras_zeros(size, kernel, (stride, stride), padding, (dilation, dilation))
+    assert f"stride {stride}," in alt and (dilation == 1) == ("dilation" not in alt)
+    windows = {
+        "all": out[0] * out[1],
+        "first-row": out[1],
+        "corners": len({0, out[0] - 1}) * len({0, out[1] - 1}),
+    }
+    shown = re.search(r"(\d+) windows are shaded|(The one) window is shaded", alt)
+    assert (1 if shown[2] else int(shown[1])) == windows[show]
+
+
+def test_draw_windows_alt_is_the_example_sentence():
+    alt = alt_text(draw_windows(8, 3, strides=2, padding="same"))
+    assert alt.startswith(
+        '8×8 input, 3×3 kernel, stride 2, padding "same": 1 row of zeros at the bottom, 1 column at the '
+        "right; 4×4 output, ceil(8/2) = 4."
+    )
+    uneven = alt_text(draw_windows(8, (3, 5), strides=(2, 1)))
+    assert "strides 2 down and 1 across" in uneven
+    assert "height floor((8 − 3)/2) + 1 = 3, width floor((8 − 5)/1) + 1 = 4" in uneven
+
+
+@pytest.mark.parametrize("padding", [1, ((0, 1), (2, 0)), "same"])
+def test_draw_padding_alt_states_keras_padding_and_the_values(padding):
+    image = line_image()
+    alt = alt_text(draw_padding(image, padding))
+    explicit = ((1, 1), (1, 1)) if padding == "same" else padding  # "same" with a 3×3 kernel in mind
+    padded = zero_pad(image, explicit)
+    assert sizes_in(alt, "image drawn as a grid and padded to") == [(8, 8)]
+    assert f"padded to {padded.shape[0]}×{padded.shape[1]}" in alt
+    rows, cols = np.flatnonzero(padded.any(axis=1)), np.flatnonzero(padded.any(axis=0))
+    top, left = rows[0], cols[0]  # the line image's first row and column 3 hold ones
+    assert zeros_in(alt) == (top, padded.shape[0] - 8 - top, left - 3, padded.shape[1] - 8 - left + 3)
+    assert rows_in(alt.split("values by row: ")[1].rstrip(".")) == image.tolist()
+
+
+def test_draw_feature_map_alt_lists_the_values_it_writes():
+    keras_map = conv_map(line_image(), VERTICAL_LINE_DETECTOR, "same", strides=2)
+    alt = alt_text(draw_feature_map(keras_map, title="same, stride 2"))
+    assert alt.startswith("Heat map “same, stride 2”, 4×4, values by row: ")
+    assert rows_in(alt.split("values by row: ")[1].rstrip(".")) == keras_map.tolist()
+    dense = np.arange(256.0).reshape(16, 16) / 7  # no values written: their range instead
+    assert alt_text(draw_feature_map(dense)).endswith(f"16×16, values from 0 to {255 / 7:.3g}.")
+    fig, axes = plt.subplots(1, 2)
+    draw_feature_map(np.eye(2), title="right", ax=axes[1])
+    draw_feature_map(np.ones((2, 2)), title="left", ax=axes[0])
+    assert alt_text(fig) == (
+        "Heat map “left”, 2×2, values by row: 1 1; 1 1. Heat map “right”, 2×2, values by row: 1 0; 0 1."
+    )
+
+
+def test_draw_maps_alt_names_each_map_its_size_and_range():
+    stripes = np.tile([0.0, 1.0], (8, 4))
+    strided = conv_map(stripes, np.ones((1, 1)), strides=2)
+    alt = alt_text(draw_maps({"stripes": stripes, "strides=2": strided}, same_scale=True))
+    assert "2 images side by side" in alt and "one shade scale from 0 (dark) to 1 (light)" in alt
+    assert "“stripes”, 8×8, values from 0 to 1." in alt
+    assert f"“strides=2”, 4×4, values from {strided.min():.3g} to {strided.max():.3g}." in alt
+
+
+@pytest.mark.parametrize(("strides", "padding"), [(1, "valid"), (2, "same"), (3, "valid")])
+def test_draw_conv_steps_alt_gives_keras_first_row(strides, padding):
+    kernel = np.array([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]])
+    image = np.random.default_rng(strides).integers(0, 5, (7, 7)).astype(float)
+    alt = alt_text(draw_conv_steps(image, kernel, strides, padding))
+    first_row = conv_map(image, kernel, padding, strides)[0]
+    totals = [float(m) for m in re.findall(r"output\[0, \d+\] = [^;]*= (-?[\d.]+)", alt)]
+    assert totals == first_row.tolist()
+    assert f"first {len(first_row)} stop" in alt

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from padstride.demo.models import mnist_variant
-from padstride.plots import draw_feature_map_sizes, draw_pipeline, feature_map_sizes
+from padstride.plots import alt_text, draw_feature_map_sizes, draw_pipeline, feature_map_sizes
 from tests.picture_checks import assert_legible
 
 
@@ -71,3 +71,30 @@ def test_draw_pipeline_shows_what_keras_computes(keras):
     assert_legible(fig)
     with pytest.raises(ValueError, match=r"digit of shape \(28,\) is not allowed"):
         draw_pipeline(np.zeros(28))
+
+
+def test_feature_map_sizes_alt_states_keras_shapes_and_parameter_counts(models):
+    alt = alt_text(draw_feature_map_sizes(models))
+    assert alt.startswith("Feature maps drawn to scale, one row per model. ")
+    for model in models:
+        part = alt.split(f"{model.name}, ", 1)[1]
+        assert part.startswith(f"{model.count_params():,} parameters: input 28×28×1 → ")
+        for layer in model.layers:
+            shape, params = tuple(layer.output.shape[1:]), layer.count_params()
+            size = "×".join(f"{d:,}" for d in shape) if len(shape) == 1 else "×".join(map(str, shape))
+            weights = f"{params:,} params" if params else "no weights"
+            assert f"{layer.name} {size} ({weights})" in part.split(". ")[0]
+
+
+def test_draw_pipeline_alt_states_keras_sizes_and_range(keras):
+    from padstride.demo.filters import VERTICAL_LINE_DETECTOR
+    from padstride.measure.layers import conv_map, zero_pad
+
+    digit = np.random.default_rng(1).random((28, 28))
+    alt = alt_text(draw_pipeline(digit))
+    padded = zero_pad(digit, 1)
+    feature_map = conv_map(padded, VERTICAL_LINE_DETECTOR, "valid", strides=2)
+    assert alt.startswith("Three panels: the 28×28 digit; ")
+    assert f"zeros around it, {padded.shape[0]}×{padded.shape[1]};" in alt
+    assert f"the {feature_map.shape[0]}×{feature_map.shape[1]} feature map" in alt
+    assert f"values from {feature_map.min():.3g} to {feature_map.max():.3g}." in alt

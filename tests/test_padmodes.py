@@ -9,8 +9,8 @@ import pytest
 from padstride.conv.padding import PAD_MODES, pad
 from padstride.demo.filters import VERTICAL_LINE_DETECTOR, line_image
 from padstride.measure.layers import conv_map
-from padstride.plots import draw_pad_modes
-from tests.picture_checks import assert_legible
+from padstride.plots import alt_text, draw_pad_modes
+from tests.picture_checks import assert_legible, rows_in, zeros_in
 
 
 @pytest.mark.parametrize("padding", [1, 2])
@@ -67,3 +67,26 @@ def test_a_large_image_without_kernel_is_legible():
     assert [ax.get_title() for ax in fig.axes] == list(PAD_MODES)
     assert_legible(fig)
     plt.close(fig)
+
+
+@pytest.mark.parametrize("padding", [1, 2, ((0, 2), (1, 0))])
+def test_pad_modes_alt_states_each_mode_row_and_keras_maps(keras, padding):
+    """The first image row as each mode pads it, held against NumPy's own modes, and each
+    feature map's values against a Keras Conv2D on the padded image."""
+    image = np.arange(16.0).reshape(4, 4)
+    alt = alt_text(draw_pad_modes(image, padding, VERTICAL_LINE_DETECTOR))
+    plt.close("all")
+    (top, bottom), (left, right) = (
+        ((padding, padding), (padding, padding)) if isinstance(padding, int) else padding
+    )
+    numpy_modes = {"zeros": "constant", "reflect": "reflect", "symmetric": "symmetric", "replicate": "edge"}
+    for mode, numpy_mode in numpy_modes.items():
+        padded = np.pad(image, ((top, bottom), (left, right)), mode=numpy_mode)
+        row = " ".join(f"{v:g}" for v in padded[top])
+        assert f"{mode} {row}" in alt.split("first row as each mode pads it: ")[1].split(".")[0]
+        keras_map = conv_map(padded, VERTICAL_LINE_DETECTOR)
+        stated = alt.split(f"{mode.capitalize()}: ")[1].split(".")[0]
+        assert stated.startswith(f"{keras_map.shape[0]}×{keras_map.shape[1]}, ")
+        assert rows_in(stated.split("values by row: ")[1]) == keras_map.tolist()
+    assert f"padded to {4 + top + bottom}×{4 + left + right} in 4 modes" in alt
+    assert zeros_in(alt.replace(" added", "")) == (top, bottom, left, right)

@@ -2,6 +2,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import re
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -9,8 +11,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from padstride.measure.probes import keras_influence
-from padstride.plots import draw_coverage, unread_pixels
-from tests.picture_checks import assert_legible
+from padstride.plots import alt_text, draw_coverage, unread_pixels
+from tests.picture_checks import assert_legible, sizes_in
 
 
 @given(
@@ -41,3 +43,27 @@ def test_stride_four_on_a_digit():
     plt.close(fig)
     with pytest.raises(ValueError, match=r"kernel of shape \(3,\) is not allowed"):
         draw_coverage(digit, np.ones(3))
+
+
+@pytest.mark.parametrize(
+    ("size", "kernel", "stride", "padding"),
+    [(8, 3, 4, "valid"), (28, 3, 4, "same"), (9, 2, 3, "same"), (6, 3, 1, "valid")],
+)
+def test_draw_coverage_alt_states_the_pixels_keras_never_reads(size, kernel, stride, padding):
+    from padstride.measure.layers import conv_map, unseen_pixels
+
+    image = np.random.default_rng(size).random((size, size))
+    weights = np.ones((kernel, kernel)) / kernel**2
+    alt = alt_text(draw_coverage(image, weights, strides=stride, padding=padding))
+    plt.close("all")
+    feature_map = conv_map(image, weights, padding, stride)
+    assert sizes_in(alt, "input") == [(size, size)] and sizes_in(alt, "output") == [feature_map.shape]
+    never = unseen_pixels(kernel, stride, size, padding)
+    stated = re.search(r"marked: (\d+) of (\d+) pixels|marked: (none)", alt)
+    assert (0 if stated[3] else int(stated[1])) == never and (stated[3] or int(stated[2]) == size * size)
+    assert f"values from {feature_map.min():.3g} to {feature_map.max():.3g}." in alt
+
+
+def test_draw_coverage_alt_names_whole_rows_and_columns_never_read():
+    alt = alt_text(draw_coverage(np.ones((8, 8)), np.ones((3, 3)), strides=4))
+    assert "28 of 64 pixels, in rows 3 and 7 and in columns 3 and 7 (counted from 0)" in alt

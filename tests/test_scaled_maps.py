@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from padstride.demo.models import mnist_variant
-from padstride.plots import draw_maps_to_scale, maps_to_scale_alt
+from padstride.plots import alt_text, draw_maps_to_scale, maps_to_scale_alt
 from tests.picture_checks import assert_legible
 
 
@@ -67,6 +67,7 @@ def test_the_alt_text_says_every_size_drawn(rows):
     assert "valid: input 28×28, conv_1 26×26, conv_2 24×24, conv_3 22×22." in alt
     assert "same: input 28×28, conv_1 28×28, conv_2 28×28, conv_3 28×28." in alt
     assert "same_stride2: input 28×28, conv_1 14×14, conv_2 7×7, conv_3 4×4." in alt
+    assert alt_text(draw_maps_to_scale(rows)) == alt  # the picture carries it when shown
 
 
 @pytest.mark.parametrize(

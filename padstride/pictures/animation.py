@@ -17,13 +17,16 @@ from typing import Any
 
 import numpy as np
 
+from ..alt import Picture, img_html
 from ..arguments import image_2d, positive_int
 from ..conv.arithmetic import IntOrPair, Padding, WindowGrid, window_positions
 from ..widgets import fallback_box
 from .cells import add_cell, dot_text, draw_input, draw_window, drawable, frame_input, grid_axes, wrap
 from .palette import COLORS, SMALL, TEXT, figure, png_bytes
+from .words import settings_words, values_words, zeros_words
 
 GIF_DPI = 100  # 9 × 4.8 inches: a 900 × 480 px GIF, text 14 px and up
+LISTED_FRAMES = 16  # the alt text writes out each frame's dot product up to this many frames
 CAPTION_WIDTH = 90  # characters per line of the dot product
 
 
@@ -45,6 +48,7 @@ class ConvAnimation:
         cells: dict[tuple[int, int], Any],
         values: dict[tuple[int, int], Any],
         caption_text: Any,
+        padding: Padding = "valid",
     ) -> None:
         self.figure = figure
         self.grid = grid
@@ -54,6 +58,7 @@ class ConvAnimation:
         self.cells = cells
         self.values = values
         self.caption_text = caption_text
+        self.padding = padding
         self.window: list[Any] = []
         self._animation: Any = None
 
@@ -76,6 +81,33 @@ class ConvAnimation:
         """What frame ``index`` says under the picture: the output cell and its dot product."""
         p = self.positions[index]
         return f"output[{p.row}, {p.col}] = {dot_text(p.values, self.kernel)}"
+
+    @property
+    def settings(self) -> str:
+        """The convolution in words: '8×8 input, 3×3 kernel, stride 2, padding "valid"'."""
+        return settings_words(self.grid, self.padding)
+
+    @property
+    def alt(self) -> str:
+        """The GIF's alt text: what the frames show, with their numbers."""
+        out_h, out_w = self.grid.output_shape
+        output = np.zeros((out_h, out_w))
+        for p in self.positions:
+            output[p.row, p.col] = p.product
+        text = (
+            f"Animation in {self.frames} frames of {self.interval / 1000:g} s, looping: "
+            f"{self.settings}: {zeros_words(self.grid)}. Three panels: the input with its values, the "
+            f"{self.kernel.shape[0]}×{self.kernel.shape[1]} kernel ({values_words(self.kernel)}) and the "
+            f"{out_h}×{out_w} output. Frame by frame the window moves in reading order, shaded on the input, "
+            "one output cell fills in and its dot product is written below"
+        )
+        if self.frames <= LISTED_FRAMES:
+            text += ": " + "; ".join(self.caption(index) for index in range(self.frames))
+        return text + f". The output's {values_words(output)}."
+
+    def frame_alt(self, index: int) -> str:
+        """Frame ``index`` in words: the settings and its caption."""
+        return f"Frame {index + 1} of {self.frames} ({self.settings}): {self.caption(index)}."
 
     def draw_frame(self, index: int) -> list[Any]:
         """Draw frame ``index`` (0 to frames − 1): the window on the input, the output
@@ -122,11 +154,10 @@ class ConvAnimation:
         )
         return buffer.getvalue()
 
-    def to_gif(self):
-        """The animation as an IPython Image (``image/gif``), shown by any notebook viewer."""
-        from IPython.display import Image
-
-        return Image(data=self.gif_bytes(), format="gif")
+    def to_gif(self) -> Picture:
+        """The animation as a GIF with its alt text, shown by any notebook viewer (its output
+        holds ``image/gif``, an ``<img alt>`` of the same GIF, and the alt as text)."""
+        return Picture(self.gif_bytes(), self.alt, "image/gif")
 
     def save_gif(self, path: Any) -> None:
         """Write the GIF to ``path``, whole or not at all, refusing to overwrite a file that
@@ -146,8 +177,9 @@ class ConvAnimation:
         elsewhere the output says so in text."""
         import ipywidgets as widgets
 
-        pictures = [self.frame_png(i) for i in range(self.frames)]
-        image = widgets.Image(value=pictures[0], format="png", layout=widgets.Layout(max_width="100%"))
+        # An <img> with its alt text in an HTML widget: the Image widget has no alt.
+        pictures = [img_html(self.frame_png(i), self.frame_alt(i)) for i in range(self.frames)]
+        image = widgets.HTML(value=pictures[0], layout=widgets.Layout(max_width="100%"))
         play = widgets.Play(value=0, min=0, max=self.frames - 1, interval=self.interval, description="play")
         slider = widgets.IntSlider(value=0, min=0, max=self.frames - 1, description="frame")
         widgets.jslink((play, "value"), (slider, "value"))
@@ -163,13 +195,8 @@ class ConvAnimation:
         box.play, box.slider, box.image = play, slider, image
         return box
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        import base64
-
-        return {
-            "image/gif": base64.b64encode(self.gif_bytes()).decode(),
-            "text/plain": f"<ConvAnimation: {self.frames} frames>",
-        }
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
+        return self.to_gif()._repr_mimebundle_(include, exclude)
 
 
 def animate_conv(
@@ -213,7 +240,7 @@ def animate_conv(
             values[r, c] = ax_out.text(c + 0.5, r + 0.5, "", ha="center", va="center", fontsize=TEXT)
     grid_axes(ax_out, 0, 0, out_h, out_w, f"output {out_h}×{out_w}")
     caption = fig.supxlabel("", fontsize=SMALL + 1)
-    movie = ConvAnimation(fig, grid, kernel, positions, interval, cells, values, caption)
+    movie = ConvAnimation(fig, grid, kernel, positions, interval, cells, values, caption, padding)
     # Lay the figure out once, for the caption with the most lines, and keep that layout:
     # every frame then has the same geometry.
     longest = max(range(movie.frames), key=lambda i: wrap(movie.caption(i), CAPTION_WIDTH).count("\n"))

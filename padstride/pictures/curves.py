@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from ..alt import describe
 from ..arguments import brief, having
 from .palette import MARKERS, SMALL, TEXT, figure, series_color
 
@@ -58,7 +59,28 @@ def plot_history(*histories: Any):
         ax.grid(alpha=0.3)
         ax.xaxis.get_major_locator().set_params(integer=True)
     ax_acc.legend(fontsize=SMALL)
-    return fig
+    runs = " ".join(history_words(history) for history in histories)
+    return describe(
+        fig,
+        "Two line charts by epoch, loss (lower is better) and accuracy (fraction correct), training "
+        f"data solid, test data dashed. {runs}",
+    )
+
+
+def history_words(history: Any) -> str:
+    """One run's curves in words: each series' values, epoch by epoch, to 4 decimals."""
+    epochs = [row.epoch for row in history.rows]
+    series = [
+        f"{label} {', '.join(f'{value:.4f}' for value in history.column(column))}"
+        for label, column in (
+            ("training loss", "loss"),
+            ("test loss", "val_loss"),
+            ("training accuracy", "accuracy"),
+            ("test accuracy", "val_accuracy"),
+        )
+    ]
+    span = f"epoch {epochs[0]}" if len(epochs) == 1 else f"epochs {epochs[0]} to {epochs[-1]}"
+    return f"{history.model_name}, {span}: {'; '.join(series)}."
 
 
 def accuracy_range(values: Sequence[float]) -> tuple[float, float]:
@@ -127,4 +149,17 @@ def plot_tradeoff(table: Any):
         ax.grid(alpha=0.3)
         ax.margins(x=0.25)
     ax_time.legend(fontsize=SMALL, loc="lower right")
-    return fig
+    return describe(fig, tradeoff_words(rows, low, high))
+
+
+def tradeoff_words(rows: Sequence[Any], low: float, high: float) -> str:
+    """plot_tradeoff's alt text: each model's point, with the numbers its labels and axes give."""
+    points = [
+        f"{row.name} {row.test_accuracy:.4f} with {row.params:,} parameters and {row.seconds_per_epoch:.1f} s "
+        "per epoch"
+        for row in rows
+    ]
+    return (
+        "Two scatter plots of test accuracy, against parameters (log scale) and against seconds per "
+        f"epoch, the accuracy axis from {low:.2f} to {high:.2f}: {'; '.join(points)}."
+    )

@@ -11,6 +11,7 @@ import html
 import textwrap
 from typing import Any
 
+from ..alt import alt_text, img_html
 from ..arguments import padding_2d, positive_int
 from ..widgets import fallback_box, one_at_a_time, widgets_available
 from .grids import draw_windows
@@ -88,7 +89,7 @@ def explore(
 
     controls = _controls(widgets, values, choices, padding_value)
     message = widgets.HTML()
-    picture = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+    picture = widgets.HTML(layout=widgets.Layout(max_width="100%"))  # an <img alt>: Image has no alt
     state: dict[str, Any] = {"figure": None, "error": ""}
     box = fallback_box(
         [
@@ -100,6 +101,7 @@ def explore(
         ],
         lambda: _fallback_text(state["error"]),
         lambda: png_bytes(state["figure"]) if state["figure"] is not None else None,
+        lambda: alt_text(state["figure"]) if state["figure"] is not None else None,
     )
     box.controls, box.message, box.picture = controls, message, picture
 
@@ -155,11 +157,11 @@ def _redraw(box: Any, state: dict[str, Any]) -> None:
         state["figure"], state["error"] = None, str(error)
         box.message.value = f"<b>Not possible:</b> {html.escape(str(error))}"
         box.picture.layout.display = "none"  # no picture, and no broken-image icon
-        box.picture.value = b""
+        box.picture.value = ""
     else:
         pyplot().close(fig)  # shown through the Image widget, not by pyplot
         state["figure"], state["error"] = fig, ""
         box.message.value = ""
-        box.picture.value = png_bytes(fig)
+        box.picture.value = img_html(png_bytes(fig), alt_text(fig))
         box.picture.layout.display = None
     box.figure = state["figure"]

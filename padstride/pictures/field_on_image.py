@@ -14,10 +14,12 @@ from typing import Any
 
 import numpy as np
 
+from ..alt import describe
 from ..model.receptive import FieldRow, ReceptiveField
 from ..text import one_if_same
 from .cells import outline
 from .palette import COLORS, SMALL, TEXT, figure
+from .words import listing, span_words
 
 FIELD = COLORS["window"]  # blue
 NEIGHBOUR = COLORS["pad"]  # orange
@@ -101,7 +103,8 @@ def draw_field(
     ax.set_xticks([])
     ax.set_yticks([])
     jump = one_if_same(row.jump)
-    ax.set_title(title or f"{row.name}: field {row.size[0]}×{row.size[1]}, jump {jump}", fontsize=TEXT)
+    heading = title or f"{row.name}: field {row.size[0]}×{row.size[1]}, jump {jump}"
+    ax.set_title(heading, fontsize=TEXT)
     if legend:
         ax.legend(
             handles=_key((height, width), pixel, jump, measured is not None),
@@ -110,7 +113,47 @@ def draw_field(
             fontsize=SMALL,
             frameon=False,
         )
+    neighbour = None if (n_rows, n_cols) == (rows, cols) else (pixel[0], neighbour_col)
+    describe(ax, f"“{heading}”: " + field_words(row, (height, width), pixel, neighbour, measured))
     return fig
+
+
+def field_words(
+    row: FieldRow, shape: tuple[int, int], pixel: tuple[int, int], neighbour: Any, measured: Any
+) -> str:
+    """draw_field's alt text: the field's square, where it leaves the image, the neighbour's
+    square, the centres and the measured pixels."""
+    height, width = shape
+    rows, cols = row.span(*pixel)
+    grid = row.output_shape[:2]
+    text = (
+        f"on the {height}×{width} input, the receptive field of {row.name}'s output pixel {pixel} "
+        f"(of {grid[0]}×{grid[1]}), {len(rows)}×{len(cols)} pixels: rows {span_words(rows)} and "
+        f"columns {span_words(cols)}, counted from 0"
+    )
+    outside = [
+        (-rows.start, "above"), (rows.stop - height, "below"),
+        (-cols.start, "to the left"), (cols.stop - width, "to the right"),
+    ]  # fmt: skip
+    beyond = [
+        f"{count} {'pixel' if count == 1 else 'pixels'} {where}" for count, where in outside if count > 0
+    ]
+    if beyond:
+        text += f"; it reaches past the image, where padding would be: {listing(beyond)}"
+    if neighbour is not None:
+        step = neighbour[1] - pixel[1]
+        side = "right" if step > 0 else "left"
+        text += f"; dashed, the field of its neighbour {neighbour}, {row.jump[1]} pixels to the {side}"
+    text += f"; dots at the centres of all {grid[0] * grid[1]} output pixels' fields"
+    if measured is not None:
+        reached = np.asarray(measured, dtype=bool)
+        found_rows, found_cols = np.flatnonzero(reached.any(axis=1)), np.flatnonzero(reached.any(axis=0))
+        text += f"; shaded, the {int(reached.sum()):,} pixels the gradient reaches"
+        if reached.any():
+            text += (
+                f", rows {found_rows[0]} to {found_rows[-1]} and columns {found_cols[0]} to {found_cols[-1]}"
+            )
+    return text + "."
 
 
 def _draw_image(ax: Any, shape: tuple[int, int], image: Any, measured: Any) -> None:

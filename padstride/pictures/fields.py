@@ -10,8 +10,11 @@ from typing import Any
 
 import numpy as np
 
+from ..alt import describe
+from ..text import one_if_same
 from .cells import outline
 from .palette import SMALL, TEXT, figure, series_color
+from .words import span_words
 
 
 def _centre(span: range) -> float:
@@ -96,4 +99,13 @@ def draw_receptive_field(model_or_layers: Any, input_shape: tuple[int, ...] | No
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_title(f"receptive fields on the {height}×{width} input", fontsize=TEXT)
-    return fig
+    squares = [
+        f"{row.name} {row.size[0]}×{row.size[1]} (jump {one_if_same(row.jump)}), rows {span_words(spans[row.name][0])} "
+        f"and columns {span_words(spans[row.name][1])}"
+        for row in rows
+    ]
+    return describe(
+        fig,
+        f"Receptive fields on the {height}×{width} input, one square per layer, nested around the "
+        f"centre: {'; '.join(squares)} (pixels counted from 0).",
+    )

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..alt import describe
 from ..arguments import image_2d, positive_int
 from ..conv.arithmetic import IntOrPair, Padding, ceil_div, describe_axes, window_positions
 from .cells import (
@@ -34,6 +35,7 @@ from .cells import (
     wrap,
 )
 from .palette import COLORS, GRAY, HEATMAP, MAX_WIDTH, SMALL, TEXT, TITLE, figure, font_pixels
+from .words import formula_words, number, plural, settings_words, size_words, values_words, zeros_words
 
 WINDOW_CHOICES = ("corners", "first-row", "all")
 WINDOW_ALPHA = 0.25  # light enough for the padding under a window to show
@@ -60,7 +62,12 @@ def draw_padding(image: np.ndarray, padding: Padding, title: str | None = None):
         f"top {grid.pad_top}, bottom {grid.pad_bottom}, left {grid.pad_left}, right {grid.pad_right}"
     )
     frame_input(ax, grid, text)
-    return fig
+    zeros = zeros_words(grid).replace("no padding", "no zeros")
+    return describe(
+        fig,
+        f"{grid.height}×{grid.width} image drawn as a grid and padded to {rows}×{cols}: {zeros}"
+        + f"; the image's {values_words(image, written=max(rows, cols) <= MAX_LABELLED + 2)}.",
+    )
 
 
 def settings_text(
@@ -134,7 +141,21 @@ def draw_windows(
     grid_axes(ax_out, 0, 0, out_h, out_w, f"output {out_h}×{out_w}")
     handles = legend_handles(padded=(rows, cols) != (grid.height, grid.width), alpha=WINDOW_ALPHA)
     fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False, fontsize=SMALL)
-    return fig
+    return describe(fig, windows_words(grid, padding, show, len(chosen)))
+
+
+def windows_words(grid: Any, padding: Padding, show: str, chosen: int) -> str:
+    """draw_windows' alt text: the settings, the zeros, the output and the windows drawn."""
+    out_h, out_w = grid.output_shape
+    if chosen == 1:
+        shown = "The one window is shaded on the input, its output filled in."
+    else:
+        which = {"all": "All", "first-row": "The first output row's", "corners": "The corner outputs'"}[show]
+        shown = f"{which} {chosen} windows are shaded on the input, their outputs filled in."
+    return (
+        f"{settings_words(grid, padding)}: {zeros_words(grid)}; {out_h}×{out_w} output, "
+        f"{formula_words(grid)}. {shown}"
+    )
 
 
 def draw_feature_map(
@@ -164,6 +185,8 @@ def draw_feature_map(
     if not ax.texts:
         colorbar = fig.colorbar(image, ax=ax, shrink=0.8)
         colorbar.ax.tick_params(labelsize=SMALL)
+    values = values_words(array, written=bool(ax.texts))
+    describe(ax, f"Heat map “{title}”, {array.shape[0]}×{array.shape[1]}, {values}.")
     return fig
 
 
@@ -245,7 +268,18 @@ def draw_maps(
         ax.set_title(f"{title} ({array.shape[0]}×{array.shape[1]})", fontsize=SMALL)
         ax.set_xticks([])
         ax.set_yticks([])
-    return fig
+    scale = (
+        f"one shade scale from {number(low)} (dark) to {number(high)} (light)"
+        if same_scale
+        else "each shaded from its own lowest value (dark) to its highest (light)"
+    )
+    panels = [
+        f"“{title}”, {size_words(array.shape)}, {values_words(array, written=False)}."
+        for title, array in arrays.items()
+    ]
+    return describe(
+        fig, f"{plural(len(arrays), 'image')} side by side, drawn the same size, {scale}. {' '.join(panels)}"
+    )
 
 
 def draw_conv_steps(
@@ -287,4 +321,9 @@ def draw_conv_steps(
         title = f"{step}: output[0, {patch.col}]\n{wrap(dot_text(patch.values, kernel), 34)}"
         frame_input(ax, grid, title)
     fig.suptitle("the window slides along the first row; each stop is one dot product", fontsize=TITLE)
-    return fig
+    products = [f"output[0, {p.col}] = {dot_text(p.values, kernel)}" for p in first_row]
+    return describe(
+        fig,
+        f"{settings_words(grid, padding)}: the window's first {plural(n, 'stop')} along the top row, "
+        f"each shaded on the input, with its dot product: {'; '.join(products)}.",
+    )

@@ -12,10 +12,13 @@ from typing import Any
 
 import numpy as np
 
+from ..alt import describe
 from ..arguments import image_2d, is_keras_model
 from ..conv.arithmetic import conv_output_size
+from ..text import shape_text
 from .cells import outline
 from .palette import COLORS, GRAY, HEATMAP, SMALL, TEXT, TITLE, figure
+from .words import values_words
 
 SLOT = 42  # pixels of feature map per slot: a 28-pixel map and its labels fit in one
 DENSE_SLOTS = 2.2  # room for the Flatten and Dense lines at the right
@@ -75,7 +78,26 @@ def draw_feature_map_sizes(models: Any):
     for ax, (name, rows, total) in zip(axes[:, 0], tables):
         _draw_row(ax, name, rows, total, width, tallest)
     fig.suptitle("feature maps to scale (one unit per pixel), with each layer's parameters", fontsize=TITLE)
-    return fig
+    models_text = " ".join(sizes_words(name, rows, total) for name, rows, total in tables)
+    return describe(fig, f"Feature maps drawn to scale, one row per model. {models_text}")
+
+
+def sizes_words(name: str, rows: list, total: int) -> str:
+    """One model's row of draw_feature_map_sizes in words: its maps left to right, then
+    the layers after them."""
+    maps = [row for row in rows if len(row[1]) == 3]
+    rest = [row for row in rows if len(row[1]) != 3]
+
+    def layer(row: tuple) -> str:
+        name, shape, params = row
+        weights = f"{params:,} params" if params else "no weights"
+        size = shape_text(shape) if len(shape) == 3 else "×".join(f"{d:,}" for d in shape)
+        return f"{name} {size}" + ("" if name == "input" else f" ({weights})")
+
+    text = f"{name}, {total:,} parameters: " + " → ".join(layer(row) for row in maps)
+    if rest:
+        text += "; then " + ", ".join(layer(row) for row in rest)
+    return text + "."
 
 
 def _draw_row(ax: Any, name: str, rows: list, total: int, width: float, tallest: int) -> None:
@@ -165,4 +187,11 @@ def draw_pipeline(digit: np.ndarray):
     fig.suptitle(
         f"{n} → pad 1 → {n + 2} → 3×3 kernel, strides=2: ⌊({n + 2} − 3)/2⌋ + 1 = {out}", fontsize=TITLE
     )
-    return fig
+    feature_map = arrays["feature_map"]
+    return describe(
+        fig,
+        f"Three panels: the {shape_text(digit.shape)} digit; the digit with 1 pixel of zeros around it, "
+        f"{shape_text(padded)}; the {shape_text(feature_map.shape)} feature map of a 3×3 vertical-line "
+        f"detector run with strides=2 over the padded digit, floor(({n + 2} − 3)/2) + 1 = {out}, "
+        f"as a heat map, {values_words(feature_map, written=False)}.",
+    )

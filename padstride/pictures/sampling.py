@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..alt import describe
 from ..arguments import image_2d
 from ..conv.arithmetic import IntOrPair, Padding, window_positions
 from ..conv.windows import unread_pixels
 from .cells import drawable
 from .grids import settings_text
 from .palette import COLORS, GRAY, HEATMAP, SMALL, TEXT, TITLE, figure
+from .words import listing, settings_words, values_words, zeros_words
 
 
 def draw_coverage(
@@ -33,7 +35,7 @@ def draw_coverage(
 
     image = image_2d(image)
     kernel = image_2d(kernel, "kernel")
-    drawable(window_positions(image.shape, kernel.shape, strides, padding, dilation_rate))
+    grid = drawable(window_positions(image.shape, kernel.shape, strides, padding, dilation_rate))
     unread = unread_pixels(image.shape, kernel.shape, strides, padding, dilation_rate)
     feature_map = apply_filter(image, kernel, strides, padding, dilation_rate)
     fig, axes = figure(9.0, 3.9, ncols=3)
@@ -52,4 +54,29 @@ def draw_coverage(
     axes[2].set_title(f"output {feature_map.shape[0]}×{feature_map.shape[1]}", fontsize=TEXT)
     fig.suptitle(settings_text(image.shape, kernel.shape, strides, padding, dilation_rate), fontsize=TITLE)
     fig.supxlabel("marked pixels reach no output of the layer", fontsize=SMALL)
-    return fig
+    return describe(
+        fig,
+        f"{settings_words(grid, padding)}: {zeros_words(grid)}. Three panels: the input; the input with "
+        f"the pixels no window reads marked: {unread_words(unread)}; the {feature_map.shape[0]}×"
+        f"{feature_map.shape[1]} output as a heat map, {values_words(feature_map, written=False)}.",
+    )
+
+
+def unread_words(unread: np.ndarray) -> str:
+    """How many pixels no window reads, and where, when they fill whole rows and columns:
+    '28 of 64 pixels, rows 3 and 7 and columns 3 and 7 (counted from 0)'."""
+    count = f"{int(unread.sum())} of {unread.size} pixels"
+    if not unread.any():
+        return "none, every pixel is read"
+    rows = [int(r) for r in np.flatnonzero(unread.all(axis=1))]
+    cols = [int(c) for c in np.flatnonzero(unread.all(axis=0))]
+    lines = np.zeros_like(unread)
+    lines[rows, :] = True
+    lines[:, cols] = True
+    if not (lines == unread).all():
+        return count
+    where = [f"in {'row' if len(rows) == 1 else 'rows'} {listing([str(r) for r in rows])}"] if rows else []
+    where += (
+        [f"in {'column' if len(cols) == 1 else 'columns'} {listing([str(c) for c in cols])}"] if cols else []
+    )
+    return f"{count}, {' and '.join(where)} (counted from 0)"

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from ..alt import describe
 from ..arguments import image_2d
 from .palette import COLORS, GRAY, HEATMAP, SMALL, TEXT, TITLE, figure
 
@@ -47,8 +48,8 @@ def draw_maps_to_scale(rows: Mapping[str, Mapping[str, Any]]):
     array of a row is its input, drawn in gray; the maps after it use the heat map. Each
     array is shaded from its own lowest value (dark) to its highest (light).
 
-    The images carry the gids "map-<row>-<label>", their labels "label-<row>-<label>";
-    ``maps_to_scale_alt`` gives the alt text from the same arrays.
+    The images carry the gids "map-<row>-<label>", their labels "label-<row>-<label>"; the
+    figure's alt text is ``maps_to_scale_alt(rows)``, made from the same arrays.
 
     >>> fig = draw_maps_to_scale({"strided": {"input": np.eye(8), "conv_1": np.eye(4)}})
     >>> [t.get_text() for t in fig.axes[0].texts]
@@ -69,7 +70,7 @@ def draw_maps_to_scale(rows: Mapping[str, Mapping[str, Any]]):
         ax.axis("off")
         ax.set_title(name, fontsize=TEXT, loc="left")
     fig.suptitle(TITLE_TEXT, fontsize=TITLE)
-    return fig
+    return describe(fig, _alt(checked))
 
 
 def _draw_one(
@@ -95,7 +96,10 @@ def maps_to_scale_alt(rows: Mapping[str, Mapping[str, Any]]) -> str:
     Feature maps drawn to one scale, one unit per pixel, each shaded from its lowest value \
 (dark) to its highest (light). strided: input 8×8, conv_1 4×4.
     """
-    checked = _rows(rows)
+    return _alt(_rows(rows))
+
+
+def _alt(checked: dict[str, dict[str, np.ndarray]]) -> str:
     lines = [
         f"{name}: " + ", ".join(f"{label} {_size(array)}" for label, array in maps.items()) + "."
         for name, maps in checked.items()

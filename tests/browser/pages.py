@@ -48,6 +48,18 @@ WIDGET_ERRORS_JS = """
     .map((text) => text.slice(0, 200))
 """
 
+# Every picture says what it shows: the <img> elements whose alt text is missing, empty, a
+# file name or path, or nbconvert's placeholder, with the start of their address. With
+# ``numbers`` set (a notebook's outputs), an alt without a digit counts too: the pictures'
+# alt texts state their numbers.
+MISSING_ALT_JS = """
+(root, numbers) => [...root.querySelectorAll('img')]
+    .map((img) => [img.getAttribute('alt'), (img.getAttribute('src') || '(no src)').slice(0, 60)])
+    .filter(([alt]) => alt === null || !alt.trim()
+        || /^[\\w./-]+\\.(png|gif|jpe?g|svg|webp)$/i.test(alt.trim()) || /_images\\//.test(alt)
+        || /No description has been provided/i.test(alt) || (numbers && !/\\d/.test(alt)))
+"""
+
 LOADED_IMAGES_JS = """
 (root) => [...root.querySelectorAll('img')]
     .filter((img) => img.complete && img.naturalWidth > 0).length

@@ -71,6 +71,10 @@ class Explorer:
     def digest(self) -> str | None:
         return self.root.evaluate(PICTURE_DIGEST_JS)
 
+    def alt(self) -> str | None:
+        """The picture's alt text (None without a picture)."""
+        return self.root.evaluate("(root) => root.querySelector('img')?.getAttribute('alt') ?? null")
+
     def message(self) -> str:
         """What the explorer says about the setting (its HTML lines, less the fixed help)."""
         texts = [html.inner_text().strip() for html in self.root.locator(".widget-html").all()]
@@ -119,6 +123,9 @@ def drive(explorer: Explorer) -> list[str]:
         explorer.set(name, value)
         after = explorer.wait_for_change(before)
         assert after is not None and after not in seen, f"moving {name} to {value} drew no new picture"
+        words = {"size": f"{value}×{value} input", "kernel": f"{value}×{value} kernel"}.get(name, "")
+        words = words or {"strides": f"stride {value}", "dilation": f"dilation {value}"}.get(name, "")
+        assert words in explorer.alt(), f"{name}={value}: the picture's alt text says {explorer.alt()!r}"
         assert explorer.message().strip() == "", f"{name}={value} is allowed, yet: {explorer.message()}"
         assert explorer.broken_images() == []
         seen.add(after)

@@ -11,9 +11,12 @@ from tests.browser.conftest import save_screenshot
 from tests.browser.pages import (
     BROKEN_IMAGES_JS,
     LOADED_IMAGES_JS,
+    MISSING_ALT_JS,
+    NOTEBOOK,
     NOTEBOOKS,
     WIDGET_ERRORS_JS,
     notebook_named,
+    open_notebook,
     shut_down_kernels,
     wait_for_images,
 )
@@ -80,6 +83,7 @@ def test_stored_notebook_shows_every_picture(page, jupyter, traffic, notebook):
         " && (img.src || '').startsWith('data:image/gif')).length"
     )
     assert gifs >= animations
+    assert panel.evaluate(MISSING_ALT_JS, True) == [], "pictures without an alt text stating their numbers"
     assert traffic.external == [], "requests to other hosts"
 
 
@@ -136,4 +140,33 @@ def test_stored_notebook_passes_axe(page, jupyter, traffic, pattern):
     traffic.clear()
     open_stored(page, jupyter, notebook_named(pattern).name)
     assert_no_violations(page, include=[".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell"], exclude=LAB_PARTS)
+    assert traffic.external == [], "requests to other hosts"
+
+
+@pytest.fixture(scope="module")
+def notebook7(chromium, jupyter):
+    """One tab for Notebook 7's pages; the kernels its notebooks start are ended after."""
+    tab = chromium[0].new_page()
+    tab.set_default_timeout(60_000)
+    yield tab
+    tab.close()
+    shut_down_kernels(jupyter)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
+def test_notebook7_pictures_say_what_they_show(notebook7, jupyter, traffic, request, notebook):
+    """Notebook 7 shows the stored pictures with their alt texts, as JupyterLab does."""
+    traffic.clear()
+    cells = len(json.loads(notebook.read_text(encoding="utf-8"))["cells"])
+    try:
+        open_notebook(notebook7, jupyter.url(f"notebooks/{notebook.name}"), cells)
+        notebook7.wait_for_load_state("networkidle")
+        wait_for_images(notebook7, NOTEBOOK)
+        root = notebook7.locator(NOTEBOOK).first
+        pictures, _ = stored_pictures(notebook)
+        assert root.evaluate(LOADED_IMAGES_JS) >= pictures
+        assert root.evaluate(MISSING_ALT_JS, True) == [], "pictures without an alt text stating their numbers"
+    except AssertionError:
+        save_screenshot(notebook7, request.node.name)
+        raise
     assert traffic.external == [], "requests to other hosts"

@@ -7,7 +7,15 @@ import json
 
 import pytest
 
-from tests.browser.pages import BROKEN_IMAGES_JS, LOADED_IMAGES_JS, NOTEBOOKS, SITE_PAGES, wait_for_images
+from tests.browser.pages import (
+    BROKEN_IMAGES_JS,
+    LOADED_IMAGES_JS,
+    MISSING_ALT_JS,
+    NOTEBOOKS,
+    SITE,
+    SITE_PAGES,
+    wait_for_images,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -30,6 +38,9 @@ def test_site_page(page, traffic, site_url, path):
     page.goto(f"{site_url}/{path}", wait_until="networkidle")
     wait_for_images(page)
     assert page.evaluate(BROKEN_IMAGES_JS, page.locator("body").element_handle()) == []
+    notebook_page = path.startswith("notebooks/")
+    missing = page.locator("body").evaluate(MISSING_ALT_JS, notebook_page)
+    assert missing == [], "pictures whose alt text is missing, a file name or states no number"
     assert traffic.external == [], "requests to other hosts"
     assert traffic.console_errors == [], f"console errors; failed requests: {traffic.failed}"
     text = page.locator("body").inner_text()
@@ -134,3 +145,45 @@ def test_nbconvert_html_keeps_answers_folded(page, tmp_path, notebook, summary, 
     )
     page.goto((tmp_path / f"{notebook}.html").as_uri(), wait_until="domcontentloaded")
     assert_folded_until_clicked(page, summary, revealed())
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
+def test_nbconvert_html_pictures_say_what_they_show(page, tmp_path, notebook):
+    """`jupyter nbconvert --to html` as it comes: every picture shows (the animation as a GIF,
+    not as text), each with an alt text stating its numbers; nbconvert has none to add."""
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "nbconvert",
+            "--to",
+            "html",
+            "--output-dir",
+            str(tmp_path),
+            str(notebook),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert "Alternative text is missing" not in run.stderr
+    page.route(
+        "**/*",
+        lambda route: route.abort() if not route.request.url.startswith("file:") else route.continue_(),
+    )
+    page.goto((tmp_path / f"{notebook.stem}.html").as_uri(), wait_until="domcontentloaded")
+    wait_for_images(page)
+    body = page.locator("body")
+    counts = stored(notebook)
+    # A widget's output is its widget view here (its state is stored): its picture is not drawn.
+    assert body.evaluate(LOADED_IMAGES_JS) >= counts["pictures"] - counts["widgets"]
+    gifs = body.evaluate(
+        "(root) => [...root.querySelectorAll('img')].filter((img) => img.naturalWidth > 0"
+        " && (img.src || '').startsWith('data:image/gif')).length"
+    )
+    assert gifs >= counts["gifs"], "an animation is missing"
+    assert body.evaluate(MISSING_ALT_JS, True) == [], "pictures without an alt text stating their numbers"

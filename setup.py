@@ -31,4 +31,7 @@ class build_py_with_course_files(build_py):
                 shutil.copyfile(source, copy)
 
 
-setup(cmdclass={"build_py": build_py_with_course_files})
+setup(
+    cmdclass={"build_py": build_py_with_course_files},
+    data_files=[("share/jupyter/lab/settings/overrides.d", ["jupyter-settings/overrides.d/padstride.json"])],
+)

@@ -3,7 +3,11 @@
 A widget needs a live kernel and a widget front-end (JupyterLab 4, Notebook 7). Where
 neither is there (a static viewer, a notebook reopened before it runs, a test run), the
 same output offers plain text and, when there is a picture, a PNG: its mimebundle holds
-the widget view, ``text/plain`` and ``image/png`` side by side.
+the widget view, ``text/plain`` and ``image/png`` side by side (and ``text/html`` where
+the text reads better as HTML, such as a question that must wrap on a narrow screen).
+
+Every control is reachable and named for the keyboard and a screen reader: a slider comes
+with a number field beside it (``slider_with_field``), named as the slider is.
 """
 
 from __future__ import annotations
@@ -31,6 +35,9 @@ def _box_class() -> type:
                 data["image/png"] = base64.b64encode(png).decode()
             else:
                 data.pop("image/png", None)
+            html = self.fallback_html()
+            if html:
+                data["text/html"] = html
             return bundle
 
     return FallbackBox
@@ -40,10 +47,11 @@ def fallback_box(
     children: Sequence[Any],
     text: Callable[[], str],
     png: Callable[[], bytes | None] | None = None,
+    html: Callable[[], str] | None = None,
 ) -> Any:
     """A vertical box of ``children`` whose output carries, besides the widget view,
-    ``text()`` as plain text and ``png()`` (when it returns bytes) as a PNG. Both are read
-    when the box is displayed, so they show its current state.
+    ``text()`` as plain text, ``png()`` (when it returns bytes) as a PNG and ``html()`` (when
+    given) as HTML. They are read when the box is displayed, so they show its current state.
 
     >>> box = fallback_box([], lambda: "three buttons, needs a running kernel")
     >>> box._repr_mimebundle_()["text/plain"]
@@ -52,6 +60,7 @@ def fallback_box(
     box = _box_class()(list(children))
     box.fallback_text = text
     box.fallback_png = png or (lambda: None)
+    box.fallback_html = html or (lambda: "")
     return box
 
 
@@ -62,6 +71,38 @@ def widgets_available() -> bool:
     except ImportError:
         return False
     return True
+
+
+def slider_with_field(label: str, value: int, low: int, high: int) -> Any:
+    """An integer slider labelled ``label`` and, beside it, a number field holding the same
+    value, for the keyboard (type a number, or step it with the arrow keys) and for a screen
+    reader (the field is named ``label``; ipywidgets 8 gives a slider's handle no name).
+
+    Returns an HBox with ``slider`` and ``field``; the two follow each other in the kernel.
+
+    >>> row = slider_with_field("strides", 2, 1, 4)
+    >>> row.slider.value = 3; row.field.value, row.field.tooltip
+    (3, 'strides')
+    """
+    import ipywidgets as widgets
+
+    slider = widgets.IntSlider(
+        value=value,
+        min=low,
+        max=high,
+        description=label,
+        readout=False,  # the field shows the value
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width="auto"),
+    )
+    # With no description, ipywidgets names the field by its tooltip (its title).
+    field = widgets.BoundedIntText(
+        value=value, min=low, max=high, tooltip=label, layout=widgets.Layout(width="5em")
+    )
+    widgets.link((slider, "value"), (field, "value"))
+    row = widgets.HBox([slider, field], layout=widgets.Layout(align_items="center", margin="0 1.5em 0 0"))
+    row.slider, row.field = slider, field
+    return row
 
 
 def one_at_a_time(*handlers: Callable[..., Any]) -> tuple[Callable[..., Any], ...]:

@@ -112,6 +112,24 @@ def test_matplotlib_animation_and_player(movie):
     assert "frame controls" in data["text/plain"] and "image/png" not in data
 
 
+def test_the_players_controls_have_names_and_drive_the_hidden_clock(movie):
+    player = movie.player()
+    play, stop, clock = player.play_button, player.stop_button, player.clock
+    # Buttons named by words (their icons are decoration), the frame slider's field named "frame".
+    assert (play.description, stop.description, player.field.tooltip) == ("play", "stop", "frame")
+    assert clock.layout.display == "none" and (clock.min, clock.max) == (0, movie.frames - 1)
+    play.click()
+    assert clock.playing and (play.description, play.icon) == ("pause", "pause")
+    play.click()
+    assert not clock.playing and play.description == "play"
+    player.field.value = 4  # typed into the field: the slider and the picture follow
+    assert player.slider.value == 4 and player.image.value == movie.frame_png(4)
+    play.click()
+    stop.click()
+    assert not clock.playing and clock.value == player.slider.value == 0
+    assert player.image.value == movie.frame_png(0)
+
+
 def test_padding_shows_and_bad_input_is_refused():
     padded = animate_conv(np.ones((4, 4)), np.ones((3, 3)), padding="same")
     assert padded.figure.axes[0].get_title() == "input 4×4 with its padding"

@@ -25,21 +25,24 @@ help:
 
 setup: $(STAMP)
 
-# JupyterLab's and Notebook 7's defaults that padstride installs (widget state saved with the
-# notebook, notebook shortcuts kept away from focused widgets): see jupyter-settings/.
+# What padstride installs for JupyterLab and Notebook 7 (see jupyter-settings/): the notebook
+# shortcuts kept away from focused widgets, and the server extension that shows a reopened
+# notebook's controls in their still form.
 OVERRIDES := jupyter-settings/overrides.d/padstride.json
-LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d
+SERVER_CONFIG := jupyter-settings/jupyter_server_config.d/padstride.json
 
 # Re-created when missing or stale (a Python that no longer runs, e.g. a moved folder),
 # re-installed when pyproject.toml, constraints.txt or what setup.py installs change.
-$(STAMP): pyproject.toml constraints.txt setup.py $(OVERRIDES)
+$(STAMP): pyproject.toml constraints.txt setup.py $(OVERRIDES) $(SERVER_CONFIG)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "padstride needs Python 3.11 or newer (Keras 3.15 does); this is " + sys.version.split()[0] + " (set PYTHON=...)")'
 	@if ! $(BIN)/python -c 'import sys' >/dev/null 2>&1; then \
 		echo "creating $(VENV)"; rm -rf $(VENV); $(PYTHON) -m venv $(VENV); fi
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	@# A wheel puts setup.py's data_files in the environment; an editable install leaves them out.
-	mkdir -p $(LAB_OVERRIDES) && cp $(OVERRIDES) $(LAB_OVERRIDES)/padstride.json
+	mkdir -p $(VENV)/share/jupyter/lab/settings/overrides.d $(VENV)/etc/jupyter/jupyter_server_config.d
+	cp $(OVERRIDES) $(VENV)/share/jupyter/lab/settings/overrides.d/padstride.json
+	cp $(SERVER_CONFIG) $(VENV)/etc/jupyter/jupyter_server_config.d/padstride.json
 	@touch $(STAMP)
 
 # Fetched and verified once; the loader re-checks the digests on every load.

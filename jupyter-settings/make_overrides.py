@@ -1,17 +1,15 @@
 """Write jupyter-settings/overrides.d/padstride.json from the installed JupyterLab's schemas.
 
 The file is installed as ``{sys.prefix}/share/jupyter/lab/settings/overrides.d/padstride.json``,
-where JupyterLab and Notebook 7 read it as the defaults of two settings:
+where JupyterLab and Notebook 7 read it as the default of one setting,
+``@jupyterlab/shortcuts-extension:shortcuts``: every notebook shortcut that fires on whatever
+element has the focus (ArrowDown moves to the next cell, ``D D`` deletes it, ``0 0`` restarts
+the kernel, ...) is switched off and added again with ``:not(.jupyter-widgets *)``, so a focused
+slider, dropdown, number field or button of an ipywidget keeps its keys. The shortcuts work as
+before everywhere else. (A user who sets shortcuts of their own in the Settings Editor replaces
+this list with theirs.)
 
-- ``@jupyter-widgets/jupyterlab-manager:plugin`` ``saveState``: a saved notebook keeps its
-  widgets' state, so reopened (kernel or not) it shows each control as it was, not the error
-  "model not found".
-- ``@jupyterlab/shortcuts-extension:shortcuts``: every notebook shortcut that fires on whatever
-  element has the focus (ArrowDown moves to the next cell, ``0 0`` restarts the kernel, ...) is
-  switched off and added again with ``:not(.jupyter-widgets *)``, so a focused slider, dropdown or
-  button of an ipywidget keeps its keys. The shortcuts still work everywhere else.
-
-Run it after a JupyterLab upgrade (``make`` re-installs the file):
+Run it after a JupyterLab upgrade (``make setup`` installs the file again):
 
     .venv/bin/python jupyter-settings/make_overrides.py          # rewrite the file
     .venv/bin/python jupyter-settings/make_overrides.py --check  # exit 1 if it is stale
@@ -50,16 +48,13 @@ def focus_bindings(schemas: Path) -> list[dict]:
 
 
 def overrides(schemas: Path) -> dict:
-    """The settings defaults: widget state saved, focus shortcuts kept away from widgets."""
+    """The settings defaults: the focus shortcuts kept away from widgets."""
     shortcuts = []
     for binding in focus_bindings(schemas):
         same = {key: value for key, value in binding.items() if key != "disabled"}
         shortcuts.append({**same, "disabled": True})
         shortcuts.append({**same, "selector": binding["selector"] + WIDGETS})
-    return {
-        "@jupyter-widgets/jupyterlab-manager:plugin": {"saveState": True},
-        "@jupyterlab/shortcuts-extension:shortcuts": {"shortcuts": shortcuts},
-    }
+    return {"@jupyterlab/shortcuts-extension:shortcuts": {"shortcuts": shortcuts}}
 
 
 def text(schemas: Path) -> str:

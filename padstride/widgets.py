@@ -18,6 +18,11 @@ from collections.abc import Callable, Sequence
 from functools import cache, wraps
 from typing import Any
 
+# The output metadata of every widget output that carries its still form: a Jupyter server
+# with padstride's extension (padstride.server_extension) opens the cell untrusted, so a
+# notebook opened again shows the still form, not "Error displaying widget: model not found".
+STILL_FORM = {"padstride": {"still_form": True}}
+
 
 @cache
 def _box_class() -> type:
@@ -28,7 +33,7 @@ def _box_class() -> type:
 
         def _repr_mimebundle_(self, **kwargs: Any) -> Any:
             bundle = super()._repr_mimebundle_(**kwargs)
-            data = bundle[0] if isinstance(bundle, tuple) else bundle
+            data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
             data["text/plain"] = self.fallback_text()
             png = self.fallback_png()
             if png:
@@ -38,7 +43,7 @@ def _box_class() -> type:
             html = self.fallback_html()
             if html:
                 data["text/html"] = html
-            return bundle
+            return data, {**metadata, **STILL_FORM}
 
     return FallbackBox
 
@@ -54,8 +59,9 @@ def fallback_box(
     given) as HTML. They are read when the box is displayed, so they show its current state.
 
     >>> box = fallback_box([], lambda: "three buttons, needs a running kernel")
-    >>> box._repr_mimebundle_()["text/plain"]
-    'three buttons, needs a running kernel'
+    >>> data, metadata = box._repr_mimebundle_()
+    >>> data["text/plain"], metadata
+    ('three buttons, needs a running kernel', {'padstride': {'still_form': True}})
     """
     box = _box_class()(list(children))
     box.fallback_text = text
@@ -74,33 +80,32 @@ def widgets_available() -> bool:
 
 
 def slider_with_field(label: str, value: int, low: int, high: int) -> Any:
-    """An integer slider labelled ``label`` and, beside it, a number field holding the same
-    value, for the keyboard (type a number, or step it with the arrow keys) and for a screen
-    reader (the field is named ``label``; ipywidgets 8 gives a slider's handle no name).
+    """A number field labelled ``label`` and, after it, an integer slider holding the same
+    value: the field for the keyboard (type a number, or step it with the arrow keys) and for
+    a screen reader (its label names it; ipywidgets 8 gives a slider's handle no name).
 
-    Returns an HBox with ``slider`` and ``field``; the two follow each other in the kernel.
+    Returns an HBox with ``field`` and ``slider``; the two follow each other in the kernel.
 
     >>> row = slider_with_field("strides", 2, 1, 4)
-    >>> row.slider.value = 3; row.field.value, row.field.tooltip
+    >>> row.slider.value = 3; row.field.value, row.field.description
     (3, 'strides')
     """
     import ipywidgets as widgets
 
-    slider = widgets.IntSlider(
+    # The field carries the label (a <label for> names it); the slider follows it unlabelled.
+    field = widgets.BoundedIntText(
         value=value,
         min=low,
         max=high,
         description=label,
-        readout=False,  # the field shows the value
         style={"description_width": "initial"},
         layout=widgets.Layout(width="auto"),
     )
-    # With no description, ipywidgets names the field by its tooltip (its title).
-    field = widgets.BoundedIntText(
-        value=value, min=low, max=high, tooltip=label, layout=widgets.Layout(width="5em")
+    slider = widgets.IntSlider(
+        value=value, min=low, max=high, readout=False, layout=widgets.Layout(width="10em")
     )
     widgets.link((slider, "value"), (field, "value"))
-    row = widgets.HBox([slider, field], layout=widgets.Layout(align_items="center", margin="0 1.5em 0 0"))
+    row = widgets.HBox([field, slider], layout=widgets.Layout(align_items="center", margin="0 1.5em 0 0"))
     row.slider, row.field = slider, field
     return row
 

@@ -1,3 +1,4 @@
+import base64
 import io
 
 import matplotlib
@@ -109,14 +110,15 @@ def test_matplotlib_animation_and_player(movie):
     from IPython.core.formatters import format_display_data
 
     data, _ = format_display_data(player)
-    assert "frame controls" in data["text/plain"] and "image/png" not in data
+    assert data["text/plain"].startswith("frame controls for the animation, at frame 5 of 0 to 8:")
+    assert base64.b64decode(data["image/png"]) == movie.frame_png(5)  # the still form: that frame
 
 
 def test_the_players_controls_have_names_and_drive_the_hidden_clock(movie):
     player = movie.player()
     play, stop, clock = player.play_button, player.stop_button, player.clock
     # Buttons named by words (their icons are decoration), the frame slider's field named "frame".
-    assert (play.description, stop.description, player.field.tooltip) == ("play", "stop", "frame")
+    assert (play.description, stop.description, player.field.description) == ("play", "stop", "frame")
     assert clock.layout.display == "none" and (clock.min, clock.max) == (0, movie.frames - 1)
     play.click()
     assert clock.playing and (play.description, play.icon) == ("pause", "pause")

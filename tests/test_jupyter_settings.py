@@ -1,8 +1,11 @@
-"""jupyter-settings/: the defaults padstride gives JupyterLab and Notebook 7, read as the
-installed jupyterlab_server reads them, against the installed JupyterLab's own shortcuts."""
+"""jupyter-settings/: the shortcut defaults padstride gives JupyterLab and Notebook 7, read as the
+installed jupyterlab_server reads them, against the installed JupyterLab's own shortcuts; and
+the server extension's configuration, as the installed jupyter_server finds it."""
 
 import importlib.util
 import json
+import re
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -12,6 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "jupyter-settings" / "overrides.d" / "padstride.json"
 INSTALLED = Path(sys.prefix) / "share/jupyter/lab/settings/overrides.d/padstride.json"
+SERVER_CONFIG = "jupyter_server_config.d/padstride.json"
 # The selectors that match whatever element has the focus in a notebook (JupyterLab 4.6): a
 # focused slider, dropdown or button in an output included.
 FOCUS_SELECTORS = {
@@ -65,13 +69,26 @@ def test_the_file_is_what_the_script_makes_from_this_jupyterlab(app_dir):
     )
 
 
-def test_it_is_installed_in_the_environment_as_shipped():
-    # make setup copies it (an editable install leaves data_files out); a wheel installs it.
+def test_they_are_installed_in_the_environment_as_shipped():
+    # make setup copies them (an editable install leaves data_files out); a wheel installs them.
     assert INSTALLED.read_bytes() == SHIPPED.read_bytes()
+    installed = Path(sys.prefix) / "etc/jupyter" / SERVER_CONFIG
+    assert installed.read_bytes() == (ROOT / "jupyter-settings" / SERVER_CONFIG).read_bytes()
 
 
-def test_jupyterlab_reads_widget_state_saved_with_the_notebook(app_dir):
-    assert setting(app_dir, "@jupyter-widgets/jupyterlab-manager:plugin")["saveState"]["default"] is True
+def test_the_jupyter_server_loads_the_extension():
+    listed = subprocess.run(
+        [sys.executable, "-m", "jupyter", "server", "extension", "list"], capture_output=True, text=True
+    )
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", listed.stdout + listed.stderr)  # no colours
+    lines = " ".join(plain.split())
+    assert "padstride.server_extension enabled" in lines and "padstride.server_extension OK" in lines
+
+
+def test_widget_state_is_not_saved_with_the_notebook(app_dir):
+    # Reopened, JupyterLab 4.6 rebuilds saved widgets only until the notebook is saved again (it
+    # saves only the models of a live kernel): the still forms are what a reopened notebook shows.
+    assert setting(app_dir, "@jupyter-widgets/jupyterlab-manager:plugin")["saveState"]["default"] is False
 
 
 def test_every_focus_shortcut_is_kept_away_from_widgets_and_nothing_else_changes(app_dir):

@@ -8,8 +8,8 @@ from padstride.widgets import fallback_box, slider_with_field
 def test_a_slider_comes_with_a_number_field_of_the_same_name_and_value():
     row = slider_with_field("kernel_size", 3, 1, 7)
     slider, field = row.slider, row.field
-    assert list(row.children) == [slider, field]
-    assert (slider.description, field.description, field.tooltip) == ("kernel_size", "", "kernel_size")
+    assert list(row.children) == [field, slider]
+    assert (field.description, slider.description) == ("kernel_size", "")
     assert (field.min, field.max, slider.min, slider.max) == (1, 7, 1, 7)
     assert slider.readout is False  # the field shows the value
     field.value = 6

@@ -143,7 +143,7 @@ class ConvAnimation:
 
     def player(self):
         """Play, pause and step through the frames with widgets (needs a running kernel);
-        elsewhere the output says so in text.
+        elsewhere the output is a picture of the current frame, and says so in text.
 
         Every control has a name and a key: "play" (which becomes "pause" while playing) and
         "stop" are buttons with words; the frame slider has a number field beside it. The
@@ -164,8 +164,11 @@ class ConvAnimation:
             layout=widgets.Layout(display="none"),
         )
         widgets.jslink((clock, "value"), (slider, "value"))
-        play = widgets.Button(description="play", icon="play", tooltip="play the frames from this one")
-        stop = widgets.Button(description="stop", icon="stop", tooltip="stop at the first frame")
+        auto = widgets.Layout(width="auto")
+        play = widgets.Button(
+            description="play", icon="play", tooltip="play the frames from this one", layout=auto
+        )
+        stop = widgets.Button(description="stop", icon="stop", tooltip="stop at the first frame", layout=auto)
 
         def show(change: Any) -> None:
             image.value = pictures[change["new"]]
@@ -186,7 +189,11 @@ class ConvAnimation:
         stop.on_click(rewind)
         box = fallback_box(
             [widgets.HBox([play, stop, frame, clock], layout=widgets.Layout(align_items="center")), image],
-            lambda: "frame controls for the animation: they appear when the notebook runs",
+            lambda: (
+                f"frame controls for the animation, at frame {slider.value} of 0 to {self.frames - 1}: "
+                "they work when the notebook runs; a picture of that frame follows"
+            ),
+            lambda: pictures[slider.value],
         )
         box.clock, box.play_button, box.stop_button = clock, play, stop
         box.slider, box.field, box.image = slider, frame.field, image

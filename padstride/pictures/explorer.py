@@ -87,7 +87,7 @@ def explore(
     import ipywidgets as widgets
 
     rows = _controls(widgets, values, choices, padding_value)
-    controls = {name: getattr(row, "slider", row) for name, row in rows.items()}
+    controls = {name: getattr(row, "field", row) for name, row in rows.items()}
     message = widgets.HTML()
     picture = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
     state: dict[str, Any] = {"figure": None, "error": ""}

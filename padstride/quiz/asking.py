@@ -116,8 +116,8 @@ def ask(question_or_id: Question | str, *, reveal: bool = True):
     that wraps and as text, with the way to answer it in code.
 
     A marked choice says "right" or "wrong" with a sign as well as a colour; the feedback is
-    in a live region, which a screen reader reads out; after a click the focus stays on the
-    card.
+    in a live region, which a screen reader reads out; a clicked button keeps the focus (once
+    the question is answered, the other buttons are switched off).
     """
     from ..widgets import widgets_available
 

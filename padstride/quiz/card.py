@@ -112,31 +112,27 @@ def question_card(q: Question, attempt: Attempt, note: str) -> Any:
     show_button = widgets.Button(description="show answer", layout=widgets.Layout(width="auto"))
     controls = [*buttons, show_button] if attempt.reveals else buttons
 
-    def finish() -> None:
+    def finish(clicked: Any) -> None:
         right = LETTERS.index(q.answer)
         mark_button(buttons[right], labels[right], RIGHT)
         for button in controls:
-            button.disabled = True
-
-    def say(result: Any) -> None:
-        mark = (RIGHT if result.correct else WRONG) if result.choice else None
-        feedback.value = live_region(result.message, mark)
-        card.focus()  # the clicked button is switched off: the focus stays on the card, not the page
+            # The clicked button stays on: a focused button switched off drops the focus to the
+            # page. Clicked again, it says the same again.
+            button.disabled = button is not clicked
 
     def answer(button: Any) -> None:
         index = buttons.index(button)
         result = attempt.answer(LETTERS[index])
         if not result.correct:
             mark_button(button, labels[index], WRONG)
-            button.disabled = True
         if result.revealed:
-            finish()
-        say(result)
+            finish(button)
+        feedback.value = live_region(result.message, RIGHT if result.correct else WRONG)
 
-    def show(_button: Any) -> None:
+    def show(button: Any) -> None:
         result = attempt.reveal()
-        finish()
-        say(result)
+        finish(button)
+        feedback.value = live_region(result.message)
 
     answer, show = one_at_a_time(answer, show)  # two clicks never change the attempt at once
     for button in buttons:
@@ -147,7 +143,6 @@ def question_card(q: Question, attempt: Attempt, note: str) -> Any:
         lambda: f"{q.text()}\n{note}",
         html=lambda: still_html(q, note),
     )
-    card.tabbable = False  # focusable by the code above (tabindex -1), not a stop of its own for Tab
     card.question, card.buttons, card.feedback = q, buttons, feedback
     card.show_button = show_button if attempt.reveals else None
     return card

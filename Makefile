@@ -25,14 +25,24 @@ help:
 
 setup: $(STAMP)
 
+# What padstride installs for JupyterLab and Notebook 7 (see jupyter-settings/): the notebook
+# shortcuts kept away from focused widgets, and the server extension that shows a reopened
+# notebook's controls in their still form.
+OVERRIDES := jupyter-settings/overrides.d/padstride.json
+SERVER_CONFIG := jupyter-settings/jupyter_server_config.d/padstride.json
+
 # Re-created when missing or stale (a Python that no longer runs, e.g. a moved folder),
-# re-installed when pyproject.toml or constraints.txt change; otherwise nothing to do.
-$(STAMP): pyproject.toml constraints.txt
+# re-installed when pyproject.toml, constraints.txt or what setup.py installs change.
+$(STAMP): pyproject.toml constraints.txt setup.py $(OVERRIDES) $(SERVER_CONFIG)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "padstride needs Python 3.11 or newer (Keras 3.15 does); this is " + sys.version.split()[0] + " (set PYTHON=...)")'
 	@if ! $(BIN)/python -c 'import sys' >/dev/null 2>&1; then \
 		echo "creating $(VENV)"; rm -rf $(VENV); $(PYTHON) -m venv $(VENV); fi
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@# A wheel puts setup.py's data_files in the environment; an editable install leaves them out.
+	mkdir -p $(VENV)/share/jupyter/lab/settings/overrides.d $(VENV)/etc/jupyter/jupyter_server_config.d
+	cp $(OVERRIDES) $(VENV)/share/jupyter/lab/settings/overrides.d/padstride.json
+	cp $(SERVER_CONFIG) $(VENV)/etc/jupyter/jupyter_server_config.d/padstride.json
 	@touch $(STAMP)
 
 # Fetched and verified once; the loader re-checks the digests on every load.

@@ -1,4 +1,5 @@
-"""The wheel and the sdist carry the notebooks, their nbval sanitizers and the pinned versions.
+"""The wheel and the sdist carry the notebooks, their nbval sanitizers and the pinned versions,
+and the wheel installs padstride's Jupyter settings and server extension (jupyter-settings/).
 
 They live at the repository's root (notebooks/, constraints.txt), where learners and the
 Makefile use them; a build copies them into padstride/course/files/, where an installed
@@ -31,4 +32,11 @@ class build_py_with_course_files(build_py):
                 shutil.copyfile(source, copy)
 
 
-setup(cmdclass={"build_py": build_py_with_course_files})
+setup(
+    cmdclass={"build_py": build_py_with_course_files},
+    # JupyterLab's and Notebook 7's defaults, and the server extension (see jupyter-settings/).
+    data_files=[
+        ("share/jupyter/lab/settings/overrides.d", ["jupyter-settings/overrides.d/padstride.json"]),
+        ("etc/jupyter/jupyter_server_config.d", ["jupyter-settings/jupyter_server_config.d/padstride.json"]),
+    ],
+)

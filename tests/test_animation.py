@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from padstride.alt import img_html
 from padstride.demo.filters import VERTICAL_LINE_DETECTOR, line_image
 from padstride.measure.layers import conv_map
 from padstride.plots import ConvAnimation, animate_conv
@@ -113,7 +114,26 @@ def test_matplotlib_animation_and_player(movie):
     from IPython.core.formatters import format_display_data
 
     data, _ = format_display_data(player)
-    assert "frame controls" in data["text/plain"] and "image/png" not in data
+    assert data["text/plain"].startswith("frame controls for the animation, at frame 5 of 0 to 8:")
+    assert base64.b64decode(data["image/png"]) == movie.frame_png(5)  # the still form: that frame
+
+
+def test_the_players_controls_have_names_and_drive_the_hidden_clock(movie):
+    player = movie.player()
+    play, stop, clock = player.play_button, player.stop_button, player.clock
+    # Buttons named by words (their icons are decoration), the frame slider's field named "frame".
+    assert (play.description, stop.description, player.field.description) == ("play", "stop", "frame")
+    assert clock.layout.display == "none" and (clock.min, clock.max) == (0, movie.frames - 1)
+    play.click()
+    assert clock.playing and (play.description, play.icon) == ("pause", "pause")
+    play.click()
+    assert not clock.playing and play.description == "play"
+    player.field.value = 4  # typed into the field: the slider and the picture follow
+    assert player.slider.value == 4 and player.image.value == img_html(movie.frame_png(4), movie.frame_alt(4))
+    play.click()
+    stop.click()
+    assert not clock.playing and clock.value == player.slider.value == 0
+    assert player.image.value == img_html(movie.frame_png(0), movie.frame_alt(0))
 
 
 def test_padding_shows_and_bad_input_is_refused():

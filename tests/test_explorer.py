@@ -32,6 +32,27 @@ def test_labels_are_keras_names_and_padding_values_are_real_paddings():
     assert dict(options)["((0, 1), (0, 1))"] == ((0, 1), (0, 1))
 
 
+def test_every_control_has_a_name_and_a_keyboard_way_in_the_box():
+    import ipywidgets as widgets
+
+    box = explore(size=8, kernel_size=3, strides=2, padding="same")
+
+    def walk(widget):
+        yield widget
+        for child in getattr(widget, "children", ()):
+            yield from walk(child)
+
+    shown = list(walk(box))
+    sliders = [w for w in shown if isinstance(w, widgets.IntSlider)]
+    fields = [w for w in shown if isinstance(w, widgets.BoundedIntText)]
+    assert fields == [box.controls[name] for name in ("size", "kernel_size", "strides", "dilation_rate")]
+    # Each labelled number field has a slider after it, holding its value.
+    assert [(f.value, f.min, f.max) for f in fields] == [(s.value, s.min, s.max) for s in sliders]
+    sliders[0].value = 11  # the "input size" slider moved: its field and the picture follow
+    assert box.controls["size"].value == 11 and "input 11×11" in box.figure.get_suptitle()
+    assert box.controls["padding"] in shown and box.controls["padding"].description == "padding"
+
+
 def test_each_padding_label_means_to_keras_what_its_value_means_here():
     import ast
 

@@ -1,4 +1,6 @@
 import dataclasses
+import html
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -7,6 +9,7 @@ import pytest
 from IPython.core.formatters import format_display_data
 
 from padstride import quiz
+from padstride.pictures.palette import SERIES
 from padstride.quiz import (
     EXAMPLE,
     QUESTIONS,
@@ -18,6 +21,7 @@ from padstride.quiz import (
     show_answer,
     verify,
 )
+from padstride.quiz.card import RIGHT, WRONG
 from padstride.quiz.questions import MNIST_INK_AT_EDGE, mnist_ink_at_edge
 
 
@@ -185,47 +189,85 @@ def test_answer_key_lists_every_question():
 
 
 def styles(card):
-    return [b.button_style for b in card.buttons]
+    """How each choice is marked: "right", "wrong" or "" (sign, word and colour together)."""
+    found = []
+    for letter, button in zip("ABCD", card.buttons):
+        marks = [m for m in (RIGHT, WRONG) if button.style.button_color == m.color]
+        if not marks:
+            assert button.description.startswith(f"{letter}. "), button.description
+            found.append("")
+            continue
+        (mark,) = marks
+        assert button.description.startswith(f"{mark.sign} {letter}. ") and button.description.endswith(
+            f"({mark.word})"
+        ), button.description
+        found.append(mark.word)
+    return found
+
+
+def said(card) -> str:
+    """The card's feedback as a learner reads it, after checking that it is a live region."""
+    match = re.fullmatch(
+        r'<div role="status" aria-live="polite" aria-atomic="true">(.*)</div>', card.feedback.value
+    )
+    assert match, f"the feedback is not in a live region: {card.feedback.value!r}"
+    return html.unescape(match[1])
 
 
 def test_ask_a_wrong_click_allows_another_try_and_a_right_one_confirms():
     card = ask("pool-same")
     assert [b.description[:2] for b in card.buttons] == ["A.", "B.", "C.", "D."]
+    assert said(card) == ""  # the live region is there before anything is said in it
     card.buttons[0].click()
-    assert styles(card) == ["danger", "", "", ""] and card.buttons[0].disabled
-    assert card.feedback.value == "Not A. Try again, or click “show answer”."
-    assert not card.buttons[1].disabled and not card.show_button.disabled
+    assert styles(card) == ["wrong", "", "", ""]
+    assert said(card) == "✗ Not A. Try again, or click “show answer”."
+    # No button is switched off yet: the clicked one keeps the focus, and says the same again.
+    assert not any(b.disabled for b in [*card.buttons, card.show_button])
+    card.buttons[0].click()
+    assert said(card) == "✗ Not A. Try again, or click “show answer”." and styles(card)[1] == ""
     card.buttons[1].click()
-    assert styles(card) == ["danger", "success", "", ""]
-    assert card.feedback.value.startswith("Right: B, 4×4. Pooling follows")
-    assert all(b.disabled for b in [*card.buttons, card.show_button])
+    assert styles(card) == ["wrong", "right", "", ""]
+    assert said(card).startswith("✓ Right: B, 4×4. Pooling follows")
+    # Answered: every other button is off; the clicked one stays on, with the focus.
+    assert [b.disabled for b in [*card.buttons, card.show_button]] == [True, False, True, True, True]
 
 
 def test_ask_a_second_wrong_click_shows_the_answer():
     card = ask("transpose-back")
     card.buttons[0].click()
     card.buttons[3].click()
-    assert styles(card) == ["danger", "success", "", "danger"]
-    assert card.feedback.value.startswith("Not D. The answer is B, 28. Without output_padding")
-    assert all(b.disabled for b in card.buttons)
+    assert styles(card) == ["wrong", "right", "", "wrong"]
+    assert said(card).startswith("✗ Not D. The answer is B, 28. Without output_padding")
+    assert [b.disabled for b in card.buttons] == [True, True, True, False]
 
 
 def test_ask_show_answer_on_request():
     card = ask("dilation")
     card.show_button.click()
-    assert styles(card) == ["", "", "success", ""]
-    assert card.feedback.value.startswith("The answer is C, 24×24. Dilation 2")
-    assert all(b.disabled for b in card.buttons)
+    assert styles(card) == ["", "", "right", ""]
+    assert said(card).startswith("The answer is C, 24×24. Dilation 2")
+    assert all(b.disabled for b in card.buttons) and not card.show_button.disabled
+
+
+def test_right_and_wrong_differ_by_more_than_colour_and_use_the_palette():
+    assert RIGHT.color in SERIES and WRONG.color in SERIES  # Okabe–Ito, as every picture
+    assert RIGHT.sign != WRONG.sign and RIGHT.word != WRONG.word
+    card = ask("example")
+    card.buttons[0].click()
+    card.buttons[2].click()
+    right, wrong = card.buttons[2], card.buttons[0]
+    assert (right.style.text_color, wrong.style.text_color) == ("#000000", "#000000")
+    assert right.description == "✓ C. 9 (right)" and wrong.description.startswith("✗ A. ")
 
 
 def test_ask_cards_are_independent_of_check_and_of_each_other():
     check("pool-same", "A")
     card = ask("pool-same")
     card.buttons[2].click()
-    assert card.feedback.value.startswith("Not C. Try again")
+    assert said(card).startswith("✗ Not C. Try again")
     other = ask("pool-same")
     other.buttons[3].click()
-    assert other.feedback.value.startswith("Not D. Try again")
+    assert said(other).startswith("✗ Not D. Try again")
 
 
 def test_a_hand_out_never_reveals_the_answer():
@@ -237,8 +279,8 @@ def test_a_hand_out_never_reveals_the_answer():
     assert card.show_button is None
     card.buttons[0].click()
     card.buttons[3].click()
-    assert styles(card) == ["danger", "", "", "danger"]
-    assert card.feedback.value == "Not D. Try again."
+    assert styles(card) == ["wrong", "", "", "wrong"]
+    assert said(card) == "✗ Not D. Try again."
     with pytest.raises(ValueError, match="reveal='no' is not allowed: use True or False"):
         check("example", "C", reveal="no")
 
@@ -260,6 +302,23 @@ def test_ask_without_widgets_shows_the_question_as_text():
     assert "4×4" in text  # a choice, not the answer: the answer appears nowhere
     assert "Pooling follows" not in text
     assert "image/png" not in data
+    assert max(map(len, text.splitlines())) <= 100
+
+
+def test_the_still_form_is_also_html_that_wraps():
+    q = question("five-by-five-stride-two")
+    data, _ = format_display_data(ask(q))
+    page = data["text/html"]
+    assert "<pre" not in page and "white-space" not in page  # nothing keeps a line from wrapping
+    shown = html.unescape(re.sub(r"<[^>]+>", "\n", page))
+    lines = [line.strip() for line in shown.splitlines() if line.strip()]
+    assert lines[0] == f"{q.number}. {q.prompt}"
+    assert lines[1:-1] == [f"{letter}. {choice}" for letter, choice in zip("ABCD", q.choices)]
+    assert (
+        lines[-1] == data["text/plain"].splitlines()[-1]
+        and "check('five-by-five-stride-two', '?')" in lines[-1]
+    )
+    assert q.explanation not in page
 
 
 def test_the_quiz_module_imports_no_tensorflow():

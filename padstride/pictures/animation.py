@@ -20,7 +20,7 @@ import numpy as np
 from ..alt import Picture, img_html
 from ..arguments import image_2d, positive_int
 from ..conv.arithmetic import IntOrPair, Padding, WindowGrid, window_positions
-from ..widgets import fallback_box
+from ..widgets import fallback_box, slider_with_field
 from .cells import add_cell, dot_text, draw_input, draw_window, drawable, frame_input, grid_axes, wrap
 from .palette import COLORS, SMALL, TEXT, figure, png_bytes
 from .words import settings_words, values_words, zeros_words
@@ -174,25 +174,62 @@ class ConvAnimation:
 
     def player(self):
         """Play, pause and step through the frames with widgets (needs a running kernel);
-        elsewhere the output says so in text."""
+        elsewhere the output is a picture of the current frame, and says so in text.
+
+        Every control has a name and a key: "play" (which becomes "pause" while playing) and
+        "stop" are buttons with words; the frame slider has a number field beside it. The
+        frames are timed in the browser by a hidden ``Play`` widget (``box.clock``), whose own
+        buttons are icons without names.
+        """
         import ipywidgets as widgets
 
         # An <img> with its alt text in an HTML widget: the Image widget has no alt.
         pictures = [img_html(self.frame_png(i), self.frame_alt(i)) for i in range(self.frames)]
         image = widgets.HTML(value=pictures[0], layout=widgets.Layout(max_width="100%"))
-        play = widgets.Play(value=0, min=0, max=self.frames - 1, interval=self.interval, description="play")
-        slider = widgets.IntSlider(value=0, min=0, max=self.frames - 1, description="frame")
-        widgets.jslink((play, "value"), (slider, "value"))
+        frame = slider_with_field("frame", 0, 0, self.frames - 1)
+        slider = frame.slider
+        clock = widgets.Play(
+            value=0,
+            min=0,
+            max=self.frames - 1,
+            interval=self.interval,
+            layout=widgets.Layout(display="none"),
+        )
+        widgets.jslink((clock, "value"), (slider, "value"))
+        auto = widgets.Layout(width="auto")
+        play = widgets.Button(
+            description="play", icon="play", tooltip="play the frames from this one", layout=auto
+        )
+        stop = widgets.Button(description="stop", icon="stop", tooltip="stop at the first frame", layout=auto)
 
         def show(change: Any) -> None:
             image.value = pictures[change["new"]]
 
+        def toggle(_button: Any) -> None:
+            clock.playing = not clock.playing
+
+        def rewind(_button: Any) -> None:
+            clock.playing = False
+            clock.value = slider.value = 0
+
+        def label(change: Any) -> None:
+            play.description, play.icon = ("pause", "pause") if change["new"] else ("play", "play")
+
         slider.observe(show, names="value")
+        clock.observe(label, names="playing")
+        play.on_click(toggle)
+        stop.on_click(rewind)
         box = fallback_box(
-            [widgets.HBox([play, slider]), image],
-            lambda: "frame controls for the animation: they appear when the notebook runs",
+            [widgets.HBox([play, stop, frame, clock], layout=widgets.Layout(align_items="center")), image],
+            lambda: (
+                f"frame controls for the animation, at frame {slider.value} of 0 to {self.frames - 1}: "
+                "they work when the notebook runs; a picture of that frame follows"
+            ),
+            lambda: self.frame_png(slider.value),
+            lambda: self.frame_alt(slider.value),
         )
-        box.play, box.slider, box.image = play, slider, image
+        box.clock, box.play_button, box.stop_button = clock, play, stop
+        box.slider, box.field, box.image = slider, frame.field, image
         return box
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:

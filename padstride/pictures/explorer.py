@@ -13,7 +13,7 @@ from typing import Any
 
 from ..alt import alt_text, img_html
 from ..arguments import padding_2d, positive_int
-from ..widgets import fallback_box, one_at_a_time, widgets_available
+from ..widgets import fallback_box, one_at_a_time, slider_with_field, widgets_available
 from .grids import draw_windows
 from .palette import png_bytes, pyplot
 
@@ -87,14 +87,16 @@ def explore(
         )
     import ipywidgets as widgets
 
-    controls = _controls(widgets, values, choices, padding_value)
+    rows = _controls(widgets, values, choices, padding_value)
+    controls = {name: getattr(row, "field", row) for name, row in rows.items()}
     message = widgets.HTML()
     picture = widgets.HTML(layout=widgets.Layout(max_width="100%"))  # an <img alt>: Image has no alt
     state: dict[str, Any] = {"figure": None, "error": ""}
+    wrap = widgets.Layout(flex_flow="row wrap")  # a narrow notebook puts the rest on a new line
     box = fallback_box(
         [
-            widgets.HBox([controls["size"], controls["kernel_size"], controls["strides"]]),
-            widgets.HBox([controls["padding"], controls["dilation_rate"]]),
+            widgets.HBox([rows["size"], rows["kernel_size"], rows["strides"]], layout=wrap),
+            widgets.HBox([rows["padding"], rows["dilation_rate"]], layout=wrap),
             widgets.HTML(f"<small>{html.escape(DILATION_HELP)}</small>"),
             message,
             picture,
@@ -117,19 +119,23 @@ def explore(
 
 
 def _controls(widgets: Any, values: dict[str, int], choices: list, padding_value: Any) -> dict[str, Any]:
-    """The five controls by Keras name, set to the starting values."""
-    style = {"description_width": "initial"}
+    """The five controls by Keras name, set to the starting values: a slider with its number
+    field (``slider_with_field``) for each size, the dropdown for the padding."""
 
     def slider(name: str, label: str, top: int) -> Any:
-        return widgets.IntSlider(
-            value=values[name], min=1, max=max(top, values[name]), description=label, style=style
-        )
+        return slider_with_field(label, values[name], 1, max(top, values[name]))
 
     return {
         "size": slider("size", "input size", 16),
         "kernel_size": slider("kernel_size", "kernel_size", 7),
         "strides": slider("strides", "strides", 4),
-        "padding": widgets.Dropdown(options=choices, value=padding_value, description="padding", style=style),
+        "padding": widgets.Dropdown(
+            options=choices,
+            value=padding_value,
+            description="padding",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="auto", margin="0 1.5em 0 0"),
+        ),
         "dilation_rate": slider("dilation_rate", "dilation_rate", 3),
     }
 

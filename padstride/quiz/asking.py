@@ -22,6 +22,7 @@ from ..arguments import brief
 from ..bars import progress
 from ..learning import LETTERS, Attempt, Feedback, Question, Registry, invalid, reveal_flag
 from ..learning.question import FLUSH
+from .card import answer_note, question_card
 
 # The example first, then the quiz's questions in order (``padstride.quiz.questions`` adds them).
 QUESTIONS_BY_ID: Registry[Question] = Registry("question")
@@ -162,10 +163,14 @@ def ask(question_or_id: Question | str, *, reveal: bool = True):
     comes with every answer shown. With ``reveal=False`` (a hand-out) there is no "show
     answer" button and wrong clicks never show the right choice. Returns the widget
     (``buttons``, ``show_button`` (None without one), ``feedback``). Where no widget
-    front-end renders it (a static viewer, a test run), the output is the question as text,
-    with the way to answer it in code.
+    front-end renders it (a static viewer, a test run), the output is the question as HTML
+    that wraps and as text, with the way to answer it in code.
+
+    A marked choice says "right" or "wrong" with a sign as well as a colour; the feedback is
+    in a live region, which a screen reader reads out; a clicked button keeps the focus (once
+    the question is answered, the other buttons are switched off).
     """
-    from ..widgets import fallback_box, one_at_a_time, widgets_available
+    from ..widgets import widgets_available
 
     reveal = reveal_flag(reveal)
     q = _resolve(question_or_id)
@@ -173,43 +178,6 @@ def ask(question_or_id: Question | str, *, reveal: bool = True):
     if not widgets_available():
         print(f"{q.text()}\n(ipywidgets is not installed: answer in code, e.g. {in_code})")
         return None
-    import ipywidgets as widgets
 
     attempt = Attempt(q, reveal, ", or click “show answer”" if reveal else "")
-    feedback = widgets.HTML()
-    buttons = [
-        widgets.Button(description=f"{letter}. {choice}", layout=widgets.Layout(width="auto"))
-        for letter, choice in zip(LETTERS, q.choices)
-    ]
-    show_button = widgets.Button(description="show answer", layout=widgets.Layout(width="auto"))
-    controls = [*buttons, show_button] if reveal else buttons
-
-    def finish() -> None:
-        buttons[LETTERS.index(q.answer)].button_style = "success"
-        for button in controls:
-            button.disabled = True
-
-    def answer(button: Any) -> None:
-        result = attempt.answer(button.description[0])
-        if not result.correct:
-            button.button_style = "danger"
-            button.disabled = True
-        if result.revealed:
-            finish()
-        feedback.value = html.escape(result.message)
-
-    def show(_button: Any) -> None:
-        feedback.value = html.escape(attempt.reveal().message)
-        finish()
-
-    answer, show = one_at_a_time(answer, show)  # two clicks never change the attempt at once
-    for button in buttons:
-        button.on_click(answer)
-    show_button.on_click(show)
-    card = fallback_box(
-        [widgets.HTML(f"<b>{html.escape(f'{q.label}. {q.prompt}')}</b>"), *controls, feedback],
-        lambda: f"{q.text()}\n(answer with the buttons when the notebook runs, or in code: {in_code})",
-    )
-    card.question, card.buttons, card.feedback = q, buttons, feedback
-    card.show_button = show_button if reveal else None
-    return card
+    return question_card(q, attempt, answer_note(in_code))

@@ -150,3 +150,66 @@ def run_all(page, jupyter, path: str, timeout: float = 240.0) -> None:
         raise AssertionError(f"a cell failed:\n{state}")
     # The shown cells have run; hidden ones after the last shown one may still be queued.
     wait_kernel_idle(jupyter, path, timeout=timeout, polls=4)
+
+
+# --- Saving, reopening and the keyboard -----------------------------------------------------
+
+# The cells of the notebook shown, and the index of the active one.
+ACTIVE_CELL_JS = f"""
+() => [...document.querySelectorAll('{NOTEBOOK} .jp-Cell')]
+    .findIndex((cell) => cell.classList.contains('jp-mod-active'))
+"""
+# What has the focus: its tag, its name (a <label for> or its text) and its value.
+FOCUSED_JS = """
+() => {
+    const e = document.activeElement;
+    const label = e.id && document.querySelector(`label[for="${e.id}"]`);
+    return {
+        tag: e.tagName,
+        role: e.getAttribute('role'),
+        name: (label ? label.innerText : e.innerText || '').trim(),
+        value: e.value ?? e.getAttribute('aria-valuenow'),
+        inWidget: !!e.closest('.jupyter-widgets'),
+    };
+}
+"""
+# Outputs whose widget is still being built ("Loading widget...").
+WIDGETS_LOADING_JS = """
+(root) => [...root.querySelectorAll('.jp-OutputArea-output')]
+    .filter((output) => /Loading widget/i.test(output.innerText)).length
+"""
+
+
+# Where each app opens a notebook: JupyterLab, and Notebook 7's notebook page.
+APPS = {"lab": "lab/tree/{path}", "nb7": "notebooks/{path}"}
+
+
+def open_in(page, jupyter, app: str, path: str, cells: int) -> str:
+    """Open the notebook at ``path`` in ``app`` as a learner does (Notebook 7 from its tree);
+    its address."""
+    url = jupyter.url(APPS[app].format(path=path)) + ("&reset" if app == "lab" else "")
+    if app == "nb7":
+        page.goto(jupyter.url("tree"))
+        page.locator(".jp-DirListing").wait_for()
+    open_notebook(page, url, cells)
+    return url
+
+
+def save_and_reopen(page, jupyter, path: str, url: str, cells: int) -> None:
+    """Save the notebook (Ctrl+S), end its kernel, and open it again from the file as a learner
+    would the next day."""
+    before = (jupyter.root / path).stat().st_mtime_ns
+    page.keyboard.press("Control+s")  # JupyterLab's and Notebook 7's save, wherever the focus is
+    deadline = time.monotonic() + 30
+    while (jupyter.root / path).stat().st_mtime_ns == before:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{path} was not saved within 30 s")
+        time.sleep(0.2)
+    shut_down_kernels(jupyter)  # the server writes a notebook whole: the new file is all there
+    page.goto("about:blank")
+    open_notebook(page, url, cells)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(
+        f"(sel) => ({WIDGETS_LOADING_JS})(document.querySelector(sel)) === 0", arg=NOTEBOOK, timeout=60_000
+    )
+    wait_for_images(page, NOTEBOOK)

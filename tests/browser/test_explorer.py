@@ -1,5 +1,13 @@
-"""The stride notebook's explorer, run in JupyterLab and in Notebook 7: every control redraws it,
-and settings Keras refuses give the message with no broken picture."""
+"""The stride notebook, run in JupyterLab and in Notebook 7: every control of the explorer redraws
+it, settings Keras refuses give the message with no broken picture, the explorer and the
+animation's frame controls work from the keyboard alone (the notebook's shortcuts leave their
+keys alone), and the notebook saved, closed and opened again shows its controls, not an error.
+
+Console errors are not asserted here: every Notebook 7.6 page, the file tree included and with
+no widget on it, logs "Cannot read properties of undefined (reading 'schema')" from Notebook's
+own shortcuts extension, which reads the settings schema of a plugin that is not loaded yet. It
+is not ours and changes nothing the tests look at.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +18,25 @@ import time
 import pytest
 
 from padstride.pictures.explorer import DILATION_HELP
-from tests.browser.pages import BROKEN_IMAGES_JS, OUTPUT, open_notebook, run_all, shut_down_kernels
+from tests.browser.conftest import save_screenshot
+from tests.browser.pages import (
+    ACTIVE_CELL_JS,
+    APPS,
+    BROKEN_IMAGES_JS,
+    FOCUSED_JS,
+    NOTEBOOK,
+    OUTPUT,
+    WIDGET_ERRORS_JS,
+    open_in,
+    run_all,
+    save_and_reopen,
+    shut_down_kernels,
+)
 
 pytestmark = pytest.mark.browser
 
-# The controls, found by the start of their label (the names may follow Keras' own words).
+# The controls, found by the start of their label (the names may follow Keras' own words): a
+# number field (with a slider after it) for each size, a dropdown for the padding.
 CONTROLS = {
     "size": r"^(input|size)",
     "kernel": r"^kernel",
@@ -45,28 +67,32 @@ class Explorer:
         self.root.locator("img").first.wait_for(state="attached")
 
     def control(self, name: str):
-        pattern = re.compile(CONTROLS[name], re.IGNORECASE)
-        kind = ".widget-dropdown" if name == "padding" else ".widget-slider"
-        found = self.root.locator(kind).filter(has=self.page.locator(".widget-label", has_text=pattern))
+        """The control labelled ``name``: its number field, or the padding's dropdown."""
+        found = self.root.get_by_label(re.compile(CONTROLS[name], re.IGNORECASE))
         assert found.count() == 1, f"the explorer has no single control labelled {CONTROLS[name]}"
         return found
 
+    def slider(self, name: str):
+        """The slider after the number field labelled ``name``."""
+        row = self.control(name).locator("xpath=ancestor::div[contains(@class, 'widget-hbox')][1]")
+        return row.locator(".widget-slider [aria-valuenow]")
+
     def set(self, name: str, value) -> None:
         if name == "padding":
-            self.control(name).locator("select").select_option(str(value))
-        else:
-            readout = self.control(name).locator(".widget-readout")
-            readout.click()
-            self.page.keyboard.press("Control+A")
-            self.page.keyboard.type(str(value))
-            self.page.keyboard.press("Enter")
-            # Typing alone changes the readout; the slider's handle moves once the value is taken.
-            self.page.wait_for_function(
-                "([el, value]) => [...el.querySelectorAll('[aria-valuenow]')]"
-                ".some((handle) => Number(handle.getAttribute('aria-valuenow')) === value)",
-                arg=[self.control(name).element_handle(), int(value)],
-                timeout=30_000,
-            )
+            self.control(name).select_option(str(value))
+            return
+        field = self.control(name)
+        field.fill(str(value))
+        field.press("Enter")
+        # The slider follows once the kernel has taken the value.
+        self.wait_slider(name, int(value))
+
+    def wait_slider(self, name: str, value: int) -> None:
+        self.page.wait_for_function(
+            "([el, value]) => Number(el.getAttribute('aria-valuenow')) === value",
+            arg=[self.slider(name).element_handle(), value],
+            timeout=30_000,
+        )
 
     def digest(self) -> str | None:
         return self.root.evaluate(PICTURE_DIGEST_JS)
@@ -155,45 +181,149 @@ def drive(explorer: Explorer) -> list[str]:
     return problems
 
 
-def test_explorer_in_jupyterlab(page, jupyter, traffic, notebook_stride):
-    path = jupyter.scratch_copy(notebook_stride, "lab-run")
+@pytest.fixture(scope="module", params=list(APPS))
+def stride_run(request, chromium, jupyter, notebook_stride):
+    """The stride notebook run from the top in JupyterLab or in Notebook 7, one page for the
+    module's tests of that app; the last test saves it and opens it again."""
+    app = request.param
+    tab = chromium[0].new_page()
+    tab.set_default_timeout(30_000)
+    path = jupyter.scratch_copy(notebook_stride, f"{app}-run")
     cells = len(json.loads(notebook_stride.read_text(encoding="utf-8"))["cells"])
-    open_notebook(page, jupyter.url(f"lab/tree/{path}") + "&reset", cells)
+    url = open_in(tab, jupyter, app, path, cells)
     try:
-        run_all(page, jupyter, path)
-        problems = drive(Explorer(page))
+        run_all(tab, jupyter, path)
+        yield tab, jupyter, path, url, cells
     finally:
         shut_down_kernels(jupyter)
+        tab.close()
+
+
+@pytest.fixture
+def run(stride_run, request):
+    yield stride_run
+    if getattr(request.node, "browser_failed", False):
+        save_screenshot(stride_run[0], request.node.name)
+
+
+def test_every_control_redraws_and_refusals_show_no_broken_picture(run, traffic):
+    traffic.clear()
+    problems = drive(Explorer(run[0]))
     assert problems == []
     assert traffic.external == []
 
 
-def test_explorer_in_notebook7(page, jupyter, traffic, notebook_stride):
-    """The same explorer in Notebook 7's pages: one control redraws, one refusal shows.
+def focused(page) -> dict:
+    return page.evaluate(FOCUSED_JS)
 
-    Console errors are not asserted here: every Notebook 7.6 page, the file tree included and
-    with no widget on it, logs "Cannot read properties of undefined (reading 'schema')" from
-    Notebook's own shortcuts extension, which reads the settings schema of a plugin that is not
-    loaded yet. It is not ours and changes nothing the test looks at.
-    """
-    path = jupyter.scratch_copy(notebook_stride, "nb7-run")
-    cells = len(json.loads(notebook_stride.read_text(encoding="utf-8"))["cells"])
-    page.goto(jupyter.url("tree"))
-    page.locator(".jp-DirListing").wait_for()
-    open_notebook(page, jupyter.url(f"notebooks/{path}"), cells)
-    try:
-        run_all(page, jupyter, path)
-        explorer = Explorer(page)
-        before = explorer.digest()
-        assert before is not None and explorer.broken_images() == []
-        explorer.set("strides", 1)
-        assert explorer.wait_for_change(before) is not None
-        assert explorer.broken_images() == []
-        explorer.set("dilation", 2)
-        explorer.set("strides", 2)
-        explorer.wait_refusal()
-        broken = explorer.broken_images()
-    finally:
-        shut_down_kernels(jupyter)
-    assert broken == [], "a broken picture under the message"
+
+def tab_to(page, name: str, limit: int = 20) -> dict:
+    """Press Tab until the control named ``name`` has the focus (at most ``limit`` times)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        now = focused(page)
+        if now["name"] == name:
+            return now
+    raise AssertionError(f"{limit} presses of Tab did not reach the control {name!r}")
+
+
+def start_in_cell(page, text: str) -> int:
+    """Select the code cell whose source holds ``text`` (command mode); its index."""
+    cell = page.locator(f"{NOTEBOOK} .jp-CodeCell").filter(has_text=text).first
+    page.evaluate("() => document.activeElement.blur()")  # a control an earlier test left focused
+    cell.locator(".jp-InputPrompt").click()
+    page.keyboard.press("Escape")
+    return page.evaluate(ACTIVE_CELL_JS)
+
+
+def press(page, key: str, wait_js: str, arg) -> None:
+    """Press ``key`` and wait until ``wait_js(arg)`` holds."""
+    page.keyboard.press(key)
+    page.wait_for_function(wait_js, arg=arg, timeout=30_000)
+
+
+FOCUSED_VALUE_IS = "(value) => String(document.activeElement.value ?? document.activeElement.getAttribute('aria-valuenow')).replace(/\\.0$/, '') === String(value)"
+
+
+def test_the_explorer_works_from_the_keyboard_alone(run, traffic):
+    page = run[0]
+    explorer = Explorer(page)
+    cell = start_in_cell(page, "explorer = explore(")
+    field = tab_to(page, "input size")
+    assert field["tag"] == "INPUT" and field["inWidget"]
+    size = int(field["value"])
+    before = explorer.digest()
+    press(page, "ArrowUp", FOCUSED_VALUE_IS, size + 1)  # the number field steps up
+    before = explorer.wait_for_change(before)
+    page.keyboard.press("Tab")
+    assert focused(page)["role"] == "slider"
+    press(page, "ArrowLeft", FOCUSED_VALUE_IS, size)  # the slider's handle steps down
+    before = explorer.wait_for_change(before)
+    padding = tab_to(page, "padding")
+    assert padding["tag"] == "SELECT"
+    page.keyboard.press("ArrowDown")  # the next padding
+    page.wait_for_function("(old) => document.activeElement.value !== old", arg=padding["value"])
+    explorer.wait_for_change(before)
+    # Keys the notebook binds on a focused element: D D deletes a cell, 0 0 restarts the kernel,
+    # A inserts a cell. On a focused control they do nothing of the kind.
+    for key in ["d", "d", "0", "0", "a", "m"]:
+        page.keyboard.press(key)
+    page.wait_for_timeout(500)
+    assert page.locator(".jp-Dialog").count() == 0, "a notebook shortcut opened a dialog"
+    assert page.evaluate(ACTIVE_CELL_JS) == cell, "the keys moved the active cell"
+    assert focused(page)["inWidget"]
+    assert explorer.broken_images() == []
+    assert traffic.external == []
+
+
+def test_the_animation_frames_work_from_the_keyboard_alone(run):
+    page = run[0]
+    player = page.locator(OUTPUT).filter(has=page.locator(".widget-play")).first
+    frame = player.get_by_label("frame")
+    cell = start_in_cell(page, "movie.player()")
+    play = tab_to(page, "play")
+    assert play["tag"] == "BUTTON"
+    page.keyboard.press("Enter")
+    page.wait_for_function("(el) => Number(el.value) >= 2", arg=frame.element_handle())
+    assert focused(page)["name"] == "pause"  # the same button, now saying what it does
+    page.keyboard.press("Space")
+    page.wait_for_function("() => document.activeElement.innerText.trim() === 'play'")
+    paused = frame.input_value()
+    page.wait_for_timeout(2000)
+    assert frame.input_value() == paused, "the frames go on after pause"
+    assert tab_to(page, "stop")["tag"] == "BUTTON"
+    page.keyboard.press("Enter")
+    page.wait_for_function("(el) => el.value === '0'", arg=frame.element_handle())
+    picture = player.locator("img").first
+    first = picture.get_attribute("src")
+    assert tab_to(page, "frame")["tag"] == "INPUT"
+    press(page, "ArrowUp", FOCUSED_VALUE_IS, 1)
+    page.wait_for_function(
+        "([img, old]) => img.getAttribute('src') !== old", arg=[picture.element_handle(), first]
+    )
+    page.keyboard.press("Tab")
+    press(page, "ArrowRight", FOCUSED_VALUE_IS, 2)
+    assert page.evaluate(ACTIVE_CELL_JS) == cell and page.locator(".jp-Dialog").count() == 0
+
+
+def test_saved_and_reopened_it_shows_the_still_forms_not_an_error(run, traffic):
+    """After Run All, saved, the kernel ended, opened again from the file: where the explorer
+    and the frame controls were, their still forms (the explorer's picture, the current frame),
+    never "Error displaying widget: model not found"."""
+    page, jupyter, path, url, cells = run
+    save_and_reopen(page, jupyter, path, url, cells)
+    notebook = page.locator(NOTEBOOK).first
+    assert notebook.evaluate(WIDGET_ERRORS_JS) == []
+    assert notebook.evaluate(BROKEN_IMAGES_JS) == []
+    for source in ("explorer = explore(", "movie.player()"):
+        output = (
+            page.locator(f"{NOTEBOOK} .jp-CodeCell").filter(has_text=source).locator(".jp-OutputArea-output")
+        )
+        assert output.count() == 1, f"the cell {source!r} shows {output.count()} outputs"
+        assert output.locator(".jupyter-widgets").count() == 0, (
+            f"{source!r} shows a widget, not its still form"
+        )
+        picture = output.locator("img")
+        assert picture.count() == 1 and picture.evaluate("(img) => img.naturalWidth > 400"), source
+        assert picture.get_attribute("src").startswith("data:image/png;base64,")
     assert traffic.external == []

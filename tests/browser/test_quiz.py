@@ -1,5 +1,7 @@
-"""The quiz run in JupyterLab: a wrong click says so and leaves the question open for another
-try, a button shows the answer on request, and a right click confirms."""
+"""The quiz run in JupyterLab and in Notebook 7: a wrong click says so and leaves the question
+open for another try, a button shows the answer on request, and a right click confirms; what a
+click gets is said in a live region, marked by more than colour, and the focus stays on the
+clicked button; saved and opened again, every question shows its text and choices."""
 
 from __future__ import annotations
 
@@ -9,11 +11,21 @@ import re
 import pytest
 
 from padstride.quiz import EXAMPLE, LETTERS, QUESTIONS
-from tests.browser.pages import OUTPUT, open_notebook, run_all, shut_down_kernels
+from tests.browser.pages import (
+    APPS,
+    NOTEBOOK,
+    OUTPUT,
+    WIDGET_ERRORS_JS,
+    open_in,
+    run_all,
+    save_and_reopen,
+    shut_down_kernels,
+)
 
 pytestmark = pytest.mark.browser
 
-CHOICE = re.compile(r"^\s*([A-D])\.\s")
+# A choice button's text: its letter first, or after the sign of a mark (✓ right, ✗ wrong).
+CHOICE = re.compile(r"^\s*(?:[✓✗]\s*)?([A-D])\.\s")
 CONFIRMS = re.compile(r"\bright\b|\bcorrect\b|\byes\b|well done|✓|✔", re.IGNORECASE)
 
 
@@ -28,7 +40,7 @@ class Card:
         self.question = max(matches, key=lambda q: len(q.prompt))
 
     def choice(self, letter: str):
-        return self.root.locator("button").filter(has_text=re.compile(rf"^\s*{letter}\.\s"))
+        return self.root.locator("button").filter(has_text=re.compile(rf"^\s*(?:[✓✗]\s*)?{letter}\.\s"))
 
     def choices(self) -> list:
         return [b for b in self.root.locator("button").all() if CHOICE.match(b.inner_text())]
@@ -69,20 +81,27 @@ def feedback(card_text: str, before: str) -> str:
     return "\n".join(line for line in card_text.splitlines() if line not in old).strip()
 
 
-@pytest.fixture(scope="module")
-def quiz_cards(chromium, jupyter, notebook_quiz):
+@pytest.fixture(scope="module", params=list(APPS))
+def quiz_run(request, chromium, jupyter, notebook_quiz):
+    """The quiz notebook run from the top in JupyterLab or in Notebook 7, with its cards."""
+    app = request.param
     context, _ = chromium
     tab = context.new_page()
     tab.set_default_timeout(30_000)
-    path = jupyter.scratch_copy(notebook_quiz, "quiz-run")
+    path = jupyter.scratch_copy(notebook_quiz, f"quiz-{app}")
     cells = len(json.loads(notebook_quiz.read_text(encoding="utf-8"))["cells"])
-    open_notebook(tab, jupyter.url(f"lab/tree/{path}") + "&reset", cells)
+    url = open_in(tab, jupyter, app, path, cells)
     run_all(tab, jupyter, path)
     roots = tab.locator(OUTPUT).filter(has=tab.locator("button"))
     roots.first.wait_for(state="visible", timeout=30_000)
-    yield tab, [Card(roots.nth(i)) for i in range(roots.count())]
+    yield tab, [Card(roots.nth(i)) for i in range(roots.count())], (jupyter, path, url, cells)
     shut_down_kernels(jupyter)
     tab.close()
+
+
+@pytest.fixture
+def quiz_cards(quiz_run):
+    return quiz_run[:2]
 
 
 @pytest.fixture
@@ -106,7 +125,7 @@ def test_wrong_click_then_another_try_then_right(cards, traffic):
     assert card.question.explanation not in after_wrong, f"a wrong click gave the answer away: {said!r}"
     assert f"{card.right}. {card.right_text}" not in said, f"a wrong click named the answer: {said!r}"
     # The choice just tried may be marked and switched off; every other one stays open.
-    others = [b for b in card.choices() if not b.inner_text().strip().startswith(f"{card.wrong}.")]
+    others = [b for b in card.choices() if CHOICE.match(b.inner_text())[1] != card.wrong]
     assert len(others) == len(card.question.choices) - 1
     assert all(button.is_enabled() for button in others), "no other try: choices disabled"
 
@@ -132,3 +151,57 @@ def test_show_answer_after_a_wrong_click(cards):
     assert len(shows) == 1, "after a wrong click there is no single button to show the answer"
     shown = feedback(card.click(shows[0]), start)
     assert card.right_text in shown, f"'show answer' does not show {card.right_text!r}: {shown!r}"
+
+
+STATUS_TEXT_JS = "([el, start]) => (el.querySelector('[role=status]')?.innerText || '').startsWith(start)"
+
+
+def test_a_click_is_announced_marked_by_more_than_colour_and_keeps_the_focus(quiz_run):
+    page, cards, _ = quiz_run
+    card = cards[2]
+    root = card.root
+    status = root.locator("[role=status]")
+    assert status.count() == 1 and status.get_attribute("aria-live") == "polite"
+    assert status.inner_text().strip() == "", "the live region says something before any click"
+    # Wrong, by the keyboard: Enter on the focused choice.
+    card.choice(card.wrong).focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(STATUS_TEXT_JS, arg=[root.element_handle(), f"✗ Not {card.wrong}."])
+    wrong = card.choice(card.wrong)
+    assert wrong.inner_text().strip().startswith("✗") and "wrong" in wrong.inner_text()
+    assert root.evaluate("(el) => el.contains(document.activeElement)"), "the focus left the card"
+    assert page.evaluate("() => document.activeElement.innerText").strip() == wrong.inner_text().strip()
+    others = {
+        b.evaluate("(b) => getComputedStyle(b).backgroundColor")
+        for b in card.choices()
+        if CHOICE.match(b.inner_text())[1] != card.wrong
+    }
+    assert wrong.evaluate("(b) => getComputedStyle(b).backgroundColor") not in others
+    # Right, by the keyboard: Tab to it, Space.
+    right = card.choice(card.right)
+    for _ in range(len(card.question.choices) + 1):
+        if page.evaluate("() => document.activeElement.innerText").strip() == right.inner_text().strip():
+            break
+        page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    page.wait_for_function(STATUS_TEXT_JS, arg=[root.element_handle(), f"✓ Right: {card.right},"])
+    assert right.inner_text().strip().startswith("✓") and "right" in right.inner_text()
+    assert root.evaluate("(el) => el.contains(document.activeElement)"), "the focus left the card"
+    assert right.is_enabled() and not wrong.is_enabled()  # answered: the other buttons are off
+
+
+def test_saved_and_reopened_every_question_shows_its_text_and_choices(quiz_run, traffic):
+    page, cards, (jupyter, path, url, cells) = quiz_run
+    questions = [card.question for card in cards]
+    save_and_reopen(page, jupyter, path, url, cells)
+    notebook = page.locator(NOTEBOOK).first
+    assert notebook.evaluate(WIDGET_ERRORS_JS) == []
+    stills = notebook.locator(".padstride-question")
+    assert stills.count() == len(questions), "a question shows no still form"
+    for still, q in zip(stills.all(), questions):
+        text = " ".join(still.inner_text().split())
+        assert " ".join(q.prompt.split()) in text
+        for letter, choice in zip(LETTERS, q.choices):
+            assert " ".join(f"{letter}. {choice}".split()) in text
+    assert notebook.locator(".jupyter-widgets").count() == 0
+    assert traffic.external == []

@@ -118,10 +118,12 @@ notebooks: $(STAMP) $(DATA)
 ifneq ($(NOTEBOOKS),)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.timeout=900 --ExecutePreprocessor.kernel_name=python3 \
-		--ExecutePreprocessor.record_timing=False --ClearMetadataPreprocessor.enabled=True \
+		--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False \
+		--ClearMetadataPreprocessor.enabled=True \
 		--ClearMetadataPreprocessor.clear_notebook_metadata=False \
 		--ClearMetadataPreprocessor.preserve_cell_metadata_mask=jupyter \
-		--ClearMetadataPreprocessor.preserve_cell_metadata_mask=tags $(NOTEBOOKS)
+		--ClearMetadataPreprocessor.preserve_cell_metadata_mask=tags \
+		--ClearMetadataPreprocessor.preserve_cell_metadata_mask=transient $(NOTEBOOKS)
 endif
 
 # Copies without the cells tagged "answer", then run top to bottom: a hand-out that works.

@@ -35,6 +35,8 @@ T = TypeVar("T")
 BAR_WIDTH = 24
 # Redraws closer together than this are skipped, unless forced or a task is complete.
 INTERVAL = 0.1
+# The output metadata of a bar drawn in a notebook: what the bar is, for a tool reading the notebook.
+PROGRESS = {"padstride": {"progress": True}}
 
 
 @dataclass
@@ -239,18 +241,19 @@ def _sink(summary: str, show: bool | None, stream: TextIO | None) -> _Display | 
 
 
 class _Display:
-    """One output of a Jupyter kernel, updated in place; it starts and ends on the summary."""
+    """One output of a Jupyter kernel, updated in place; it starts and ends on the summary.
+    Its metadata (``PROGRESS``) marks it as a bar: it says how far the work went, nothing more."""
 
     def __init__(self, summary: str) -> None:
         from IPython.display import display
 
-        self.handle = display({"text/plain": summary}, raw=True, display_id=True)
+        self.handle = display({"text/plain": summary}, raw=True, display_id=True, metadata=PROGRESS)
 
     def show(self, text: str, markup: str, tasks: list[Task]) -> None:
-        self.handle.update({"text/plain": text, "text/html": markup}, raw=True)
+        self.handle.update({"text/plain": text, "text/html": markup}, raw=True, metadata=PROGRESS)
 
     def end(self, summary: str) -> None:
-        self.handle.update({"text/plain": summary}, raw=True)
+        self.handle.update({"text/plain": summary}, raw=True, metadata=PROGRESS)
 
     def stop(self) -> None:
         pass  # the output keeps the last rows: where the work stopped

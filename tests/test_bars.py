@@ -177,7 +177,11 @@ def test_in_a_kernel_one_output_is_redrawn_and_nbval_compares_its_summary(tmp_pa
     bars = [content["data"] for _, content in messages[1:-1]]
     assert all("<progress" in data["text/html"] for data in bars)
     assert notebook.cells[0].outputs == [
-        {"output_type": "display_data", "data": {"text/plain": "networks: 3 of 3 done"}, "metadata": {}}
+        {
+            "output_type": "display_data",
+            "data": {"text/plain": "networks: 3 of 3 done"},
+            "metadata": {"padstride": {"progress": True}},  # marked as a bar
+        }
     ]
 
     path = tmp_path / "bars.ipynb"

@@ -34,7 +34,7 @@ def test_a_name_that_is_no_notebook_is_refused_with_the_names_allowed(only):
 def test_the_titles_are_the_contents_table_s():
     names = titles(CONTENTS)
     assert list(names) == SERIES[1:]
-    assert names["07_fields_pooling_transpose.ipynb"] == "07 Fields, pooling, transpose"
+    assert names["07_fields_pooling_transpose.ipynb"] == "07 Fields and pooling"
 
 
 def test_every_subset_links_only_to_what_it_holds():

@@ -46,7 +46,7 @@ def test_a_subset_has_its_contents_page_and_no_link_to_a_notebook_left_out(tmp_p
     }
     assert ends["02_padding.ipynb"].startswith("**Next:** [3. Stride](03_stride.ipynb)")  # kept as it was
     assert ends["03_stride.ipynb"] == (
-        "**Next:** [07 Fields, pooling, transpose](07_fields_pooling_transpose.ipynb). "
+        "**Next:** [07 Fields and pooling](07_fields_pooling_transpose.ipynb). "
         "Back to the [contents](00_start_here.ipynb)."
     )
     assert ends["07_fields_pooling_transpose.ipynb"] == (

@@ -127,7 +127,7 @@ def refresh_command(notebook: str) -> str:
     """The command that runs ``notebook`` from a fresh kernel and stores its new outputs."""
     return (
         "jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=900 "
-        f"--ExecutePreprocessor.record_timing=False {notebook}"
+        f"--ExecutePreprocessor.record_timing=False --ExecutePreprocessor.store_widget_state=False {notebook}"
     )
 
 

@@ -222,7 +222,7 @@ class ConvAnimation:
         box = fallback_box(
             [widgets.HBox([play, stop, frame, clock], layout=widgets.Layout(align_items="center")), image],
             lambda: (
-                f"frame controls for the animation, at frame {slider.value} of 0 to {self.frames - 1}: "
+                f"frame controls for the animation, at frame {slider.value} of 0 to {self.frames - 1}:\n"
                 "they work when the notebook runs; a picture of that frame follows"
             ),
             lambda: self.frame_png(slider.value),

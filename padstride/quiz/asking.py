@@ -15,12 +15,9 @@ Right: C, 9. A 3×3 kernel has one weight per tap: 3·3 = 9 (a bias, if any, is 
 
 from __future__ import annotations
 
-import html
-from typing import Any
-
 from ..arguments import brief
 from ..bars import progress
-from ..learning import LETTERS, Attempt, Feedback, Question, Registry, invalid, reveal_flag
+from ..learning import Attempt, Feedback, Question, Registry, invalid, reveal_flag
 from ..learning.question import FLUSH
 from .card import answer_note, question_card
 

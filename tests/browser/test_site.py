@@ -12,7 +12,6 @@ from tests.browser.pages import (
     LOADED_IMAGES_JS,
     MISSING_ALT_JS,
     NOTEBOOKS,
-    SITE,
     SITE_PAGES,
     wait_for_images,
 )

@@ -69,7 +69,9 @@ def test_no_kept_cell_needs_a_name_that_only_a_removed_cell_defines():
 
 
 def _defines_only(code):
-    return all(isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef)) for node in ast.parse(code).body)
+    return all(
+        isinstance(node, (ast.Import, ast.ImportFrom, ast.FunctionDef)) for node in ast.parse(code).body
+    )
 
 
 def test_every_stored_answer_output_is_folded_in_html_and_in_plain_text():

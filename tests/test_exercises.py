@@ -200,7 +200,7 @@ def keras_8_1():
     # One model for any size; Keras' own shape inference through every layer gives each size's
     # last map (building nine fixed-size models gives the same, five times slower).
     model = keras.applications.ResNet50(weights=None, input_shape=(None, None, 3), include_top=False)
-    return tuple(n for n in range(224, 233) if model.compute_output_shape((1, n, n, 3))[1] == 7)
+    return tuple(n for n in range(190, 233) if model.compute_output_shape((1, n, n, 3))[1] == 7)
 
 
 def keras_8_2():
@@ -261,7 +261,7 @@ MEASURED = {
     "2.2": keras_2_2,
     "2.3": lambda: side([layers().ZeroPadding2D(4), layers().Conv2D(1, 5)], 20)[1],
     "3.1": lambda: side([layers().Conv2D(1, 5, strides=3)], 28)[1],
-    "3.2": lambda: {n: (keras_same_size(n, 3, 2), keras_same_padding(n, 3, strides=2)) for n in (11, 12)},
+    "3.2": lambda: {n: (keras_same_size(n, 5, 2), keras_same_padding(n, 5, strides=2)) for n in (11, 12)},
     "3.3": keras_3_3,
     "4.1": keras_4_1,
     "4.2": lambda: keras_flatten("valid", 2),

@@ -313,7 +313,7 @@ def _size_and_split(value: Any) -> tuple[Any, tuple[Any, Any]]:
 
 def _stride_two_same() -> dict[int, tuple[int, tuple[int, int]]]:
     return {
-        n: (conv_output_size(n, 3, strides=2, padding="same"), same_padding(n, 3, strides=2))
+        n: (conv_output_size(n, 5, strides=2, padding="same"), same_padding(n, 5, strides=2))
         for n in (11, 12)
     }
 
@@ -321,7 +321,7 @@ def _stride_two_same() -> dict[int, tuple[int, tuple[int, int]]]:
 add(
     "3.2",
     "a dict {n: (output size, (before, after))} for n = 11 and 12",
-    "A 3×3 filter with padding='same' and stride 2, on an 11-pixel and on a 12-pixel side: the "
+    "A 5×5 filter with padding='same' and stride 2, on an 11-pixel and on a 12-pixel side: the "
     "output size and the (before, after) split of each.",
     "First the number of outputs 'same' gives at stride 2; then how far past the input the last "
     "of their windows reaches, and where TensorFlow puts a zero that does not split evenly.",
@@ -329,26 +329,26 @@ add(
     lambda a: (
         f"{title('3.2', 'a dict')}: {a}\n"
         + "\n".join(
-            f"{n} pixels: ⌈{n} / 2⌉ = {out} windows, spanning ({out} − 1)·2 + 3 = "
-            f"{(out - 1) * 2 + 3} pixels, {sum(split)} more than {n}: {split}."
+            f"{n} pixels: ⌈{n} / 2⌉ = {out} windows, spanning ({out} − 1)·2 + 5 = "
+            f"{(out - 1) * 2 + 5} pixels, {sum(split)} more than {n}: {split}."
             for n, (out, split) in a.items()
         )
     ),
     table(number, _size_and_split, "a dict {n: (output size, (before, after))}"),
     (
         Misconception(
-            lambda: {11: _stride_two_same()[11], 12: (_stride_two_same()[12][0], (1, 1))},
+            lambda: {11: _stride_two_same()[11], 12: (_stride_two_same()[12][0], (2, 2))},
             "At stride 2 the windows may need fewer zeros than at stride 1: count how far the last one "
             "reaches on 12 pixels.",
         ),
         Misconception(
             lambda: {
-                n: (conv_output_size(n, 3, strides=2), split) for n, (_, split) in _stride_two_same().items()
+                n: (conv_output_size(n, 5, strides=2), split) for n, (_, split) in _stride_two_same().items()
             },
             "Those sizes are valid's; 'same' rounds n / s up.",
         ),
         Misconception(
-            lambda: {11: _stride_two_same()[11], 12: (_stride_two_same()[12][0], (1, 0))},
+            lambda: {11: _stride_two_same()[11], 12: (_stride_two_same()[12][0], (2, 1))},
             "The zero that does not split evenly goes after the input in TensorFlow, not before.",
         ),
     ),

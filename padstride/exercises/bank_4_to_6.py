@@ -143,7 +143,7 @@ def _flatten_lengths() -> dict[str, int]:
 add(
     "5.2",
     "a number: the shortest Flatten length",
-    "How long is the shortest Flatten output of the three models?",
+    "How long is the shortest Flatten output of the three models compared (valid, same, same with stride 2)?",
     "Flatten's length is the last map's height · width · channels.",
     lambda: min(_flatten_lengths().values()),
     lambda a: (

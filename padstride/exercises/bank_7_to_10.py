@@ -180,6 +180,9 @@ add(
 # --- 8. Real architectures ---------------------------------------------------------------------
 
 
+RESNET_SIZES = range(190, 233)  # 8.1's input sizes
+
+
 def _resnet_last_map(n: int) -> int:
     from ..conv.arithmetic import pool_output_size
 
@@ -193,18 +196,23 @@ def _resnet_last_map(n: int) -> int:
 add(
     "8.1",
     "a list of input sizes",
-    "For which input sizes from 224 to 232 is ResNet50's last map 7×7?",
+    "For which input sizes from 190 to 232 is ResNet50's last map 7×7?",
     "Each stride-2 step gives ⌈n / 2⌉: what does five of them give?",
-    lambda: tuple(n for n in range(224, 233) if _resnet_last_map(n) == 7),
+    lambda: tuple(n for n in RESNET_SIZES if _resnet_last_map(n) == 7),
     lambda a: (
-        f"{title('8.1', 'a list')}: {list(a)}\n"
-        + ", ".join(f"{n}: {_resnet_last_map(n)}" for n in range(224, 233))
-        + "\nEach step gives ⌈n / 2⌉, so the last map is ⌈n / 32⌉."
+        f"{title('8.1', 'a list')}: {a[0]} to {a[-1]}, list(range({a[0]}, {a[-1] + 1}))\n"
+        + "Last map: "
+        + ", ".join(
+            f"{min(sizes)}–{max(sizes)}: {side}×{side}"
+            for side in sorted({_resnet_last_map(n) for n in RESNET_SIZES})
+            for sizes in [[n for n in RESNET_SIZES if _resnet_last_map(n) == side]]
+        )
+        + ". Each step gives ⌈n / 2⌉, so the last map is ⌈n / 32⌉."
     ),
     number_list,
     (
         Misconception(
-            lambda: tuple(n for n in range(224, 233) if n // 32 == 7),
+            lambda: tuple(n for n in RESNET_SIZES if n // 32 == 7),
             "Each stride-2 step rounds up, not down: an odd size keeps its last pixel.",
         ),
     ),

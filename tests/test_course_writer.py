@@ -165,7 +165,7 @@ def test_the_stride_notebook_grades_right_answers_full_and_wrong_or_blank_ones_z
 
     right = {
         "3.1": "answer_1 = 8",
-        "3.2": "answer_2 = {11: (6, (1, 1)), 12: (6, (0, 1))}",
+        "3.2": "answer_2 = {11: (6, (2, 2)), 12: (6, (1, 2))}",
         "3.3": "answer_3 = (6, 159)",
         "3.4": body(OUTPUT_SIZE_CODE),
         "3.5": body(STRIDED_SPLIT_CODE),
@@ -173,7 +173,7 @@ def test_the_stride_notebook_grades_right_answers_full_and_wrong_or_blank_ones_z
     assert _grade(cells, right, lesson) == 5
     wrong = {
         "3.1": "answer_1 = 9",
-        "3.2": "answer_2 = {11: (6, (1, 1)), 12: (6, (1, 0))}",
+        "3.2": "answer_2 = {11: (6, (2, 2)), 12: (6, (2, 1))}",
         "3.3": "answer_3 = (7, 159)",
         "3.4": "return -(-n // strides)",
         "3.5": "total = kernel_size - 1\nreturn total // 2, total - total // 2",

@@ -134,10 +134,14 @@ def test_a_user_file_named_like_a_temporary_is_never_touched(tmp_path):
     assert theirs.read_text() == "theirs" and notes.read_text() == "notes"
 
 
+# Ctrl-C's handler set as a terminal's shell sets it: a shell running this test in the
+# background (as some CI runners do) starts its children with SIGINT ignored.
 SLOW_FILES = """
-import sys, time
+import signal, sys, time
 from pathlib import Path
 from padstride.safe_files import write_files
+
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 def stall(handle):
     handle.write(b"x" * 1000)

@@ -294,12 +294,13 @@ def test_the_animation_frames_work_from_the_keyboard_alone(run):
     assert tab_to(page, "stop")["tag"] == "BUTTON"
     page.keyboard.press("Enter")
     page.wait_for_function("(el) => el.value === '0'", arg=frame.element_handle())
-    picture = player.locator("img").first
-    first = picture.get_attribute("src")
+    first = player.locator("img").first.get_attribute("src")
     assert tab_to(page, "frame")["tag"] == "INPUT"
     press(page, "ArrowUp", FOCUSED_VALUE_IS, 1)
+    # The frame is an <img alt> in an HTML widget: each move writes a new <img>.
     page.wait_for_function(
-        "([img, old]) => img.getAttribute('src') !== old", arg=[picture.element_handle(), first]
+        "([player, old]) => player.querySelector('img').getAttribute('src') !== old",
+        arg=[player.element_handle(), first],
     )
     page.keyboard.press("Tab")
     press(page, "ArrowRight", FOCUSED_VALUE_IS, 2)

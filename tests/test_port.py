@@ -173,3 +173,16 @@ def test_the_plan_says_what_its_spellings_leave_out():
         pool[0].spelling == "TFAvgPool2d(3, 2, (0, 1, 0, 1))"
         and "class TFAvgPool2d(nn.Module):" in pool.preamble
     )
+
+
+def test_the_plan_says_how_a_depthwise_kernel_and_a_transposed_layer_differ():
+    """The weight note follows the layout tests/spelling_runs.py feeds PyTorch (checked there
+    against Keras' numbers); a transposed layer's uneven ends are crops."""
+    depthwise = port(
+        [layers.DepthwiseConv2D(3, strides=2, padding="same")], to="torch", input_shape=(8, 8, 3)
+    )
+    assert "reshaped to (kh, kw, 1, channels·multiplier) before that transpose" in depthwise.not_covered
+    assert "depthwise" not in port(mnist_variant("stride"), to="torch").not_covered
+    up = port([layers.Conv2DTranspose(1, 3, strides=2, padding="same")], to="torch", input_shape=(4, 4, 2))
+    text = up.table()
+    assert "1 layer, 1 with different zeros (crops, for a transposed layer) on the two sides" in text

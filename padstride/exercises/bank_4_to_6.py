@@ -131,28 +131,43 @@ add(
 )
 
 
-def _flatten_lengths() -> dict[str, int]:
-    from ..demo.models import mnist_model
+STRIDED_INPUT = 36  # 5.2: the strided model built for a size the notebooks have not shown
 
-    return {
-        f"{p}, stride {s}": int(mnist_model(strides=s, padding=p).get_layer("flatten").output.shape[1])
-        for p, s in (("valid", 1), ("same", 1), ("same", 2))
-    }
+
+def _strided_sides() -> list[int]:
+    """The map sides of the strided model built for STRIDED_INPUT: the input, then each layer's."""
+    sides = [STRIDED_INPUT]
+    for _ in range(3):
+        sides.append(conv_output_size(sides[-1], 3, strides=2, padding="same"))
+    return sides
+
+
+def _strided_flatten() -> int:
+    from ..demo.models import conv_model
+
+    model = conv_model((STRIDED_INPUT, STRIDED_INPUT, 1), strides=2, padding="same")
+    return int(model.get_layer("flatten").output.shape[1])
 
 
 add(
     "5.2",
-    "a number: the shortest Flatten length",
-    "How long is the shortest Flatten output of the three models compared (valid, same, same with stride 2)?",
-    "Flatten's length is the last map's height · width · channels.",
-    lambda: min(_flatten_lengths().values()),
+    "a number: the Flatten length",
+    f"The strided model (padding='same', strides=2) built for {STRIDED_INPUT}×{STRIDED_INPUT} "
+    "images: how long is its Flatten output?",
+    "Each stride-2 'same' layer gives ⌈n / 2⌉; Flatten's length is the last map's height · width · channels.",
+    _strided_flatten,
     lambda a: (
         f"{title('5.2', 'a number')}: {a}\n"
-        + ", ".join(f"{name}: {length:,}" for name, length in _flatten_lengths().items())
-        + f". The strided model's is the shortest, {a}."
+        + " → ".join(map(str, _strided_sides()))
+        + f", so {_strided_sides()[-1]}·{_strided_sides()[-1]}·32 = {a:,}."
     ),
     number,
-    (Misconception(lambda: max(_flatten_lengths().values()), "That is the longest one."),),
+    (
+        Misconception(
+            lambda: (STRIDED_INPUT // 8) ** 2 * 32,
+            "Each stride-2 'same' layer rounds up: an odd side keeps its last pixel.",
+        ),
+    ),
 )
 
 

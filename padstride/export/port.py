@@ -24,7 +24,13 @@ from typing import Any
 
 from ..model.explain import Explanation, LayerTrace, explain, layer_cell
 from ..model.kinds import KINDS, Reach
-from ..model.kinds.spelled import PREAMBLES, TF_AVERAGE_POOL, TF_AVERAGE_POOL_CODE, WHAT_THE_NAMES_ARE
+from ..model.kinds.spelled import (
+    DEPTHWISE_WEIGHT,
+    PREAMBLES,
+    TF_AVERAGE_POOL,
+    TF_AVERAGE_POOL_CODE,
+    WHAT_THE_NAMES_ARE,
+)
 from ..model.kinds.upsampling import transpose_zeros
 from ..tables import TextTable, render_table, wrap
 
@@ -74,6 +80,8 @@ class PortPlan(TextTable, list):
         cells = [(layer_cell(r.layer, r.kind), *(str(p) for p in r.pads)) for r in self]
         notes = [(i + 1, r.spelling) for i, r in enumerate(self)]
         lopsided = sum(not r.symmetric for r in self)
+        transposed = any(r.kind == "Conv2DTranspose" for r in self)
+        uneven = "zeros (crops, for a transposed layer)" if transposed else "zeros"
         imports = "; ".join(
             line for line in self.preamble.splitlines() if line.startswith(("import", "from"))
         )
@@ -81,7 +89,11 @@ class PortPlan(TextTable, list):
             f" and the class {TF_AVERAGE_POOL} (in the preamble)" if TF_AVERAGE_POOL in self.preamble else ""
         )
         footer = [
-            f"{self.model} to {self.to}: {len(self)} layers, {lopsided} with different zeros on the two sides",
+            *wrap(
+                f"{self.model} to {self.to}: {len(self)} layer{'' if len(self) == 1 else 's'}, "
+                f"{lopsided} with different {uneven} on the two sides",
+                "",
+            ),
             *wrap(f"Each spelling runs as printed after: {imports}{more}.", ""),
             *wrap(self.not_covered, ""),
         ]
@@ -157,6 +169,8 @@ def _not_covered(trace: Explanation, to: str) -> str:
         if row.entry.spellings and row.config.get("activation") not in (None, "linear"):
             activated.setdefault(str(row.config["activation"]), []).append(row.name)
     parts = [WHAT_THE_NAMES_ARE[to]]
+    if to == "torch" and any(row.kind in ("DepthwiseConv2D", "SeparableConv2D") for row in trace):
+        parts.append(DEPTHWISE_WEIGHT)
     for name, layers in activated.items():
         shown = ", ".join(layers[:3]) + (f" and {len(layers) - 3} more" if len(layers) > 3 else "")
         parts.append(f"{name} after {shown}")

@@ -35,6 +35,11 @@ WHAT_THE_NAMES_ARE = {
     "onnx": "x is a layer's input and y its output, NCHW; W and B are its kernel and bias in ONNX's layout",
     "torch": "each spelling is one module; its weight is Keras' kernel.transpose(3, 2, 0, 1), not flipped",
 }
+# PyTorch's grouped convolution wants (channels·multiplier, 1, kh, kw): output c·m + j, as Keras'.
+DEPTHWISE_WEIGHT = (
+    "a depthwise kernel (DepthwiseConv2D's, SeparableConv2D's first) is reshaped to "
+    "(kh, kw, 1, channels·multiplier) before that transpose"
+)
 
 
 def _value(value: Any) -> str:

@@ -25,7 +25,6 @@ from typing import Any
 from ..model.explain import Explanation, LayerTrace, explain, layer_cell
 from ..model.kinds import KINDS, Reach
 from ..model.kinds.spelled import (
-    DEPTHWISE_WEIGHT,
     PREAMBLES,
     TF_AVERAGE_POOL,
     TF_AVERAGE_POOL_CODE,
@@ -69,19 +68,20 @@ class PortRow:
 class PortPlan(TextTable, list):
     """PortRows in the order of the layer calls; prints as a table, ``to_json()`` for
     machines. ``to`` is "onnx" or "torch"; ``preamble`` is the code every spelling runs
-    after; ``not_covered`` says what the spellings leave out."""
+    after; ``not_covered`` says what the spellings leave out; ``crops`` whether a transposed
+    convolution's numbers are pixels cropped from its output."""
 
     to: str = ""
     model: str = ""
     preamble: str = ""
     not_covered: str = ""
+    crops: bool = False
 
     def table(self) -> str:
         cells = [(layer_cell(r.layer, r.kind), *(str(p) for p in r.pads)) for r in self]
         notes = [(i + 1, r.spelling) for i, r in enumerate(self)]
         lopsided = sum(not r.symmetric for r in self)
-        transposed = any(r.kind == "Conv2DTranspose" for r in self)
-        uneven = "zeros (crops, for a transposed layer)" if transposed else "zeros"
+        uneven = "zeros (crops, for a transposed layer)" if self.crops else "zeros"
         imports = "; ".join(
             line for line in self.preamble.splitlines() if line.startswith(("import", "from"))
         )
@@ -131,6 +131,7 @@ def port(model_or_layers: Any, to: str = "onnx", input_shape: Any = None) -> Por
     for row in trace:
         if row.entry.spellings:
             plan.append(PortRow(row.name, row.kind, zeros(row), spelling(row, to)))
+            plan.crops = plan.crops or row.reach is Reach.SPREAD
     plan.preamble = PREAMBLES[to] + (
         "\n" + TF_AVERAGE_POOL_CODE
         if to == "torch" and any(TF_AVERAGE_POOL in r.spelling for r in plan)
@@ -169,8 +170,10 @@ def _not_covered(trace: Explanation, to: str) -> str:
         if row.entry.spellings and row.config.get("activation") not in (None, "linear"):
             activated.setdefault(str(row.config["activation"]), []).append(row.name)
     parts = [WHAT_THE_NAMES_ARE[to]]
-    if to == "torch" and any(row.kind in ("DepthwiseConv2D", "SeparableConv2D") for row in trace):
-        parts.append(DEPTHWISE_WEIGHT)
+    for row in trace:
+        note = (row.entry.port_notes or {}).get(to)
+        if note and note not in parts:
+            parts.append(note)
     for name, layers in activated.items():
         shown = ", ".join(layers[:3]) + (f" and {len(layers) - 3} more" if len(layers) > 3 else "")
         parts.append(f"{name} after {shown}")

@@ -81,7 +81,9 @@ class LayerKind:
     inputs a call takes (None: two or more, a join); ``unfollowed`` says why a receptive
     field cannot follow it, where it cannot; ``probe`` gives, for a measured reach, the
     settings of a copy of the layer that acts along one axis alone (0: height, 1: width),
-    with one filter of ones, whose reading Keras then shows.
+    with one filter of ones, whose reading Keras then shows. ``port_notes`` maps a port
+    target ("torch") to what its spellings leave to the porter for this kind alone (a weight
+    layout other than the usual one).
     """
 
     name: str
@@ -94,6 +96,7 @@ class LayerKind:
     inputs: int | None = 1
     unfollowed: str = ""
     probe: Callable[[dict, int], dict] | None = None
+    port_notes: dict[str, str] | None = None
 
     def reach_of(self, config: dict, input_shape: Shape, name: str = "layer") -> Reach:
         """The reach of one call, on an input of ``input_shape`` (without the batch axis)."""

@@ -17,7 +17,7 @@ from ...conv.arithmetic import AxisArithmetic, axes_2d, describe_axes, pool_axis
 from ...text import TIMES, pair_text
 from .base import LayerKind, Reach, Shape, Step, bias_count, image, pair, plus
 from .onnx_parts import OnnxValue, activation, weights
-from .spelled import TF_AVERAGE_POOL, onnx_nodes, torch_sides
+from .spelled import DEPTHWISE_WEIGHT, TF_AVERAGE_POOL, onnx_nodes, torch_sides
 
 
 def window_axes(config: dict, shape: Shape, name: str) -> tuple[AxisArithmetic, AxisArithmetic]:
@@ -277,9 +277,11 @@ def _average_pool_torch_text(row: Any) -> str:
     return f"{TF_AVERAGE_POOL}({k}, {strides}, {torch_sides(row)})"
 
 
-def _convolution(name: str, shape, onnx, onnx_text, torch_text) -> LayerKind:
+def _convolution(name: str, shape, onnx, onnx_text, torch_text, port_notes=None) -> LayerKind:
     spellings = {"onnx": onnx_text, "torch": torch_text}
-    return LayerKind(name, shape, Reach.WINDOW, onnx, spellings, "kernel", "kernel_size")
+    return LayerKind(
+        name, shape, Reach.WINDOW, onnx, spellings, "kernel", "kernel_size", port_notes=port_notes
+    )
 
 
 def _pooling(name: str, onnx, onnx_text, torch_text) -> LayerKind:
@@ -290,10 +292,20 @@ def _pooling(name: str, onnx, onnx_text, torch_text) -> LayerKind:
 ENTRIES = (
     _convolution("Conv2D", conv2d_step, _conv2d_onnx, _conv2d_onnx_text, _conv2d_torch_text),
     _convolution(
-        "DepthwiseConv2D", depthwise_step, _depthwise_onnx, _depthwise_onnx_text, _depthwise_torch_text
+        "DepthwiseConv2D",
+        depthwise_step,
+        _depthwise_onnx,
+        _depthwise_onnx_text,
+        _depthwise_torch_text,
+        {"torch": DEPTHWISE_WEIGHT},
     ),
     _convolution(
-        "SeparableConv2D", separable_step, _separable_onnx, _separable_onnx_text, _separable_torch_text
+        "SeparableConv2D",
+        separable_step,
+        _separable_onnx,
+        _separable_onnx_text,
+        _separable_torch_text,
+        {"torch": DEPTHWISE_WEIGHT},
     ),
     _pooling("MaxPooling2D", _max_pool_onnx, _max_pool_onnx_text, _max_pool_torch_text),
     _pooling("AveragePooling2D", _average_pool_onnx, _average_pool_onnx_text, _average_pool_torch_text),

@@ -40,16 +40,9 @@ KERNEL_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONHASHSEED": "0"}
 
 def cpu() -> str:
     """The CPU's model, its logical CPUs and the instruction-set flags that matter for Keras."""
-    name, flags = "", set()
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            key, _, value = line.partition(":")
-            if key.strip() == "model name" and not name:
-                name = value.strip()
-            elif key.strip() == "flags" and not flags:
-                flags = set(value.split())
-    except OSError:
-        pass
+    from padstride.mnist.training import cpu_info  # reads /proc/cpuinfo; no TensorFlow import
+
+    name, flags = cpu_info()
     shown = ", ".join(f for f in FLAGS_SHOWN if f in flags) or "none of " + ", ".join(FLAGS_SHOWN)
     return f"CPU: {name or platform.processor() or 'unknown'}, {os.cpu_count()} logical CPUs; flags: {shown}"
 
